@@ -1,0 +1,148 @@
+"""The alias table: the one place that links a pseudonym and alias to a Discord account."""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import aiosqlite
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.core.errors import NotFound, UserError
+from bot.core.privacy import Pseudonymizer
+from bot.store import Database
+
+ALIAS_WORDS_FILE = Path(__file__).resolve().parents[2] / "config" / "aliases.toml"
+# Soft colours (RGB) for the avatar/embed of each alias; chosen once and kept.
+PALETTE: tuple[int, ...] = (
+    0x8FB9A8, 0xF4C095, 0xA3B4D8, 0xE5A4CB, 0xB5D99C, 0xF2D388, 0x9AD0EC, 0xD7B9D5, 0xC9ADA7, 0xA0C4B0,
+)
+
+
+@dataclass(frozen=True)
+class AliasRecord:
+    guild_id: int
+    pseudonym: str
+    user_id: int
+    alias: str
+    colour: int
+    alias_changed_at: str
+
+
+def load_alias_words(path: Path = ALIAS_WORDS_FILE) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(data["adjectives"]), tuple(data["nouns"])
+
+
+def normalise_alias(text: str) -> str:
+    return " ".join(text.replace("_", " ").split()).casefold()
+
+
+class AliasService:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        pseudonymizer: Pseudonymizer,
+        reroll_hours: float,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._pseudonymizer = pseudonymizer
+        self._reroll = timedelta(hours=reroll_hours)
+        self._rng = rng or random.SystemRandom()
+        self._adjectives, self._nouns = load_alias_words()
+
+    def pseudonym(self, guild_id: int, user_id: int) -> str:
+        return self._pseudonymizer.pseudonym(guild_id, user_id)
+
+    @staticmethod
+    def _record(row: aiosqlite.Row) -> AliasRecord:
+        return AliasRecord(row["guild_id"], row["pseudonym"], row["user_id"], row["alias"], row["colour"],
+                           row["alias_changed_at"])
+
+    async def get(self, guild_id: int, pseudonym: str) -> AliasRecord | None:
+        row = await self._db.fetchone(
+            "SELECT * FROM aliases WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym)
+        )
+        return None if row is None else self._record(row)
+
+    async def for_user(self, guild_id: int, user_id: int) -> AliasRecord | None:
+        return await self.get(guild_id, self.pseudonym(guild_id, user_id))
+
+    async def by_alias(self, guild_id: int, alias: str) -> AliasRecord:
+        """Find an alias case-insensitively, or raise NotFound with a kind sentence."""
+        wanted = normalise_alias(alias)
+        rows = await self._db.fetchall("SELECT * FROM aliases WHERE guild_id = ?", (guild_id,))
+        for row in rows:
+            if normalise_alias(row["alias"]) == wanted:
+                return self._record(row)
+        raise NotFound(f"There is no member with the alias “{alias.strip()[:60]}” in this server.")
+
+    async def _free_alias(self, guild_id: int) -> str:
+        taken = {
+            row[0] for row in await self._db.fetchall("SELECT alias FROM aliases WHERE guild_id = ?", (guild_id,))
+        }
+        for _ in range(200):
+            alias = f"{self._rng.choice(self._adjectives)} {self._rng.choice(self._nouns)}"
+            if alias not in taken and normalise_alias(alias).split()[0] != normalise_alias(alias).split()[-1]:
+                return alias
+        # The word list is nearly used up in this server: add a small number to stay unique.
+        while True:
+            alias = f"{self._rng.choice(self._adjectives)} {self._rng.choice(self._nouns)} {self._rng.randint(2, 999)}"
+            if alias not in taken:
+                return alias
+
+    async def ensure(self, guild_id: int, user_id: int) -> AliasRecord:
+        """Return her alias, creating one (and her pseudonym) on first use."""
+        pseudonym = self.pseudonym(guild_id, user_id)
+        existing = await self.get(guild_id, pseudonym)
+        if existing is not None:
+            return existing
+        now = to_iso(self._clock.now())
+        for _ in range(5):
+            alias = await self._free_alias(guild_id)
+            colour = self._rng.choice(PALETTE)
+            async with self._db.transaction() as conn:
+                cursor = await conn.execute(
+                    "INSERT OR IGNORE INTO aliases (guild_id, pseudonym, user_id, alias, colour, alias_changed_at, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (guild_id, pseudonym, user_id, alias, colour, now, now),
+                )
+                inserted = cursor.rowcount == 1
+            record = await self.get(guild_id, pseudonym)
+            if record is not None:
+                return record
+            if not inserted:
+                continue  # the alias was taken by someone else a moment ago: draw again
+        raise UserError("I couldn't find a free alias just now. Please try again in a moment.")
+
+    async def reroll(self, guild_id: int, user_id: int) -> AliasRecord:
+        """Give her a new alias, at most once per configured period."""
+        current = await self.for_user(guild_id, user_id)
+        if current is None:
+            raise UserError("You don't have an alias yet: join a group with /join and you'll get one.")
+        now = self._clock.now()
+        next_allowed = from_iso(current.alias_changed_at) + self._reroll
+        if now < next_allowed:
+            hours = max(1, round((next_allowed - now).total_seconds() / 3600))
+            raise UserError(
+                f"You can choose a new alias once a day. You can change “{current.alias}” again in about "
+                f"{hours} hour{'s' if hours != 1 else ''}."
+            )
+        for _ in range(5):
+            alias = await self._free_alias(guild_id)
+            async with self._db.transaction() as conn:
+                cursor = await conn.execute(
+                    "UPDATE OR IGNORE aliases SET alias = ?, alias_changed_at = ? WHERE guild_id = ? AND pseudonym = ?",
+                    (alias, to_iso(now), guild_id, current.pseudonym),
+                )
+            if cursor.rowcount == 1:
+                record = await self.get(guild_id, current.pseudonym)
+                assert record is not None
+                return record
+        raise UserError("I couldn't find a free alias just now. Please try again in a moment.")

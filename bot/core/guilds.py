@@ -1,0 +1,94 @@
+"""Per-server set-up: moderator role, moderator log channel, crisis-resource region, time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.clock import Clock, to_iso
+from bot.core.errors import UserError
+from bot.store import Database
+
+REGIONS: tuple[str, ...] = ("UK", "IE", "US", "CA", "AU", "other")
+REGION_NAMES = {
+    "UK": "United Kingdom",
+    "IE": "Ireland",
+    "US": "United States",
+    "CA": "Canada",
+    "AU": "Australia",
+    "other": "another country (international resources)",
+}
+
+
+@dataclass(frozen=True)
+class GuildConfig:
+    guild_id: int
+    moderator_role_id: int | None = None
+    mod_log_channel_id: int | None = None
+    region: str = "other"
+    timezone: str = "Europe/London"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.moderator_role_id is not None and self.mod_log_channel_id is not None
+
+
+def validate_timezone(name: str) -> str:
+    name = name.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(
+            f"I don't know the time zone “{name}”. Please use a name like Europe/London, "
+            "America/New_York or Australia/Sydney."
+        ) from None
+    return name
+
+
+class GuildSettingsService:
+    def __init__(self, db: Database, clock: Clock, default_timezone: str) -> None:
+        self._db = db
+        self._clock = clock
+        self._default_timezone = default_timezone
+
+    async def get(self, guild_id: int) -> GuildConfig:
+        row = await self._db.fetchone(
+            "SELECT moderator_role_id, mod_log_channel_id, region, timezone FROM guild_settings "
+            "WHERE guild_id = ?",
+            (guild_id,),
+        )
+        if row is None:
+            return GuildConfig(guild_id=guild_id, timezone=self._default_timezone)
+        return GuildConfig(guild_id, row[0], row[1], row[2], row[3])
+
+    async def update(
+        self,
+        guild_id: int,
+        *,
+        moderator_role_id: int | None = None,
+        mod_log_channel_id: int | None = None,
+        region: str | None = None,
+        timezone: str | None = None,
+    ) -> GuildConfig:
+        """Change the given fields (others stay as they are) and return the stored result."""
+        if region is not None and region not in REGIONS:
+            raise UserError(f"The region must be one of {', '.join(REGIONS)}.")
+        if timezone is not None:
+            timezone = validate_timezone(timezone)
+        current = await self.get(guild_id)
+        merged = GuildConfig(
+            guild_id,
+            moderator_role_id if moderator_role_id is not None else current.moderator_role_id,
+            mod_log_channel_id if mod_log_channel_id is not None else current.mod_log_channel_id,
+            region if region is not None else current.region,
+            timezone if timezone is not None else current.timezone,
+        )
+        await self._db.execute(
+            "INSERT INTO guild_settings (guild_id, moderator_role_id, mod_log_channel_id, region, timezone, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
+            "moderator_role_id = excluded.moderator_role_id, mod_log_channel_id = excluded.mod_log_channel_id, "
+            "region = excluded.region, timezone = excluded.timezone, updated_at = excluded.updated_at",
+            (guild_id, merged.moderator_role_id, merged.mod_log_channel_id, merged.region, merged.timezone,
+             to_iso(self._clock.now())),
+        )
+        return merged

@@ -1,0 +1,39 @@
+"""Logging: one logger per module, a rotating file under the data folder, discord.py kept quiet.
+
+discord.py logs raw gateway and HTTP payloads at DEBUG, which would include message text, so its
+loggers are held at INFO or above whatever the bot's own level is. Our own code never logs the
+text of a message at any level.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+# Loggers whose DEBUG output carries payloads (message text) or is noise.
+_CLAMPED = {"discord": logging.INFO, "discord.gateway": logging.WARNING, "discord.http": logging.WARNING,
+            "discord.client": logging.WARNING, "discord.webhook": logging.WARNING, "apscheduler": logging.WARNING,
+            "transformers": logging.WARNING, "urllib3": logging.WARNING, "matplotlib": logging.WARNING}
+
+
+def setup_logging(level: str, log_path: Path | None, max_bytes: int = 5_000_000, backups: int = 5) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
+    formatter = logging.Formatter(_FORMAT)
+    console = logging.StreamHandler()
+    console.setFormatter(formatter)
+    root.addHandler(console)
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(
+            log_path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+        )
+        file_handler.setFormatter(formatter)
+        root.addHandler(file_handler)
+    for name, floor in _CLAMPED.items():
+        logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))

@@ -1,0 +1,80 @@
+"""The core services, built once over one database and handed to every adapter.
+
+`open_services()` is the single place that opens the store, applies migrations, checks the
+secret key against the stored fingerprint and wires the services together. The Discord bot and
+the offline sandbox both use it, so they run the same code.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.clock import Clock, SystemClock
+from bot.core.aliases import AliasService
+from bot.core.audit import AuditLog
+from bot.core.flags import FlagQueue
+from bot.core.guilds import GuildSettingsService
+from bot.core.notify import Notifier
+from bot.core.privacy import Pseudonymizer, load_key
+from bot.settings import Settings
+from bot.store import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    pseudonymizer: Pseudonymizer
+    guilds: GuildSettingsService
+    aliases: AliasService
+    audit: AuditLog
+    flags: FlagQueue
+
+    async def run_due(self, notifier: Notifier) -> None:
+        """Everything time-driven that is due now: re-alerts (and, as features land, their jobs)."""
+        await self.flags.run_realerts(notifier)
+
+
+async def _guard_key(db: Database, settings: Settings, env: Mapping[str, str] | None) -> Pseudonymizer:
+    stored = await db.fetchval("SELECT value FROM meta WHERE key = 'key_fingerprint'")
+    pseudonymizer = load_key(settings.bot.key_path, stored if isinstance(stored, str) else None,
+                             dict(env) if env is not None else None)
+    if stored is None:
+        await db.execute("INSERT INTO meta (key, value) VALUES ('key_fingerprint', ?)", (pseudonymizer.fingerprint,))
+    return pseudonymizer
+
+
+def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer: Pseudonymizer) -> Services:
+    audit = AuditLog(db, clock)
+    return Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        pseudonymizer=pseudonymizer,
+        guilds=GuildSettingsService(db, clock, settings.checkins.default_timezone),
+        aliases=AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours),
+        audit=audit,
+        flags=FlagQueue(db, clock, audit, settings.framing.realert_minutes),
+    )
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings, clock: Clock | None = None, env: Mapping[str, str] | None = None
+) -> AsyncIterator[Services]:
+    """Open the database, migrate it, check the key, and close everything on the way out."""
+    db = await Database.open(settings.bot.database_path)
+    try:
+        applied = await db.migrate()
+        if applied:
+            log.info("Database migrated to version %d", applied[-1])
+        pseudonymizer = await _guard_key(db, settings, env)
+        yield build_services(settings, db, clock or SystemClock(), pseudonymizer)
+    finally:
+        await db.close()

@@ -1,0 +1,246 @@
+"""Typed settings: defaults from config/settings.toml, overrides from PEERBOT_<SECTION>__<KEY>.
+
+Every section is a frozen dataclass; values are converted to the annotated type and validated
+when loaded, so a bad value stops the bot at start with one line naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = ROOT / "config"
+DEFAULT_SETTINGS_FILE = CONFIG_DIR / "settings.toml"
+ENV_PREFIX = "PEERBOT_"
+
+FramingMode = Literal["off", "private", "reflect"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names the key."""
+
+
+def _check(condition: bool, key: str, problem: str) -> None:
+    if not condition:
+        raise SettingsError(f"{key}: {problem}")
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    data_dir: Path = Path("data")
+    database: Path = Path("peerbot.sqlite3")
+    secret_key_file: Path = Path("~/.config/peerbot/secret.key")
+    command_prefix: str = "!"
+    log_level: LogLevel = "INFO"
+    log_file: Path = Path("peerbot.log")
+    log_max_bytes: int = 5_000_000
+    log_backups: int = 5
+
+    def validate(self) -> None:
+        _check(bool(self.command_prefix.strip()), "bot.command_prefix", "must not be empty")
+        _check(self.log_max_bytes >= 10_000, "bot.log_max_bytes", "must be at least 10000")
+        _check(0 <= self.log_backups <= 100, "bot.log_backups", "must be between 0 and 100")
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / self.database
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / self.log_file
+
+    @property
+    def key_path(self) -> Path:
+        return self.secret_key_file.expanduser()
+
+
+@dataclass(frozen=True)
+class GroupSettings:
+    focus_options: tuple[str, ...] = ("postnatal depression", "perinatal anxiety", "birth trauma")
+    default_size: int = 12
+    max_size: int = 30
+    post_cooldown_seconds: int = 20
+    alias_reroll_hours: int = 24
+    reveal_window_minutes: int = 15
+
+    def validate(self) -> None:
+        _check(len(self.focus_options) > 0, "groups.focus_options", "needs at least one focus")
+        _check(len(self.focus_options) <= 25, "groups.focus_options", "Discord shows at most 25 choices")
+        _check(2 <= self.max_size <= 100, "groups.max_size", "must be between 2 and 100")
+        _check(
+            2 <= self.default_size <= self.max_size,
+            "groups.default_size",
+            f"must be between 2 and groups.max_size ({self.max_size})",
+        )
+        _check(0 <= self.post_cooldown_seconds <= 3600, "groups.post_cooldown_seconds", "must be 0–3600")
+        _check(self.alias_reroll_hours >= 0, "groups.alias_reroll_hours", "must not be negative")
+        _check(1 <= self.reveal_window_minutes <= 1440, "groups.reveal_window_minutes", "must be 1–1440")
+
+
+@dataclass(frozen=True)
+class FramingSettings:
+    default_mode: FramingMode = "private"
+    crisis_threshold: float = 0.35
+    nudge_threshold: float = 0.5
+    nudge_interval_hours: float = 6.0
+    realert_minutes: int = 10
+    batch_max: int = 32
+    batch_window_ms: int = 15
+    max_chars: int = 2000
+
+    def validate(self) -> None:
+        _check(0 < self.crisis_threshold < 1, "framing.crisis_threshold", "must be between 0 and 1")
+        _check(0 < self.nudge_threshold < 1, "framing.nudge_threshold", "must be between 0 and 1")
+        _check(self.nudge_interval_hours >= 0, "framing.nudge_interval_hours", "must not be negative")
+        _check(1 <= self.realert_minutes <= 1440, "framing.realert_minutes", "must be 1–1440")
+        _check(1 <= self.batch_max <= 512, "framing.batch_max", "must be 1–512")
+        _check(0 <= self.batch_window_ms <= 1000, "framing.batch_window_ms", "must be 0–1000")
+        _check(64 <= self.max_chars <= 20_000, "framing.max_chars", "must be 64–20000")
+
+
+@dataclass(frozen=True)
+class CheckinSettings:
+    reminder_hours: float = 24.0
+    expiry_days: float = 3.0
+    grace_hours: float = 12.0
+    default_timezone: str = "Europe/London"
+    send_rate_per_second: float = 1.0
+
+    def validate(self) -> None:
+        _check(self.reminder_hours > 0, "checkins.reminder_hours", "must be more than 0")
+        _check(self.expiry_days * 24 > self.reminder_hours, "checkins.expiry_days",
+               "must be later than the reminder (checkins.reminder_hours)")
+        _check(self.grace_hours >= 0, "checkins.grace_hours", "must not be negative")
+        _check(0 < self.send_rate_per_second <= 50, "checkins.send_rate_per_second", "must be 0–50")
+        try:
+            ZoneInfo(self.default_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"checkins.default_timezone: unknown time zone {self.default_timezone!r} "
+                "(use an IANA name such as Europe/London)"
+            ) from None
+
+
+@dataclass(frozen=True)
+class QuestionnaireSettings:
+    licensed_text_dir: Path | None = None
+
+    def validate(self) -> None:
+        if self.licensed_text_dir is not None:
+            _check(self.licensed_text_dir.expanduser().is_dir(), "questionnaires.licensed_text_dir",
+                   f"folder {self.licensed_text_dir} does not exist")
+
+
+@dataclass(frozen=True)
+class ResearchSettings:
+    k_anonymity: int = 5
+    retention_days: int = 730
+
+    def validate(self) -> None:
+        _check(2 <= self.k_anonymity <= 100, "research.k_anonymity", "must be 2–100")
+        _check(30 <= self.retention_days <= 36500, "research.retention_days", "must be 30–36500")
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot: BotSettings = field(default_factory=BotSettings)
+    groups: GroupSettings = field(default_factory=GroupSettings)
+    framing: FramingSettings = field(default_factory=FramingSettings)
+    checkins: CheckinSettings = field(default_factory=CheckinSettings)
+    questionnaires: QuestionnaireSettings = field(default_factory=QuestionnaireSettings)
+    research: ResearchSettings = field(default_factory=ResearchSettings)
+
+    def with_data_dir(self, data_dir: Path) -> Settings:
+        return dataclasses.replace(self, bot=dataclasses.replace(self.bot, data_dir=data_dir))
+
+
+def _convert(value: object, annotation: object, key: str) -> object:
+    """Convert a TOML or environment value to the annotated type, or raise SettingsError."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Union or origin is getattr(__import__("types"), "UnionType", None):
+        inner = next(a for a in args if a is not type(None))
+        if value in ("", None):
+            return None
+        return _convert(value, inner, key)
+    if origin is Literal:
+        _check(value in args, key, f"must be one of {', '.join(map(str, args))}; got {value!r}")
+        return value
+    if origin is tuple:
+        items = [s.strip() for s in value.split(",")] if isinstance(value, str) else value
+        _check(isinstance(items, list | tuple), key, "must be a list")
+        return tuple(str(item) for item in items if str(item).strip())
+    if annotation is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        _check(text in {"true", "false", "1", "0", "yes", "no"}, key, f"must be true or false; got {value!r}")
+        return text in {"true", "1", "yes"}
+    if annotation in (int, float):
+        _check(not isinstance(value, bool), key, f"must be a number; got {value!r}")
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise SettingsError(f"{key}: must be a number; got {value!r}") from None
+        if annotation is int:
+            _check(number.is_integer(), key, f"must be a whole number; got {value!r}")
+            return int(number)
+        return number
+    if annotation is Path:
+        _check(isinstance(value, str) and value.strip() != "", key, "must be a path")
+        return Path(str(value))
+    if annotation is str:
+        _check(isinstance(value, str), key, f"must be text; got {value!r}")
+        return value
+    raise SettingsError(f"{key}: unsupported setting type {annotation!r}")
+
+
+def _build_section(cls: type, name: str, values: Mapping[str, object], env: Mapping[str, str]) -> object:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    for unknown in set(values) - known:
+        raise SettingsError(f"{name}.{unknown}: unknown setting (known: {', '.join(sorted(known))})")
+    kwargs: dict[str, object] = {}
+    for f in dataclasses.fields(cls):
+        key = f"{name}.{f.name}"
+        env_name = f"{ENV_PREFIX}{name.upper()}__{f.name.upper()}"
+        if env_name in env:
+            kwargs[f.name] = _convert(env[env_name], hints[f.name], key)
+        elif f.name in values:
+            kwargs[f.name] = _convert(values[f.name], hints[f.name], key)
+    section = cls(**kwargs)
+    section.validate()
+    return section
+
+
+def load_settings(
+    path: Path = DEFAULT_SETTINGS_FILE, env: Mapping[str, str] | None = None
+) -> Settings:
+    """Read defaults from `path`, apply environment overrides, validate every section."""
+    env = os.environ if env is None else env
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"settings file {path} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from None
+    hints = typing.get_type_hints(Settings)
+    for unknown in set(raw) - set(hints):
+        raise SettingsError(f"[{unknown}]: unknown settings section (known: {', '.join(sorted(hints))})")
+    for env_name in env:
+        if env_name.startswith(ENV_PREFIX) and "__" in env_name:
+            section = env_name[len(ENV_PREFIX):].split("__", 1)[0].lower()
+            _check(section in hints, env_name, f"unknown settings section {section!r}")
+    sections = {
+        name: _build_section(cls, name, raw.get(name, {}), env) for name, cls in hints.items()
+    }
+    return Settings(**sections)

@@ -1,0 +1,93 @@
+"""Server set-up: who moderates, where alerts go, which crisis resources apply, the time zone."""
+
+from __future__ import annotations
+
+from typing import Literal
+from zoneinfo import available_timezones
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import PeerBot
+from bot.core.errors import UserError
+from bot.core.guilds import REGION_NAMES, GuildConfig
+from bot.core.notify import Note
+from bot.discord_ui import send_note
+
+_TIMEZONES = sorted(available_timezones())
+
+
+def describe(config: GuildConfig) -> str:
+    role = f"<@&{config.moderator_role_id}>" if config.moderator_role_id else "not set"
+    channel = f"<#{config.mod_log_channel_id}>" if config.mod_log_channel_id else "not set"
+    lines = [
+        "**Server set-up**",
+        f"Moderator role: {role}",
+        f"Moderator log: {channel}",
+        f"Crisis resources: {REGION_NAMES[config.region]} ({config.region})",
+        f"Default time zone: {config.timezone}",
+    ]
+    if not config.is_complete:
+        lines.append("Still needed: a moderator role and a moderator log channel (/setup configure).")
+    return "\n".join(lines)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class SetupCog(commands.GroupCog, group_name="setup", group_description="Set up the peer-support bot in this server"):
+    def __init__(self, bot: PeerBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="configure", description="Set the moderator role, moderator log, region and time zone")
+    @app_commands.describe(
+        moderator_role="Members with this role can use the moderator tools",
+        mod_log="Private channel where alerts and reports are posted",
+        region="Which country's crisis resources members are given",
+        timezone="Default time zone for check-ins, e.g. Europe/London",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def configure(
+        self,
+        interaction: discord.Interaction,
+        moderator_role: discord.Role | None = None,
+        mod_log: discord.TextChannel | None = None,
+        region: Literal["UK", "IE", "US", "CA", "AU", "other"] | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        if moderator_role is None and mod_log is None and region is None and timezone is None:
+            raise UserError(
+                "Tell me at least one thing to set: a moderator role, a log channel, a region or a time zone."
+            )
+        if moderator_role is not None and moderator_role.is_default():
+            raise UserError("The moderator role can't be @everyone: please choose a role only moderators have.")
+        if mod_log is not None and not mod_log.permissions_for(interaction.guild.me).send_messages:
+            raise UserError(f"I can't post in {mod_log.mention}. Please let me send messages there, then try again.")
+        config = await self.bot.services.guilds.update(
+            interaction.guild.id,
+            moderator_role_id=moderator_role.id if moderator_role else None,
+            mod_log_channel_id=mod_log.id if mod_log else None,
+            region=region,
+            timezone=timezone,
+        )
+        await send_note(interaction, Note("Saved.\n" + describe(config)), ephemeral=True)
+
+    @configure.autocomplete("timezone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        wanted = current.lower().replace(" ", "_")
+        return [app_commands.Choice(name=tz, value=tz) for tz in _TIMEZONES if wanted in tz.lower()][:25]
+
+    @app_commands.command(name="show", description="Show how the bot is set up in this server")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def show(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        config = await self.bot.services.guilds.get(interaction.guild.id)
+        await send_note(interaction, Note(describe(config)), ephemeral=True)
+
+
+async def setup(bot: PeerBot) -> None:
+    await bot.add_cog(SetupCog(bot))

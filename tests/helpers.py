@@ -1,0 +1,159 @@
+"""Test doubles for Discord, built with spec_set from real discord.py classes.
+
+Only Discord is mocked: the database, services, model and scheduler in tests are real. Async
+methods come out as AsyncMock because the spec marks them as coroutines. `invoke()` runs an app
+command the way the command tree does (checks, callback, the error cog on failure), so tests see
+exactly what a member would see.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+from unittest.mock import AsyncMock, MagicMock
+
+import discord
+from discord import app_commands
+
+_ids = itertools.count(100_000_000_000_000_001)
+
+
+def next_id() -> int:
+    return next(_ids)
+
+
+def make_role(role_id: int | None = None, name: str = "Moderators", *, default: bool = False) -> MagicMock:
+    role = MagicMock(spec_set=discord.Role)
+    role.id = role_id or next_id()
+    role.name = name
+    role.mention = f"<@&{role.id}>"
+    role.is_default.return_value = default
+    return role
+
+
+def make_guild(guild_id: int | None = None, name: str = "Mums Together") -> MagicMock:
+    guild = MagicMock(spec_set=discord.Guild)
+    guild.id = guild_id or next_id()
+    guild.name = name
+    me = make_member(guild=guild, name="PeerBot", bot=True)
+    guild.me = me
+    guild.default_role = make_role(guild.id, "@everyone", default=True)
+    return guild
+
+
+def make_member(
+    member_id: int | None = None,
+    guild: Any = None,
+    *,
+    name: str = "member",
+    roles: tuple[Any, ...] = (),
+    permissions: discord.Permissions | None = None,
+    bot: bool = False,
+) -> MagicMock:
+    member = MagicMock(spec_set=discord.Member)
+    member.id = member_id or next_id()
+    member.name = name
+    member.display_name = name
+    member.mention = f"<@{member.id}>"
+    member.bot = bot
+    member.guild = guild
+    member.roles = list(roles)
+    member.guild_permissions = permissions or discord.Permissions.none()
+    return member
+
+
+def make_text_channel(channel_id: int | None = None, guild: Any = None, *, name: str = "general",
+                      can_send: bool = True) -> MagicMock:
+    channel = MagicMock(spec_set=discord.TextChannel)
+    channel.id = channel_id or next_id()
+    channel.name = name
+    channel.guild = guild
+    channel.mention = f"<#{channel.id}>"
+    perms = discord.Permissions(send_messages=can_send, view_channel=True)
+    channel.permissions_for.return_value = perms
+    return channel
+
+
+def make_message(message_id: int | None = None, *, author: Any = None, channel: Any = None, content: str = "",
+                 guild: Any = None) -> MagicMock:
+    message = MagicMock(spec_set=discord.Message)
+    message.id = message_id or next_id()
+    message.author = author
+    message.channel = channel
+    message.guild = guild
+    message.content = content
+    message.webhook_id = None
+    where = f"{getattr(guild, 'id', '@me')}/{getattr(channel, 'id', 0)}"
+    message.jump_url = f"https://discord.com/channels/{where}/{message.id}"
+    return message
+
+
+def make_interaction(
+    client: Any,
+    user: Any,
+    *,
+    guild: Any = None,
+    channel: Any = None,
+    command: Any = None,
+) -> MagicMock:
+    """An interaction whose response and followup record what was sent."""
+    interaction = MagicMock(spec_set=discord.Interaction)
+    interaction.client = client
+    interaction.user = user
+    interaction.guild = guild
+    interaction.guild_id = getattr(guild, "id", None)
+    interaction.channel = channel
+    interaction.channel_id = getattr(channel, "id", None)
+    interaction.command = command
+    interaction.permissions = getattr(user, "guild_permissions", discord.Permissions.none())
+    interaction.id = next_id()
+
+    state = {"done": False}
+    response = MagicMock(spec_set=discord.InteractionResponse)
+    response.is_done.side_effect = lambda: state["done"]
+
+    def _answered(*args: Any, **kwargs: Any) -> None:
+        state["done"] = True
+
+    for method in ("send_message", "defer", "send_modal", "edit_message"):
+        getattr(response, method).side_effect = _answered
+    interaction.response = response
+    followup = MagicMock(spec_set=discord.Webhook)
+    interaction.followup = followup
+    interaction.edit_original_response = AsyncMock()
+    return interaction
+
+
+def replies(interaction: MagicMock) -> list[dict[str, Any]]:
+    """Everything sent in answer to an interaction, as dicts of content, ephemeral, view."""
+    found = []
+    for call in (*interaction.response.send_message.call_args_list, *interaction.followup.send.call_args_list):
+        args, kwargs = call
+        content = kwargs.get("content", args[0] if args else None)
+        found.append({"content": content, "ephemeral": kwargs.get("ephemeral", False), "view": kwargs.get("view"),
+                      "embed": kwargs.get("embed"), "file": kwargs.get("file")})
+    return found
+
+
+def last_reply(interaction: MagicMock) -> dict[str, Any]:
+    sent = replies(interaction)
+    assert sent, "the interaction was never answered"
+    return sent[-1]
+
+
+async def invoke(command: app_commands.Command, cog: Any, interaction: MagicMock, /, **kwargs: Any) -> None:
+    """Run an app command as the tree would: checks, then the callback; errors go to the error cog."""
+    interaction.command = command
+    bot = interaction.client
+    try:
+        for check in command.checks:
+            result = check(interaction)
+            if hasattr(result, "__await__"):
+                result = await result
+            if not result:
+                raise app_commands.CheckFailure(f"check failed for {command.qualified_name}")
+        await command.callback(cog, interaction, **kwargs)
+    except app_commands.AppCommandError as error:
+        await bot.tree.on_error(interaction, error)
+    except Exception as error:
+        await bot.tree.on_error(interaction, app_commands.CommandInvokeError(command, error))
