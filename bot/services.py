@@ -16,6 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.core.aliases import AliasService
 from bot.core.audit import AuditLog
 from bot.core.flags import FlagQueue
+from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
 from bot.core.notify import Notifier
 from bot.core.privacy import Pseudonymizer, load_key
@@ -35,6 +36,7 @@ class Services:
     aliases: AliasService
     audit: AuditLog
     flags: FlagQueue
+    groups: GroupService
 
     async def run_due(self, notifier: Notifier) -> None:
         """Everything time-driven that is due now: re-alerts (and, as features land, their jobs)."""
@@ -61,6 +63,8 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         aliases=AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours),
         audit=audit,
         flags=FlagQueue(db, clock, audit, settings.framing.realert_minutes),
+        groups=GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
+                            settings.groups.max_size),
     )
 
 

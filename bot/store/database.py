@@ -53,8 +53,8 @@ def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Pat
             raise MigrationError(f"migration file {path.name} must be named NNNN_name.sql")
         found.append((int(match.group(1)), path))
     numbers = [n for n, _ in found]
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise MigrationError(f"migrations must be numbered 1..N without gaps; found {numbers}")
+    if len(set(numbers)) != len(numbers) or 0 in numbers:
+        raise MigrationError(f"migration numbers must be unique and start at 1; found {numbers}")
     return found
 
 

@@ -8,10 +8,11 @@ from bot.store.database import discover_migrations
 
 
 async def test_empty_database_migrates_to_latest(tmp_path: Path) -> None:
-    latest = len(discover_migrations())
+    numbers = [number for number, _ in discover_migrations()]
+    latest = numbers[-1]
     async with await Database.open(tmp_path / "db.sqlite3") as db:
         applied = await db.migrate()
-        assert applied == list(range(1, latest + 1))
+        assert applied == numbers
         assert await db.version() == latest
         assert {"meta", "guild_settings", "aliases", "flags", "audit_log"} <= set(await db.tables())
         assert await db.fetchval("PRAGMA journal_mode") == "wal"
@@ -42,10 +43,16 @@ async def test_failed_migration_leaves_previous_version_intact(tmp_path: Path) -
         assert await db.fetchval("SELECT count(*) FROM one") == 0
 
 
-def test_migration_files_are_numbered_without_gaps(tmp_path: Path) -> None:
+def test_migration_numbers_must_be_unique(tmp_path: Path) -> None:
     (tmp_path / "0001_a.sql").write_text("")
-    (tmp_path / "0003_c.sql").write_text("")
-    with pytest.raises(MigrationError, match="without gaps"):
+    (tmp_path / "0001_b.sql").write_text("")
+    with pytest.raises(MigrationError, match="must be unique"):
+        discover_migrations(tmp_path)
+
+
+def test_migration_names_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "first.sql").write_text("")
+    with pytest.raises(MigrationError, match=r"NNNN_name\.sql"):
         discover_migrations(tmp_path)
 
 

@@ -1,0 +1,299 @@
+"""Peer groups: creating, editing, archiving, joining and leaving.
+
+A group is a private channel and role on Discord; here it is a row with a name, a description,
+a lived-experience focus, a size limit and a mode (`anonymous`: members post through the bot
+under their alias; `open`: members post directly). Membership is stored by pseudonym.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import aiosqlite
+
+from bot.clock import Clock, to_iso
+from bot.core.audit import AuditLog, clean_reason
+from bot.core.errors import NotFound, UserError
+from bot.store import Database
+
+GroupMode = Literal["anonymous", "open"]
+MAX_NAME_CHARS = 60
+MAX_DESCRIPTION_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    guild_id: int
+    name: str
+    description: str
+    focus: str
+    size_limit: int
+    mode: str
+    channel_id: int | None
+    role_id: int | None
+    archived: bool
+    member_count: int
+
+    @property
+    def free_places(self) -> int:
+        return max(0, self.size_limit - self.member_count)
+
+
+class GroupFull(UserError):
+    """The group has no free place; `alternatives` are open groups with room."""
+
+    def __init__(self, group: Group, alternatives: list[Group]) -> None:
+        others = ", ".join(f"{g.name} ({g.free_places} free)" for g in alternatives)
+        message = f"“{group.name}” is full at the moment ({group.size_limit} members: small groups work best)."
+        if others:
+            message += f" Groups with room: {others}."
+        else:
+            message += " No other group has room right now; please ask a moderator."
+        super().__init__(message)
+        self.alternatives = alternatives
+
+
+_SELECT = (
+    "SELECT g.*, (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) AS member_count FROM groups g"
+)
+
+
+class GroupService:
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditLog, focus_options: tuple[str, ...], default_size: int,
+        max_size: int,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._audit = audit
+        self.focus_options = focus_options
+        self.default_size = default_size
+        self.max_size = max_size
+
+    @staticmethod
+    def _group(row: aiosqlite.Row) -> Group:
+        return Group(row["id"], row["guild_id"], row["name"], row["description"], row["focus"], row["size_limit"],
+                     row["mode"], row["channel_id"], row["role_id"], row["archived_at"] is not None,
+                     row["member_count"])
+
+    # -- validation -------------------------------------------------------------------------------
+
+    def _clean_name(self, name: str) -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise UserError("Please give the group a name.")
+        if len(name) > MAX_NAME_CHARS:
+            raise UserError(f"Please keep the group name under {MAX_NAME_CHARS} characters.")
+        return name
+
+    def _clean_description(self, description: str) -> str:
+        description = " ".join(description.split())
+        if not description:
+            raise UserError("Please add a short description so members know what the group is for.")
+        if len(description) > MAX_DESCRIPTION_CHARS:
+            raise UserError(f"Please keep the description under {MAX_DESCRIPTION_CHARS} characters.")
+        return description
+
+    def _clean_focus(self, focus: str) -> str:
+        for option in self.focus_options:
+            if option.casefold() == focus.strip().casefold():
+                return option
+        raise UserError(f"The focus must be one of: {', '.join(self.focus_options)}.")
+
+    def _clean_size(self, size: int) -> int:
+        if not 2 <= size <= self.max_size:
+            raise UserError(f"The size limit must be between 2 and {self.max_size}.")
+        return size
+
+    async def check_new(self, guild_id: int, name: str, description: str, focus: str, size_limit: int | None) -> None:
+        """Validate a new group before any Discord channel or role is made for it."""
+        name = self._clean_name(name)
+        self._clean_description(description)
+        self._clean_focus(focus)
+        self._clean_size(size_limit or self.default_size)
+        if await self._db.fetchval("SELECT 1 FROM groups WHERE guild_id = ? AND name = ?", (guild_id, name)):
+            raise UserError(f"There is already a group called “{name}”. Please choose another name.")
+
+    # -- moderators -------------------------------------------------------------------------------
+
+    async def create(
+        self,
+        guild_id: int,
+        name: str,
+        description: str,
+        focus: str,
+        *,
+        size_limit: int | None = None,
+        mode: GroupMode = "anonymous",
+        channel_id: int | None = None,
+        role_id: int | None = None,
+        actor: str,
+    ) -> Group:
+        await self.check_new(guild_id, name, description, focus, size_limit)
+        if mode not in ("anonymous", "open"):
+            raise UserError("A group is either anonymous or open.")
+        name = self._clean_name(name)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO groups (guild_id, name, description, focus, size_limit, mode, channel_id, role_id, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, name, self._clean_description(description), self._clean_focus(focus),
+                 self._clean_size(size_limit or self.default_size), mode, channel_id, role_id,
+                 to_iso(self._clock.now())),
+            )
+            await self._audit.record(conn, guild_id, actor, "group_create", "new group", detail=name)
+            group_id = cursor.lastrowid
+        return await self.get(guild_id, int(group_id or 0))
+
+    async def edit(
+        self,
+        guild_id: int,
+        group_id: int,
+        *,
+        actor: str,
+        name: str | None = None,
+        description: str | None = None,
+        focus: str | None = None,
+        size_limit: int | None = None,
+        mode: GroupMode | None = None,
+    ) -> Group:
+        group = await self.get(guild_id, group_id)
+        if group.archived:
+            raise UserError(f"“{group.name}” is archived and can't be edited.")
+        changes: dict[str, object] = {}
+        if name is not None and self._clean_name(name) != group.name:
+            new_name = self._clean_name(name)
+            taken = await self._db.fetchval(
+                "SELECT 1 FROM groups WHERE guild_id = ? AND name = ? AND id != ?", (guild_id, new_name, group_id)
+            )
+            if taken:
+                raise UserError(f"There is already a group called “{new_name}”.")
+            changes["name"] = new_name
+        if description is not None:
+            changes["description"] = self._clean_description(description)
+        if focus is not None:
+            changes["focus"] = self._clean_focus(focus)
+        if size_limit is not None:
+            size = self._clean_size(size_limit)
+            if size < group.member_count:
+                raise UserError(
+                    f"“{group.name}” has {group.member_count} members, so the limit can't go below that."
+                )
+            changes["size_limit"] = size
+        if mode is not None:
+            if mode not in ("anonymous", "open"):
+                raise UserError("A group is either anonymous or open.")
+            changes["mode"] = mode
+        if not changes:
+            raise UserError("Tell me at least one thing to change.")
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE groups SET {assignments} WHERE id = ? AND guild_id = ?",  # noqa: S608 - fixed column names
+                (*changes.values(), group_id, guild_id),
+            )
+            await self._audit.record(conn, guild_id, actor, "group_edit", "edited",
+                                     detail=f"{group.name}: {', '.join(changes)}")
+        return await self.get(guild_id, group_id)
+
+    async def archive(self, guild_id: int, group_id: int, *, actor: str, reason: str) -> Group:
+        reason = clean_reason(reason)
+        group = await self.get(guild_id, group_id)
+        if group.archived:
+            raise UserError(f"“{group.name}” is already archived.")
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE groups SET archived_at = ? WHERE id = ?", (to_iso(self._clock.now()), group_id))
+            await conn.execute("DELETE FROM group_members WHERE group_id = ?", (group_id,))
+            await self._audit.record(conn, guild_id, actor, "group_archive", reason, detail=group.name)
+        return await self.get(guild_id, group_id)
+
+    async def set_discord_ids(self, group_id: int, *, channel_id: int | None, role_id: int | None) -> None:
+        await self._db.execute("UPDATE groups SET channel_id = ?, role_id = ? WHERE id = ?",
+                               (channel_id, role_id, group_id))
+
+    # -- lookups ----------------------------------------------------------------------------------
+
+    async def get(self, guild_id: int, group_id: int) -> Group:
+        row = await self._db.fetchone(f"{_SELECT} WHERE g.id = ? AND g.guild_id = ?", (group_id, guild_id))
+        if row is None:
+            raise NotFound("I can't find that group. /join lists the groups in this server.")
+        return self._group(row)
+
+    async def by_name(self, guild_id: int, name: str, *, include_archived: bool = False) -> Group:
+        row = await self._db.fetchone(
+            f"{_SELECT} WHERE g.guild_id = ? AND g.name = ?", (guild_id, " ".join(name.split()))
+        )
+        if row is None or (row["archived_at"] is not None and not include_archived):
+            raise NotFound(f"There is no group called “{name.strip()[:60]}”. /join lists the groups.")
+        return self._group(row)
+
+    async def by_channel(self, guild_id: int, channel_id: int) -> Group | None:
+        row = await self._db.fetchone(
+            f"{_SELECT} WHERE g.guild_id = ? AND g.channel_id = ? AND g.archived_at IS NULL", (guild_id, channel_id)
+        )
+        return None if row is None else self._group(row)
+
+    async def list(self, guild_id: int, *, include_archived: bool = False) -> list[Group]:
+        where = "" if include_archived else " AND g.archived_at IS NULL"
+        rows = await self._db.fetchall(f"{_SELECT} WHERE g.guild_id = ?{where} ORDER BY g.name", (guild_id,))
+        return [self._group(row) for row in rows]
+
+    async def groups_of(self, guild_id: int, pseudonym: str) -> list[Group]:
+        rows = await self._db.fetchall(
+            f"{_SELECT} JOIN group_members gm ON gm.group_id = g.id WHERE g.guild_id = ? AND gm.pseudonym = ? "
+            "AND g.archived_at IS NULL ORDER BY g.name",
+            (guild_id, pseudonym),
+        )
+        return [self._group(row) for row in rows]
+
+    async def member_pseudonyms(self, group_id: int) -> list[str]:
+        rows = await self._db.fetchall(
+            "SELECT pseudonym FROM group_members WHERE group_id = ? ORDER BY joined_at", (group_id,)
+        )
+        return [row[0] for row in rows]
+
+    async def is_member(self, group_id: int, pseudonym: str) -> bool:
+        return bool(await self._db.fetchval(
+            "SELECT 1 FROM group_members WHERE group_id = ? AND pseudonym = ?", (group_id, pseudonym)
+        ))
+
+    # -- members ----------------------------------------------------------------------------------
+
+    async def join(self, guild_id: int, group_id: int, pseudonym: str) -> Group:
+        """Add her to the group, or raise GroupFull / UserError. Serialised, so two joins can't overfill it."""
+        group = await self.get(guild_id, group_id)
+        if group.archived:
+            raise UserError(f"“{group.name}” has closed. /join shows the groups that are open.")
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT (SELECT count(*) FROM group_members WHERE group_id = ?), "
+                "(SELECT count(*) FROM group_members WHERE group_id = ? AND pseudonym = ?)",
+                (group_id, group_id, pseudonym),
+            )
+            count, already = await cursor.fetchone()  # type: ignore[misc]
+            if already:
+                raise UserError(f"You're already in “{group.name}”. 💛")
+            if count >= group.size_limit:
+                full = True
+            else:
+                full = False
+                await conn.execute(
+                    "INSERT INTO group_members (group_id, pseudonym, joined_at) VALUES (?, ?, ?)",
+                    (group_id, pseudonym, to_iso(self._clock.now())),
+                )
+        if full:
+            alternatives = [g for g in await self.list(guild_id) if g.free_places > 0 and g.id != group_id]
+            raise GroupFull(group, alternatives)
+        return await self.get(guild_id, group_id)
+
+    async def leave(self, guild_id: int, group_id: int, pseudonym: str) -> Group:
+        group = await self.get(guild_id, group_id)
+        cursor_count = await self._db.fetchval(
+            "SELECT count(*) FROM group_members WHERE group_id = ? AND pseudonym = ?", (group_id, pseudonym)
+        )
+        if not cursor_count:
+            raise UserError(f"You're not in “{group.name}”.")
+        await self._db.execute("DELETE FROM group_members WHERE group_id = ? AND pseudonym = ?", (group_id, pseudonym))
+        return await self.get(guild_id, group_id)
