@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock, SystemClock
 from bot.core.aliases import AliasService
@@ -19,6 +19,7 @@ from bot.core.flags import FlagQueue
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
 from bot.core.notify import Notifier
+from bot.core.posts import PostObserver
 from bot.core.privacy import Pseudonymizer, load_key
 from bot.settings import Settings
 from bot.store import Database
@@ -37,6 +38,7 @@ class Services:
     audit: AuditLog
     flags: FlagQueue
     groups: GroupService
+    post_observers: list[PostObserver] = field(default_factory=list)
 
     async def run_due(self, notifier: Notifier) -> None:
         """Everything time-driven that is due now: re-alerts (and, as features land, their jobs)."""
