@@ -89,7 +89,7 @@ class GroupSettings:
 @dataclass(frozen=True)
 class FramingSettings:
     default_mode: FramingMode = "private"
-    crisis_threshold: float = 0.35
+    crisis_threshold: float = 0.175
     nudge_threshold: float = 0.5
     nudge_interval_hours: float = 6.0
     realert_minutes: int = 10

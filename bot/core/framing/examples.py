@@ -1,0 +1,83 @@
+"""The labelled examples the framing head is trained and measured on.
+
+`config/framing/<label>.jsonl` holds one example a line ({"text", "split", optional
+"hard_negative_for"}) with a fixed 25 % held-out split that training never reads.
+`config/framing/extra_train.jsonl` holds extra training lines ({"text", "label"}); they are always
+training data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.framing.labels import LABELS
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "config" / "framing"
+EXTRA_TRAIN_FILE = "extra_train.jsonl"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+
+
+class ExampleError(ValueError):
+    """A data file is missing or has a bad line; the message names the file and line."""
+
+
+def _read_lines(path: Path) -> list[tuple[int, dict[str, object]]]:
+    if not path.is_file():
+        raise ExampleError(f"{path} not found")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            raise ExampleError(f"{path}:{number}: not valid JSON") from None
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise ExampleError(f"{path}:{number}: needs a \"text\" string")
+        rows.append((number, row))
+    return rows
+
+
+def load_split(split: str, directory: Path = EXAMPLES_DIR) -> list[Example]:
+    """Every example of one split ("train" or "heldout"); "train" includes extra_train.jsonl."""
+    examples: list[Example] = []
+    for label in LABELS:
+        path = directory / f"{label}.jsonl"
+        for number, row in _read_lines(path):
+            if row.get("split") not in ("train", "heldout"):
+                raise ExampleError(f"{path}:{number}: \"split\" must be train or heldout")
+            if row["split"] == split:
+                examples.append(Example(str(row["text"]), label))
+    extra = directory / EXTRA_TRAIN_FILE
+    if split == "train" and extra.is_file():
+        examples.extend(load_labelled(extra))
+    return examples
+
+
+def load_labelled(path: Path) -> list[Example]:
+    """A JSON-lines file of {"text", "label"} (for extra training data or an outside test set)."""
+    examples = []
+    for number, row in _read_lines(path):
+        if row.get("label") not in LABELS:
+            raise ExampleError(f"{path}:{number}: \"label\" must be one of {', '.join(LABELS)}")
+        examples.append(Example(str(row["text"]), str(row["label"])))
+    return examples
+
+
+def data_hash(examples: list[Example]) -> str:
+    """A fingerprint of the training data, stored with the head so a stale head is noticed."""
+    digest = hashlib.sha256()
+    for example in examples:
+        digest.update(example.label.encode())
+        digest.update(b"\x00")
+        digest.update(example.text.encode())
+        digest.update(b"\x01")
+    return digest.hexdigest()
