@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock, SystemClock
 from bot.core.aliases import AliasService
 from bot.core.audit import AuditLog
+from bot.core.data_rights import DataRights
 from bot.core.flags import FlagQueue
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
@@ -38,11 +39,13 @@ class Services:
     audit: AuditLog
     flags: FlagQueue
     groups: GroupService
+    data_rights: DataRights
     post_observers: list[PostObserver] = field(default_factory=list)
 
     async def run_due(self, notifier: Notifier) -> None:
-        """Everything time-driven that is due now: re-alerts (and, as features land, their jobs)."""
+        """Everything time-driven that is due now: re-alerts, the daily retention purge, …"""
         await self.flags.run_realerts(notifier)
+        await self.data_rights.purge_if_due()
 
 
 async def _guard_key(db: Database, settings: Settings, env: Mapping[str, str] | None) -> Pseudonymizer:
@@ -67,6 +70,7 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         flags=FlagQueue(db, clock, audit, settings.framing.realert_minutes),
         groups=GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
                             settings.groups.max_size),
+        data_rights=DataRights(db, clock, settings.research.retention_days),
     )
 
 
