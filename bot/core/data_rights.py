@@ -4,7 +4,9 @@ Tables are enumerated from the live schema, so a table added by a later migratio
 without being listed here, as long as it follows the naming rule: a column that identifies a
 member is called `pseudonym` or ends in `_pseudonym`; a column holding an alias is `alias` or ends
 in `_alias`. Rows with her pseudonym or alias are deleted; moderator columns ending in `_by` that
-hold her pseudonym are cleared (the row is about someone else).
+hold her pseudonym are cleared (the row is about someone else). A table without such a column is
+covered when it hangs off a personal table by a foreign key with ON DELETE CASCADE (item answers
+under a score): its rows go with their parent, and /mydata lists them under the parent's table.
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ class TableColumns:
     by_columns: tuple[str, ...]
     time_column: str | None
     has_guild: bool
+    # (parent table, this table's column, parent column) for ON DELETE CASCADE foreign keys.
+    cascades_from: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def is_personal(self) -> bool:
+        return bool(self.member_columns or self.alias_columns)
 
 
 def _is_member_column(column: str) -> bool:
@@ -49,6 +57,11 @@ async def describe_tables(db: Database) -> list[TableColumns]:
     described = []
     for table in await db.tables():
         columns = [row["name"] for row in await db.fetchall(f"PRAGMA table_info({table})")]
+        cascades = tuple(
+            (row["table"], row["from"], row["to"])
+            for row in await db.fetchall(f"PRAGMA foreign_key_list({table})")
+            if row["on_delete"] == "CASCADE"
+        )
         described.append(TableColumns(
             table,
             tuple(c for c in columns if _is_member_column(c)),
@@ -56,6 +69,7 @@ async def describe_tables(db: Database) -> list[TableColumns]:
             tuple(c for c in columns if c.endswith("_by")),
             next((c for c in TIME_COLUMNS if c in columns), None),
             "guild_id" in columns,
+            cascades,
         ))
     return described
 
@@ -98,14 +112,23 @@ class DataRights:
     async def collect(self, guild_id: int, pseudonym: str) -> dict[str, list[dict[str, object]]]:
         """Every row kept about her, table by table (for /mydata)."""
         aliases = await self._aliases_of(guild_id, pseudonym)
+        tables = await describe_tables(self._db)
         found: dict[str, list[dict[str, object]]] = {}
-        for table in await describe_tables(self._db):
+        for table in tables:
             where, params = _where(table, pseudonym, aliases, guild_id)
             if not where:
                 continue
             rows = await self._db.fetchall(f"SELECT * FROM {table.name} WHERE {where}", params)  # noqa: S608
             if rows:
                 found[table.name] = [dict(row) for row in rows]
+        for child in tables:
+            for parent, column, parent_column in child.cascades_from:
+                for row in found.get(parent, []):
+                    rows = await self._db.fetchall(
+                        f"SELECT * FROM {child.name} WHERE {column} = ?", (row[parent_column],)  # noqa: S608
+                    )
+                    if rows:
+                        row[child.name] = [dict(r) for r in rows]
         return found
 
     async def export_json(self, guild_id: int, pseudonym: str) -> bytes:
