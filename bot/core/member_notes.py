@@ -27,7 +27,7 @@ def join_list(groups: list[Group]) -> Note:
         return Note("There are no groups open yet. A moderator will set some up soon. 💛")
     lines = ["**Groups you can join** (choose one below to read how it works):"]
     lines += [group_line(group) for group in groups]
-    return Note("\n\n".join(lines))
+    return Note("\n\n".join(lines), tuple(view_choice(group) for group in groups[:25]))
 
 
 def group_full(error: GroupFull) -> Note:

@@ -150,6 +150,11 @@ class RelayService:
     async def check(self, group: Group, author: AliasRecord, text: str, reply_to: int | None = None) -> str:
         """Validate a share without changing anything; returns the cleaned text."""
         text = clean_text(text)
+        await self.check_can_post(group, author, reply_to)
+        return text
+
+    async def check_can_post(self, group: Group, author: AliasRecord, reply_to: int | None = None) -> None:
+        """Everything but the text: open anonymous group, her membership, the cooldown, the reply target."""
         if group.archived or group.channel_id is None:
             raise UserError(f"“{group.name}” isn't open for posts any more.")
         if group.mode != "anonymous":
@@ -161,7 +166,6 @@ class RelayService:
             raise Cooldown(seconds)
         if reply_to is not None:
             await self._reply_target(group, reply_to)
-        return text
 
     async def _reply_target(self, group: Group, number: int) -> RelayedPost:
         row = await self._db.fetchone(
