@@ -19,9 +19,14 @@ from bot.core.data_rights import DataRights
 from bot.core.flags import FlagQueue
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
+from bot.core.membership import MembershipService
+from bot.core.moderation import ModerationService
 from bot.core.notify import Notifier
 from bot.core.posts import PostObserver
 from bot.core.privacy import Pseudonymizer, load_key
+from bot.core.relay import RelayService
+from bot.core.reports import ReportService
+from bot.core.reveal import RevealService
 from bot.settings import Settings
 from bot.store import Database
 
@@ -40,11 +45,18 @@ class Services:
     flags: FlagQueue
     groups: GroupService
     data_rights: DataRights
+    membership: MembershipService
+    relay: RelayService
+    moderation: ModerationService
+    reveals: RevealService
+    reports: ReportService
     post_observers: list[PostObserver] = field(default_factory=list)
 
     async def run_due(self, notifier: Notifier) -> None:
         """Everything time-driven that is due now: re-alerts, the daily retention purge, …"""
         await self.flags.run_realerts(notifier)
+        await self.reveals.expire_due(notifier)
+        await self.relay.purge_stale()
         await self.data_rights.purge_if_due()
 
 
@@ -59,17 +71,26 @@ async def _guard_key(db: Database, settings: Settings, env: Mapping[str, str] | 
 
 def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer: Pseudonymizer) -> Services:
     audit = AuditLog(db, clock)
+    aliases = AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours)
+    flags = FlagQueue(db, clock, audit, settings.framing.realert_minutes)
+    groups = GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
+                          settings.groups.max_size)
+    relay = RelayService(db, clock, groups, settings.groups.post_cooldown_seconds)
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         pseudonymizer=pseudonymizer,
         guilds=GuildSettingsService(db, clock, settings.checkins.default_timezone),
-        aliases=AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours),
+        aliases=aliases,
         audit=audit,
-        flags=FlagQueue(db, clock, audit, settings.framing.realert_minutes),
-        groups=GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
-                            settings.groups.max_size),
+        flags=flags,
+        groups=groups,
+        membership=MembershipService(aliases, groups),
+        relay=relay,
+        moderation=ModerationService(db, audit, aliases, groups, relay, flags),
+        reveals=RevealService(db, clock, audit, aliases, settings.groups.reveal_window_minutes),
+        reports=ReportService(relay, aliases, groups, flags),
         data_rights=DataRights(db, clock, settings.research.retention_days),
     )
 
