@@ -10,18 +10,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import PeerBot
+from bot.core.data_rights import MYDATA_TEXT, forget_cancelled, forget_prompt
 from bot.core.errors import UserError
-from bot.core.notify import Choice, Note
 from bot.discord_ui import send_note
 
 log = logging.getLogger(__name__)
-
-FORGET_WARNING = (
-    "This erases everything the bot keeps about you in this server: your alias, your groups, your "
-    "check-in answers and scores, and the record of your posts. It can't be undone, and you'll leave "
-    "your groups. Your posts already in the channels stay unless you /unshare them first."
-)
-
 
 class DataRightsCog(commands.Cog):
     def __init__(self, bot: PeerBot) -> None:
@@ -40,7 +33,7 @@ class DataRightsCog(commands.Cog):
         pseudonym = self.bot.services.aliases.pseudonym(interaction.guild.id, interaction.user.id)
         payload = await self.bot.services.data_rights.export_json(interaction.guild.id, pseudonym)
         await interaction.response.send_message(
-            "Here is everything the bot keeps about you in this server. Your posts' text is never stored.",
+            MYDATA_TEXT,
             file=discord.File(io.BytesIO(payload), filename="my-peer-support-data.json"),
             ephemeral=True,
         )
@@ -48,15 +41,13 @@ class DataRightsCog(commands.Cog):
     @app_commands.command(name="forget-me", description="Erase everything the bot keeps about you here")
     @app_commands.guild_only()
     async def forget_me(self, interaction: discord.Interaction) -> None:
-        note = Note(FORGET_WARNING, (Choice("forget:confirm", "Erase my data", "danger"),
-                                     Choice("forget:cancel", "Keep it")))
-        await send_note(interaction, note, ephemeral=True)
+        await send_note(interaction, forget_prompt(), ephemeral=True)
 
     async def on_forget_choice(self, interaction: discord.Interaction, rest: str) -> None:
         if interaction.guild is None:
             raise UserError("Please use /forget-me inside the server.")
         if rest == "cancel":
-            await send_note(interaction, Note("Nothing was erased. 💛"), ephemeral=True)
+            await send_note(interaction, forget_cancelled(), ephemeral=True)
             return
         if rest != "confirm":
             raise UserError("This button is not recognised any more. Please run /forget-me again.")
@@ -70,9 +61,7 @@ class DataRightsCog(commands.Cog):
                 await interaction.user.remove_roles(*(r for r in roles if r is not None), reason="member erased data")
             except discord.HTTPException:
                 log.warning("Could not remove group roles after an erasure in guild %s", interaction.guild.id)
-        message = "Done: everything the bot kept about you here has been erased." if report.total else (
-            "There was nothing stored about you here, so there was nothing to erase.")
-        await send_note(interaction, Note(message + " Take care of yourself. 💛"), ephemeral=True)
+        await send_note(interaction, report.note(), ephemeral=True)
 
 
 async def setup(bot: PeerBot) -> None:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bot.clock import Clock, to_iso
+from bot.core.notify import Choice, Note
 from bot.store import Database
 
 # Columns that date a row, in order of preference, for the retention purge.
@@ -87,6 +88,23 @@ def _where(table: TableColumns, pseudonym: str, aliases: list[str], guild_id: in
     return " OR ".join(clauses), params
 
 
+FORGET_WARNING = (
+    "This erases everything the bot keeps about you in this server: your alias, your groups, your "
+    "check-in answers and scores, and the record of your posts. It can't be undone, and you'll leave "
+    "your groups. Your posts already in the channels stay unless you /unshare them first."
+)
+MYDATA_TEXT = "Here is everything the bot keeps about you in this server. Your posts' text is never stored."
+
+
+def forget_prompt() -> Note:
+    return Note(FORGET_WARNING, (Choice("forget:confirm", "Erase my data", "danger"),
+                                 Choice("forget:cancel", "Keep it")))
+
+
+def forget_cancelled() -> Note:
+    return Note("Nothing was erased. 💛")
+
+
 @dataclass(frozen=True)
 class ErasureReport:
     rows_deleted: dict[str, int]
@@ -95,6 +113,12 @@ class ErasureReport:
     @property
     def total(self) -> int:
         return sum(self.rows_deleted.values()) + sum(self.rows_cleared.values())
+
+    def note(self) -> Note:
+        if self.total:
+            return Note("Done: everything the bot kept about you here has been erased. Take care of yourself. 💛")
+        return Note("There was nothing stored about you here, so there was nothing to erase. Take care of "
+                    "yourself. 💛")
 
 
 class DataRights:
