@@ -1,0 +1,11 @@
+"""Sandbox commands, one module per feature; each `register(sandbox)` adds its commands."""
+
+from __future__ import annotations
+
+from bot.sandbox.commands import data, groups, moderation
+from bot.sandbox.runner import Sandbox
+
+
+def register_all(sandbox: Sandbox) -> None:
+    for module in (groups, moderation, data):
+        module.register(sandbox)
