@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from bot.clock import Clock, SystemClock
 from bot.core.aliases import AliasService
 from bot.core.audit import AuditLog
+from bot.core.checkins.service import CheckinService
+from bot.core.consent import ConsentService
 from bot.core.flags import FlagQueue
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
+from bot.core.instruments import Instrument, load_instruments
 from bot.core.notify import Notifier
 from bot.core.posts import PostObserver
 from bot.core.privacy import Pseudonymizer, load_key
-from bot.settings import Settings
+from bot.core.resources import load_resources
+from bot.settings import CONFIG_DIR, Settings
 from bot.store import Database
 
 log = logging.getLogger(__name__)
@@ -38,11 +42,15 @@ class Services:
     audit: AuditLog
     flags: FlagQueue
     groups: GroupService
+    instruments: dict[str, Instrument]
+    consent: ConsentService
+    checkins: CheckinService
     post_observers: list[PostObserver] = field(default_factory=list)
 
     async def run_due(self, notifier: Notifier) -> None:
         """Everything time-driven that is due now: re-alerts (and, as features land, their jobs)."""
         await self.flags.run_realerts(notifier)
+        await self.checkins.run_due(notifier)
 
 
 async def _guard_key(db: Database, settings: Settings, env: Mapping[str, str] | None) -> Pseudonymizer:
@@ -54,19 +62,35 @@ async def _guard_key(db: Database, settings: Settings, env: Mapping[str, str] | 
     return pseudonymizer
 
 
+QUESTIONNAIRE_DIR = CONFIG_DIR / "questionnaires"
+RESOURCES_FILE = CONFIG_DIR / "resources.toml"
+
+
 def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer: Pseudonymizer) -> Services:
     audit = AuditLog(db, clock)
+    guilds = GuildSettingsService(db, clock, settings.checkins.default_timezone)
+    aliases = AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours)
+    flags = FlagQueue(db, clock, audit, settings.framing.realert_minutes)
+    groups = GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
+                          settings.groups.max_size)
+    licensed = settings.questionnaires.licensed_text_dir
+    instruments = load_instruments(QUESTIONNAIRE_DIR, licensed.expanduser() if licensed else None)
+    consent = ConsentService(db, clock)
+    checkins = CheckinService(db, clock, settings.checkins, instruments, aliases, groups, guilds, flags, consent,
+                              audit, load_resources(RESOURCES_FILE))
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         pseudonymizer=pseudonymizer,
-        guilds=GuildSettingsService(db, clock, settings.checkins.default_timezone),
-        aliases=AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours),
+        guilds=guilds,
+        aliases=aliases,
         audit=audit,
-        flags=FlagQueue(db, clock, audit, settings.framing.realert_minutes),
-        groups=GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
-                            settings.groups.max_size),
+        flags=flags,
+        groups=groups,
+        instruments=instruments,
+        consent=consent,
+        checkins=checkins,
     )
 
 
