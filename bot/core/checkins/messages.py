@@ -100,7 +100,7 @@ def safety_note(resources_text: str) -> Note:
 
 def paused_note(checkin_id: int, expires_at: datetime | None) -> Note:
     until = f" It stays open until {_when(expires_at)}." if expires_at else ""
-    return Note(f"Paused. Your answers so far are saved.{until} Tap Continue or run /checkin whenever you're "
+    return Note(f"Paused. Your answers so far are saved.{until} Tap Continue or run /checkin now whenever you're "
                 "ready. 💛", (continue_choice(checkin_id),))
 
 
@@ -110,9 +110,10 @@ def reminder_note(checkin_id: int, instrument: Instrument, expires_at: datetime 
                 "No pressure; skip it if now isn't a good time. 💛", (continue_choice(checkin_id),))
 
 
-def dm_closed_note() -> Note:
-    return Note("I couldn't send you a direct message (your DMs from this server seem to be closed). Run "
-                "/checkin here in the server and you can answer privately: only you will see it.")
+DM_CLOSED = Note("I couldn't send you a direct message (your DMs from this server seem to be closed), so here it "
+                 "is, just for you: only you can see these messages. Next time, run /checkin now here in the "
+                 "server and answer privately. 💛")
+SENT_TO_DMS = Note("I've sent your check-in to your direct messages. 💛")
 
 
 def consent_intro(group_name: str, instrument: Instrument) -> str:

@@ -30,7 +30,7 @@ from bot.store import Database
 log = logging.getLogger(__name__)
 
 STALE = ("That question already has an answer, so nothing was changed. 💛 Please use the newest message, "
-         "or run /checkin to see where you are.")
+         "or run /checkin now to see where you are.")
 NOT_AN_OPTION = "That isn't one of the answers, so nothing was changed. Please tap one of the buttons. 💛"
 
 
@@ -72,12 +72,12 @@ def closed_message(row: CheckinRow) -> str:
         return "You've already finished this check-in. Thank you! 💛"
     if row.reason == "superseded":
         return ("This check-in was for an earlier period and has closed, so nothing was changed. "
-                "Your newest one is waiting: run /checkin. 💛")
+                "Your newest one is waiting: run /checkin now. 💛")
     if row.state == "missed":
         return "This check-in has closed, so nothing was changed. 💛 The next one comes with your group's schedule."
     if row.state == "skipped":
         return "This check-in isn't running any more, so nothing was changed. 💛"
-    return "This check-in hasn't started yet. Run /checkin to take it now. 💛"
+    return "This check-in hasn't started yet. Run /checkin now to take it. 💛"
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ class SessionService:
         """Her check-in, or a kind refusal (also when someone else's id is tried)."""
         row = await self.load(checkin_id)
         if row is None or row.pseudonym != self._aliases.pseudonym(row.guild_id, user_id):
-            raise UserError("I can't find that check-in. Run /checkin in your server to see yours. 💛")
+            raise UserError("I can't find that check-in. Run /checkin now in your server to see yours. 💛")
         return row
 
     def instrument_of(self, row: CheckinRow) -> Instrument:

@@ -242,7 +242,7 @@ async def test_a_finished_check_in_takes_no_more_answers(world) -> None:
 async def test_unknown_or_unsendable_instruments_cannot_be_scheduled(world) -> None:
     with pytest.raises(UserError, match="no questionnaire called 'moodscale'"):
         await world.schedule("moodscale")
-    with pytest.raises(UserError, match="EPDS item text is not bundled.*licensed_text_dir"):
+    with pytest.raises(UserError, match=r"EPDS item text is not bundled.*licensed_text_dir"):
         await world.schedule("epds")
     assert await world.services.db.fetchval("SELECT count(*) FROM checkin_schedules") == 0
 
