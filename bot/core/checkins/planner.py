@@ -8,6 +8,7 @@ ever write the row once. The planner remembers how far it has planned (`planned_
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
 from bot.store import Database
 
+PLAN_CHUNK = 1000
 # After long downtime, look back at most this far for occurrences to record as missed.
 LOOKBACK = timedelta(days=35)
 
@@ -94,8 +96,11 @@ class Planner:
         guild_timezone = (await self._guilds.get(schedule.guild_id)).timezone
         prefs = await self._prefs.for_guild(schedule.guild_id, guild_timezone)
         consents = await self._consent.checkins_by_member(schedule.guild_id)
-        rows = plan_rows(schedule, period_key, due_at or occurrence, now, self._grace, members, prefs,
-                         MemberPrefs(guild_timezone), consents)
+        rows: list[tuple[object, ...]] = []
+        for start in range(0, len(members), PLAN_CHUNK):
+            rows += plan_rows(schedule, period_key, due_at or occurrence, now, self._grace,
+                              members[start:start + PLAN_CHUNK], prefs, MemberPrefs(guild_timezone), consents)
+            await asyncio.sleep(0)  # let the event loop breathe between chunks of a very large group
         async with self._db.transaction() as conn:
             before = conn.total_changes
             await conn.executemany(_INSERT, rows)
