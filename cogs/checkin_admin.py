@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.client import PeerBot
 from bot.core.checkins.cadence import CADENCES
+from bot.core.checkins.messages import local_time
 from bot.core.notify import Note
 from bot.discord_ui import send_note
 from cogs import _checkin_jobs
@@ -44,7 +45,7 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
         upcoming = created.timing.next_after(self.bot.services.clock.now())
         await send_note(interaction, Note(
             f"Scheduled #{created.id}: {short} for this group, {created.describe()}. The first goes out "
-            f"<t:{int(upcoming.timestamp())}:f>. Members are asked for consent before their first one."
+            f"{local_time(upcoming, created.timezone)}. Members are asked for consent before their first one."
         ), ephemeral=True)
 
     @schedule.autocomplete("group")

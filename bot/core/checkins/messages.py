@@ -10,6 +10,7 @@ Button ids (all under the "ci" prefix, far below Discord's 100-character limit):
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.core.instruments import Instrument, ScoreResult
 from bot.core.notify import Choice, Note
@@ -28,8 +29,10 @@ def continue_choice(checkin_id: int) -> Choice:
     return Choice(f"{PREFIX}:{checkin_id}:go", "Continue", "primary")
 
 
-def _when(moment: datetime) -> str:
-    return f"<t:{int(moment.timestamp())}:f>"
+def local_time(moment: datetime, timezone: str) -> str:
+    """Plain text in her own time zone ("Thu 5 Mar, 19:00"), the same on Discord and in the sandbox."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
 def item_note(checkin_id: int, instrument: Instrument, item_number: int, *, group_name: str = "",
@@ -98,14 +101,14 @@ def safety_note(resources_text: str) -> Note:
     return Note("\n".join(lines))
 
 
-def paused_note(checkin_id: int, expires_at: datetime | None) -> Note:
-    until = f" It stays open until {_when(expires_at)}." if expires_at else ""
+def paused_note(checkin_id: int, expires_at: datetime | None, timezone: str) -> Note:
+    until = f" It stays open until {local_time(expires_at, timezone)}." if expires_at else ""
     return Note(f"Paused. Your answers so far are saved.{until} Tap Continue or run /checkin now whenever you're "
                 "ready. 💛", (continue_choice(checkin_id),))
 
 
-def reminder_note(checkin_id: int, instrument: Instrument, expires_at: datetime | None) -> Note:
-    until = f" It's open until {_when(expires_at)}." if expires_at else ""
+def reminder_note(checkin_id: int, instrument: Instrument, expires_at: datetime | None, timezone: str) -> Note:
+    until = f" It's open until {local_time(expires_at, timezone)}." if expires_at else ""
     return Note(f"A gentle reminder: your {instrument.short_name} check-in is still waiting for you.{until} "
                 "No pressure; skip it if now isn't a good time. 💛", (continue_choice(checkin_id),))
 

@@ -11,6 +11,7 @@ import aiosqlite
 from bot.clock import Clock, from_iso, to_iso
 from bot.core.audit import AuditLog
 from bot.core.checkins.cadence import CRON_PREFIX, Cadence, describe_cadence, first_anchor, parse_cadence, parse_time
+from bot.core.checkins.messages import local_time
 from bot.core.errors import NotFound, UserError
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
@@ -170,7 +171,7 @@ class ScheduleService:
                 else schedule.instrument
             upcoming = schedule.timing.next_after(now)
             lines.append(f"#{schedule.id} · {group.name} · {short} · {schedule.describe()} · next "
-                         f"<t:{int(upcoming.timestamp())}:f>")
+                         f"{local_time(upcoming, schedule.timezone)}")
         return "\n".join(lines)
 
     async def status(self, guild_id: int) -> list[GroupStatus]:

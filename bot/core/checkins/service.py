@@ -82,10 +82,11 @@ class CheckinService:
         self._guilds = guilds
         self._consent = consent
         self._audit = audit
-        self._sleep = sleep
+        self.sleep = sleep  # the sandbox may pass a no-op; the bot paces with asyncio.sleep
         self.prefs = PrefsService(db, clock, settings.default_timezone)
         self.schedules = ScheduleService(db, clock, audit, groups, guilds, instruments)
-        self.sessions = SessionService(db, clock, instruments, aliases, groups, guilds, flags, resources)
+        self.sessions = SessionService(db, clock, instruments, aliases, groups, guilds, flags, resources,
+                                       self.prefs)
         self.planner = Planner(db, clock, self.schedules, groups, guilds, self.prefs, consent,
                                timedelta(hours=settings.grace_hours))
         self._reminder = timedelta(hours=settings.reminder_hours)
@@ -100,7 +101,7 @@ class CheckinService:
 
     async def run_due(self, notifier: Notifier) -> DueReport:
         plans = await self.planner.plan_due()
-        pacer = Pacer(self._settings.send_rate_per_second, self._sleep)
+        pacer = Pacer(self._settings.send_rate_per_second, self.sleep)
         sent = await self.send_pending(notifier, pacer)
         reminded = await self.send_reminders(notifier, pacer)
         expired = await self.expire()
@@ -132,7 +133,7 @@ class CheckinService:
         return await self.sessions.current_note(row)
 
     async def send_pending(self, notifier: Notifier, pacer: Pacer | None = None) -> int:
-        pacer = pacer or Pacer(self._settings.send_rate_per_second, self._sleep)
+        pacer = pacer or Pacer(self._settings.send_rate_per_second, self.sleep)
         now = self._clock.now()
         rows = await self._db.fetchall(
             "SELECT * FROM checkins WHERE state = 'pending' AND send_after <= ? ORDER BY send_after, id LIMIT ?",
@@ -170,7 +171,7 @@ class CheckinService:
         return sent
 
     async def send_reminders(self, notifier: Notifier, pacer: Pacer | None = None) -> int:
-        pacer = pacer or Pacer(self._settings.send_rate_per_second, self._sleep)
+        pacer = pacer or Pacer(self._settings.send_rate_per_second, self.sleep)
         now = self._clock.now()
         rows = await self._db.fetchall(
             "SELECT * FROM checkins WHERE state = 'sent' AND reminded_at IS NULL AND sent_at <= ? AND expires_at > ? "
@@ -199,7 +200,7 @@ class CheckinService:
                 intro = "A gentle reminder. " + messages.consent_intro(await self.sessions.group_name(row), instrument)
                 note = render_consent(row.guild_id, consent, intro=intro)
             else:
-                note = messages.reminder_note(row.id, instrument, row.expires_at)
+                note = messages.reminder_note(row.id, instrument, row.expires_at, prefs.timezone)
             await pacer.wait()
             await notifier.send_dm(row.guild_id, record.user_id, note)
             reminded += 1
@@ -292,8 +293,9 @@ class CheckinService:
             "AND state = 'sent'",
             (to_iso(prefs.snoozed_until + self._reminder), guild_id, pseudonym),
         )
+        until = messages.local_time(prefs.snoozed_until, prefs.timezone)
         return Note(f"Snoozed for {hours} hour{'s' if hours != 1 else ''}. 💛 I'll hold any check-in until "
-                    f"<t:{int(prefs.snoozed_until.timestamp())}:f>.")
+                    f"{until} ({prefs.timezone}).")
 
     async def configure(self, guild_id: int, user_id: int, *, timezone: str | None, quiet_start: str | None,
                         quiet_end: str | None) -> Note:

@@ -18,6 +18,7 @@ import aiosqlite
 from bot.clock import Clock, from_iso, to_iso
 from bot.core.aliases import AliasService
 from bot.core.checkins import messages
+from bot.core.checkins.prefs import PrefsService
 from bot.core.errors import UserError
 from bot.core.flags import FlagQueue
 from bot.core.groups import GroupService
@@ -91,7 +92,7 @@ class Step:
 class SessionService:
     def __init__(self, db: Database, clock: Clock, instruments: Mapping[str, Instrument], aliases: AliasService,
                  groups: GroupService, guilds: GuildSettingsService, flags: FlagQueue,
-                 resources: Mapping[str, RegionResources]) -> None:
+                 resources: Mapping[str, RegionResources], prefs: PrefsService) -> None:
         self._db = db
         self._clock = clock
         self._instruments = instruments
@@ -100,6 +101,7 @@ class SessionService:
         self._guilds = guilds
         self._flags = flags
         self._resources = dict(resources)
+        self._prefs = prefs
 
     # -- lookups ------------------------------------------------------------------------------------
 
@@ -193,7 +195,9 @@ class SessionService:
     async def pause(self, checkin_id: int, user_id: int) -> Step:
         row = await self.owned(checkin_id, user_id)
         self._open(row)
-        return Step((messages.paused_note(row.id, row.expires_at),))
+        timezone = (await self._guilds.get(row.guild_id)).timezone
+        prefs = await self._prefs.get(row.guild_id, row.pseudonym, timezone)
+        return Step((messages.paused_note(row.id, row.expires_at, prefs.timezone),))
 
     async def resume(self, checkin_id: int, user_id: int) -> Step:
         row = await self.owned(checkin_id, user_id)
