@@ -121,10 +121,7 @@ def load_resources(path: Path) -> dict[str, RegionResources]:
 def unconfirmed_entries(resources: dict[str, RegionResources]) -> list[tuple[str, str]]:
     """(region, name) of every entry an operator still has to confirm (empty ``verified``)."""
     return [
-        (region, entry.name)
-        for region, rr in resources.items()
-        for entry in rr.entries
-        if entry.needs_confirmation
+        (region, entry.name) for region, rr in resources.items() for entry in rr.entries if entry.needs_confirmation
     ]
 
 
@@ -135,15 +132,15 @@ def _line(entry: Resource) -> str:
 def render_resources(region: str, resources: dict[str, RegionResources]) -> str:
     """Short, phone-friendly text: emergency first, then crisis lines, then perinatal support.
 
-    An unknown region (or one missing from ``resources``) falls back to ``"other"``.
+    Region codes are matched case-insensitively ("uk" -> "UK"); an unknown region (or one
+    missing from ``resources``) falls back to ``"other"``.
     """
-    rr = resources.get(region) or resources[FALLBACK_REGION]
+    code = next((r for r in resources if r.casefold() == (region or "").strip().casefold()), None)
+    rr = resources[code] if code is not None else resources[FALLBACK_REGION]
     if rr.emergency:
         first = f"**If you or your baby are in immediate danger, call {rr.emergency} now.**"
     else:
-        first = (
-            "**If you or your baby are in immediate danger, call your local emergency number now.**"
-        )
+        first = "**If you or your baby are in immediate danger, call your local emergency number now.**"
     lines = [first]
     emergency = [e for e in rr.entries if e.kind == KIND_EMERGENCY]
     crisis = [e for e in rr.entries if e.kind == KIND_CRISIS]

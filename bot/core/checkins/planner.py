@@ -26,8 +26,8 @@ PLAN_CHUNK = 1000
 LOOKBACK = timedelta(days=35)
 
 _INSERT = (
-    "INSERT OR IGNORE INTO checkins (guild_id, schedule_id, group_id, pseudonym, instrument, period_key, due_at, "
-    "send_after, state, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT OR IGNORE INTO checkins (guild_id, schedule_id, group_id, pseudonym, instrument, period_key, created_at, "
+    "due_at, send_after, state, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -44,7 +44,7 @@ def plan_rows(schedule: Schedule, period_key: str, due_at: datetime, now: dateti
     """The rows for one period (pure: no I/O, so 10,000 members plan in milliseconds)."""
     late = now - due_at > grace
     rows: list[tuple[object, ...]] = []
-    due_text = to_iso(due_at)
+    due_text, now_text = to_iso(due_at), to_iso(now)
     for pseudonym in members:
         member_prefs = prefs.get(pseudonym, fallback)
         state, reason, send_after = "pending", "", due_text
@@ -57,7 +57,7 @@ def plan_rows(schedule: Schedule, period_key: str, due_at: datetime, now: dateti
         else:
             send_after = to_iso(member_prefs.next_allowed(due_at))
         rows.append((schedule.guild_id, schedule.id, schedule.group_id, pseudonym, schedule.instrument, period_key,
-                     due_text, send_after, state, reason))
+                     now_text, due_text, send_after, state, reason))
     return rows
 
 

@@ -106,9 +106,9 @@ class ScheduleService:
                                 "Cancel it first (/checkins cancel) to change it.")
             cursor = await conn.execute(
                 "INSERT INTO checkin_schedules (guild_id, group_id, instrument, cadence, local_time, timezone, "
-                "anchor_date, created_at, created_by, planned_through) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "anchor_date, created_at, planned_through) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (guild_id, group.id, instrument.id, parsed_cadence, hhmm, timezone, anchor.isoformat(),
-                 to_iso(now), actor, to_iso(now)),
+                 to_iso(now), to_iso(now)),
             )
             schedule_id = int(cursor.lastrowid or 0)
             await self._audit.record(conn, guild_id, actor, "checkin_schedule", "scheduled check-ins",

@@ -23,7 +23,7 @@ CREATE TABLE consent_events (
 );
 CREATE INDEX consent_events_by_member ON consent_events (guild_id, pseudonym);
 
--- A group's schedule. cadence: weekly | fortnightly | monthly | cron:<5-field expression>.
+-- A group's schedule (group-level, not about any one member; who set it up is in the audit log). cadence: weekly | fortnightly | monthly | cron:<5-field expression>.
 -- local_time (HH:MM) and anchor_date (the first occurrence's local date) are in `timezone`.
 CREATE TABLE checkin_schedules (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -35,7 +35,6 @@ CREATE TABLE checkin_schedules (
     timezone        TEXT    NOT NULL,
     anchor_date     TEXT    NOT NULL,
     created_at      TEXT    NOT NULL,
-    created_by      TEXT    NOT NULL,
     planned_through TEXT    NOT NULL,
     cancelled_at    TEXT
 );
@@ -67,6 +66,7 @@ CREATE TABLE checkins (
     pseudonym    TEXT    NOT NULL,
     instrument   TEXT    NOT NULL,
     period_key   TEXT    NOT NULL,
+    created_at   TEXT    NOT NULL,
     due_at       TEXT    NOT NULL,
     send_after   TEXT    NOT NULL,
     state        TEXT    NOT NULL DEFAULT 'pending'
@@ -92,7 +92,7 @@ CREATE TABLE scores (
     pseudonym    TEXT    NOT NULL,
     group_id     INTEGER,
     instrument   TEXT    NOT NULL,
-    checkin_id   INTEGER UNIQUE REFERENCES checkins (id),
+    checkin_id   INTEGER UNIQUE REFERENCES checkins (id) ON DELETE SET NULL,
     completed_at TEXT    NOT NULL,
     total        REAL    NOT NULL,
     band         TEXT    NOT NULL,

@@ -260,3 +260,14 @@ async def test_results_are_kind_and_never_a_diagnosis(world) -> None:
     result = step.notes[-1].text
     assert "27 out of 27" in result and "not a diagnosis" in result
     assert "severe" not in result.lower()
+
+
+async def test_erasure_and_retention_can_delete_rows_in_any_order(world) -> None:
+    """/forget-me and the retention purge delete by table; foreign keys must never block them."""
+    member, checkin_id = await started(world, "phq2")
+    await world.answer_all(member, [1, 2])
+    db = world.services.db
+    await db.execute("DELETE FROM checkins WHERE id = ?", (checkin_id,))
+    assert await db.fetchval("SELECT checkin_id FROM scores") is None
+    await db.execute("DELETE FROM scores WHERE pseudonym = ?", (member.pseudonym,))
+    assert await db.fetchval("SELECT count(*) FROM answers") == 0
