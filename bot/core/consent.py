@@ -26,7 +26,7 @@ ABOUT_CHECKINS = (
 )
 ABOUT_RESEARCH = (
     "**Research use** means your scores may be included in anonymised research summaries: no alias, "
-    "no Discord name, dates rounded to the week, and only in groups of at least 5 people."
+    "no Discord name, dates rounded to the week, and never in a group so small that someone could be recognised."
 )
 
 

@@ -88,16 +88,16 @@ def result_note(instrument: Instrument, result: ScoreResult) -> Note:
     return Note("\n".join(lines))
 
 
-def safety_note(resources_text: str) -> Note:
+def safety_note(resources_text: str, *, continuing: bool) -> Note:
     """Shown at once when an answer fires a safety rule, before the questionnaire goes on."""
     lines = [
         "Thank you for telling me. 💛 You don't have to carry this on your own: a moderator will check in "
         "with you soon.",
         "If you want to talk to someone now, these are free and confidential:",
         resources_text,
-        "",
-        "You can carry on with the check-in below whenever you're ready, or pause it.",
     ]
+    if continuing:
+        lines += ["", "You can carry on with the check-in below whenever you're ready, or pause it."]
     return Note("\n".join(lines))
 
 
@@ -119,8 +119,9 @@ DM_CLOSED = Note("I couldn't send you a direct message (your DMs from this serve
 SENT_TO_DMS = Note("I've sent your check-in to your direct messages. 💛")
 
 
-def consent_intro(group_name: str, instrument: Instrument) -> str:
-    return (f"Hi 💛 Your group “{group_name}” has a short check-in ({instrument.short_name}, "
+def consent_intro(group_name: str, instrument: Instrument, *, reminder: bool = False) -> str:
+    greeting = "A gentle reminder 💛" if reminder else "Hi 💛"
+    return (f"{greeting} Your group “{group_name}” has a short check-in ({instrument.short_name}, "
             f"{len(instrument.items)} questions). Before I send you one, I'd like your OK.")
 
 

@@ -197,7 +197,7 @@ class CheckinService:
                 continue
             consent = await self._consent.get(row.guild_id, row.pseudonym)
             if consent.checkins is None:
-                intro = "A gentle reminder. " + messages.consent_intro(await self.sessions.group_name(row), instrument)
+                intro = messages.consent_intro(await self.sessions.group_name(row), instrument, reminder=True)
                 note = render_consent(row.guild_id, consent, intro=intro)
             else:
                 note = messages.reminder_note(row.id, instrument, row.expires_at, prefs.timezone)

@@ -171,7 +171,7 @@ class SessionService:
                                         result.subscales, now)
         notes: list[Note] = []
         if new_rules:
-            notes.append(await self._safety(row, instrument, new_rules, notifier))
+            notes.append(await self._safety(row, instrument, new_rules, notifier, continuing=result is None))
         if result is not None:
             notes.append(messages.result_note(instrument, result))
         else:
@@ -222,7 +222,7 @@ class SessionService:
         )
 
     async def _safety(self, row: CheckinRow, instrument: Instrument, rules: list[SafetyRule],
-                      notifier: Notifier) -> Note:
+                      notifier: Notifier, *, continuing: bool) -> Note:
         """Alert the moderators (alias, instrument, rule; never her answers) and give her resources."""
         record = await self._aliases.get(row.guild_id, row.pseudonym)
         alias = record.alias if record is not None else "unknown alias"
@@ -234,4 +234,4 @@ class SessionService:
                 log.warning("Safety flag #%s could not be posted to the moderator log of guild %s",
                             flag.id, row.guild_id)
         region = (await self._guilds.get(row.guild_id)).region
-        return messages.safety_note(render_resources(region, self._resources))
+        return messages.safety_note(render_resources(region, self._resources), continuing=continuing)

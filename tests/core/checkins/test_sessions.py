@@ -135,6 +135,7 @@ async def test_phq9_item_9_alerts_at_once_with_the_regions_resources(world) -> N
     step = await sessions.answer(checkin_id, member.user_id, 9, 1, world.notifier)
     safety, result = step.notes
     assert "988" in safety.text and "Samaritans" not in safety.text
+    assert "carry on" not in safety.text  # it was the last item: the result follows, not another question
     [alert] = world.notifier.mod_log
     assert "Check-in safety answer" in alert.text and "PHQ-9" in alert.text and member.alias in alert.text
     assert "Several days" not in alert.text  # her answer itself is never shown
