@@ -24,10 +24,11 @@ from bot.store import Database
 # Columns that date a row, in order of preference, for the retention purge.
 TIME_COLUMNS = ("created_at", "completed_at", "at", "sent_at", "relayed_at", "joined_at", "requested_at", "day")
 # Tables kept while the thing they describe exists (not dated personal records).
-RETENTION_EXEMPT = frozenset({"meta", "guild_settings", "groups", "aliases", "group_members"})
+RETENTION_EXEMPT = frozenset({"meta", "guild_settings", "groups", "aliases", "group_members", "checkin_schedules",
+                              "consents", "checkin_prefs"})
 # Tables that hold nothing about a single member. Every other table must have a member or alias
 # column (tests enforce this, so a new table is either erasable or declared here on purpose).
-NON_PERSONAL_TABLES = frozenset({"meta", "guild_settings", "groups"})
+NON_PERSONAL_TABLES = frozenset({"meta", "guild_settings", "groups", "checkin_schedules"})
 
 
 @dataclass(frozen=True)
