@@ -19,10 +19,12 @@ from bot.core.data_rights import DataRights
 from bot.core.flags import FlagQueue
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
+from bot.core.instruments import Instrument, load_instruments
 from bot.core.notify import Notifier
+from bot.core.outcomes.service import OutcomesService
 from bot.core.posts import PostObserver
 from bot.core.privacy import Pseudonymizer, load_key
-from bot.settings import Settings
+from bot.settings import CONFIG_DIR, Settings
 from bot.store import Database
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ class Services:
     flags: FlagQueue
     groups: GroupService
     data_rights: DataRights
+    outcomes: OutcomesService
     post_observers: list[PostObserver] = field(default_factory=list)
 
     async def run_due(self, notifier: Notifier) -> None:
@@ -71,7 +74,13 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         groups=GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
                             settings.groups.max_size),
         data_rights=DataRights(db, clock, settings.research.retention_days),
+        outcomes=OutcomesService(db, clock, _instruments(settings), settings.research.k_anonymity),
     )
+
+
+def _instruments(settings: Settings) -> dict[str, Instrument]:
+    licensed = settings.questionnaires.licensed_text_dir
+    return load_instruments(CONFIG_DIR / "questionnaires", licensed.expanduser() if licensed else None)
 
 
 @asynccontextmanager
