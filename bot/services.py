@@ -74,11 +74,11 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         groups=GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
                             settings.groups.max_size),
         data_rights=DataRights(db, clock, settings.research.retention_days),
-        outcomes=OutcomesService(db, clock, _instruments(settings), settings.research.k_anonymity),
+        outcomes=OutcomesService(db, clock, configured_instruments(settings), settings.research.k_anonymity),
     )
 
 
-def _instruments(settings: Settings) -> dict[str, Instrument]:
+def configured_instruments(settings: Settings) -> dict[str, Instrument]:
     licensed = settings.questionnaires.licensed_text_dir
     return load_instruments(CONFIG_DIR / "questionnaires", licensed.expanduser() if licensed else None)
 

@@ -48,6 +48,7 @@ class TrendPanel:
     y_low: float
     y_high: float
     direction: str  # "lower is better" / "higher is better"
+    higher_is_better: bool = False
 
 
 def _figure(width: int, height: int) -> Figure:
@@ -67,8 +68,8 @@ def trend_chart(panels: Sequence[TrendPanel]) -> bytes:
     figure = _figure(TREND_WIDTH, TREND_PANEL_HEIGHT * len(panels))
     axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
     for ax, panel in zip(axes, panels, strict=True):
-        for index, band in enumerate(panel.bands):
-            ax.axhspan(band.low, band.high, color=BAND_COLOURS[index % len(BAND_COLOURS)], zorder=0)
+        for band, colour in zip(panel.bands, _band_colours(len(panel.bands), panel.higher_is_better), strict=True):
+            ax.axhspan(band.low, band.high, color=colour, zorder=0)
             ax.text(1.01, (band.low + band.high) / 2, band.label, transform=ax.get_yaxis_transform(),
                     fontsize=7, va="center", color="#555555")
         for value, name in panel.cutoffs:
@@ -84,6 +85,13 @@ def trend_chart(panels: Sequence[TrendPanel]) -> bytes:
         ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
         ax.grid(axis="y", alpha=0.3)
     return _png(figure)
+
+
+def _band_colours(count: int, higher_is_better: bool) -> list[str]:
+    """Soft colours from calm (better) to warm (harder), spread over the palette."""
+    last = len(BAND_COLOURS) - 1
+    colours = [BAND_COLOURS[round(i * last / max(count - 1, 1))] for i in range(count)]
+    return colours[::-1] if higher_is_better else colours
 
 
 def outcomes_chart(mean_changes: Sequence[tuple[str, float]],

@@ -73,7 +73,10 @@ def panel_for(instrument: Instrument, scores: list[ScoreRow]) -> TrendPanel:
     bounds = [band.min for band in instrument.bands[1:]] + [high]
     bands = tuple(BandSpan(max(band.min, low), top, band.label) for band, top in zip(instrument.bands, bounds,
                                                                                        strict=True))
-    cutoffs = tuple((float(value), name.replace("_", " ")) for name, value in instrument.cutoffs.items())
+    # Only the cut-off used for clinically significant change: several close lines would be hard to read.
+    cutoff = rule_for(instrument).cutoff
+    cutoffs = tuple((float(value), name.replace("_", " ")) for name, value in instrument.cutoffs.items()
+                    if float(value) == cutoff)[:1]
     return TrendPanel(
         title=instrument.short_name,
         points=tuple((score.completed_at, score.total) for score in scores),
@@ -82,6 +85,7 @@ def panel_for(instrument: Instrument, scores: list[ScoreRow]) -> TrendPanel:
         y_low=low,
         y_high=high,
         direction="higher is better" if instrument.higher_is_better else "lower is better",
+        higher_is_better=instrument.higher_is_better,
     )
 
 
