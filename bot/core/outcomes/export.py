@@ -76,9 +76,14 @@ def _order(row: dict[str, object]) -> tuple[str, str, bool, int, str, str]:
             str(row["instrument"]), str(row["occasion"]).rjust(6))
 
 
+def _kept_instruments(data: ResearchData, rows: list[dict[str, object]]) -> list[str]:
+    present = {row["instrument"] for row in rows}
+    return [i for i in data.instruments_used() if i in present]
+
+
 def _columns(data: ResearchData, rows: list[dict[str, object]]) -> list[str]:
     subscales = sorted({key for row in rows for key in row if key.startswith("sub_")})
-    most_items = max((len(data.instruments[i].items) for i in data.instruments_used()), default=0)
+    most_items = max((len(data.instruments[i].items) for i in _kept_instruments(data, rows)), default=0)
     return [*FIXED_COLUMNS, *subscales, *(f"item_{n}" for n in range(1, most_items + 1))]
 
 
@@ -101,8 +106,8 @@ def write_export(data: ResearchData, k: int, out: Path, now: datetime, rekey: Re
         writer.writerows(kept)
     participants = len({row["participant"] for row in kept})
     dictionary = dictionary_path_for(out)
-    dictionary.write_text(render_dictionary(data, columns, k, len(small), len(kept), participants, now),
-                          encoding="utf-8")
+    dictionary.write_text(render_dictionary(data, _kept_instruments(data, kept), columns, k, len(small), len(kept),
+                                            participants, now), encoding="utf-8")
     return ExportResult(out, dictionary, len(kept), participants, len(small))
 
 
@@ -120,8 +125,8 @@ _COLUMN_MEANINGS = {
 }
 
 
-def render_dictionary(data: ResearchData, columns: list[str], k: int, suppressed: int, rows: int,
-                      participants: int, now: datetime) -> str:
+def render_dictionary(data: ResearchData, instrument_ids: list[str], columns: list[str], k: int, suppressed: int,
+                      rows: int, participants: int, now: datetime) -> str:
     lines = [
         "# Data dictionary for the research export",
         "",
@@ -145,7 +150,7 @@ def render_dictionary(data: ResearchData, columns: list[str], k: int, suppressed
             meaning = _COLUMN_MEANINGS[column]
         lines.append(f"| `{column}` | {meaning} |")
     lines += ["", "## Instruments", ""]
-    for instrument_id in data.instruments_used():
+    for instrument_id in instrument_ids:
         instrument = data.instruments[instrument_id]
         rc = dict(instrument.reliable_change)
         subscales = ", ".join(f"{name} (items {', '.join(map(str, items))})"
