@@ -98,16 +98,17 @@ async def add_checkins(services: Services, guild_id: int, group_id: int, person:
     if schedule_id is None:
         schedule_id = await services.db.execute(
             "INSERT INTO checkin_schedules (guild_id, group_id, instrument, cadence, local_time, timezone, "
-            "anchor_date, created_at, created_by, planned_through) VALUES (?, ?, 'phq9', 'weekly', '19:00', "
-            "'Europe/London', '2026-03-03', ?, 'moderator-pseudonym', '2026-06-01')",
+            "anchor_date, created_at, planned_through) VALUES (?, ?, 'phq9', 'weekly', '19:00', "
+            "'Europe/London', '2026-03-03', ?, '2026-06-01')",
             (guild_id, group_id, to_iso(T0)),
         )
     for index, state in enumerate(states):
         due = T0 + timedelta(weeks=index)
         await services.db.execute(
             "INSERT INTO checkins (guild_id, schedule_id, group_id, pseudonym, instrument, period_key, due_at, "
-            "send_after, state) VALUES (?, ?, ?, ?, 'phq9', ?, ?, ?, ?)",
-            (guild_id, schedule_id, group_id, person.pseudonym, f"p{index}", to_iso(due), to_iso(due), state),
+            "send_after, state, created_at) VALUES (?, ?, ?, ?, 'phq9', ?, ?, ?, ?, ?)",
+            (guild_id, schedule_id, group_id, person.pseudonym, f"p{index}", to_iso(due), to_iso(due), state,
+             to_iso(due)),
         )
 
 
