@@ -25,6 +25,7 @@ from bot.core.instruments import Instrument, load_instruments
 from bot.core.membership import MembershipService
 from bot.core.moderation import ModerationService
 from bot.core.notify import Notifier
+from bot.core.outcomes.service import OutcomesService
 from bot.core.posts import PostObserver
 from bot.core.privacy import Pseudonymizer, load_key
 from bot.core.relay import RelayService
@@ -57,6 +58,7 @@ class Services:
     instruments: dict[str, Instrument]
     consent: ConsentService
     checkins: CheckinService
+    outcomes: OutcomesService
     post_observers: list[PostObserver] = field(default_factory=list)
 
     async def run_due(self, notifier: Notifier) -> None:
@@ -89,8 +91,7 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
     groups = GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
                           settings.groups.max_size)
     relay = RelayService(db, clock, groups, settings.groups.post_cooldown_seconds)
-    licensed = settings.questionnaires.licensed_text_dir
-    instruments = load_instruments(QUESTIONNAIRE_DIR, licensed.expanduser() if licensed else None)
+    instruments = configured_instruments(settings)
     consent = ConsentService(db, clock)
     checkins = CheckinService(db, clock, settings.checkins, instruments, aliases, groups, guilds, flags, consent,
                               audit, load_resources(RESOURCES_FILE))
@@ -113,7 +114,13 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         instruments=instruments,
         consent=consent,
         checkins=checkins,
+        outcomes=OutcomesService(db, clock, instruments, settings.research.k_anonymity),
     )
+
+
+def configured_instruments(settings: Settings) -> dict[str, Instrument]:
+    licensed = settings.questionnaires.licensed_text_dir
+    return load_instruments(QUESTIONNAIRE_DIR, licensed.expanduser() if licensed else None)
 
 
 @asynccontextmanager
