@@ -46,6 +46,10 @@ async def on_checkin_choice(sandbox: Sandbox, person: str, rest: str) -> None:
 async def answer(sandbox: Sandbox, person: str, number: int) -> None:
     """`answer N`: option N (as numbered on screen) of the questionnaire item she was shown last."""
     choices = sandbox.world.screen.last_choices.get(person, [])
+    resume = [choice for choice, _ in choices if choice.startswith(f"{messages.PREFIX}:") and choice.endswith(":go")]
+    if resume:  # a reminder or a paused check-in: "Continue" first brings the item back
+        await on_checkin_choice(sandbox, person, resume[0].partition(":")[2])
+        choices = sandbox.world.screen.last_choices.get(person, [])
     options = [choice for choice, _ in choices if choice.startswith(f"{messages.PREFIX}:")
                and choice.rsplit(":", 1)[-1].isdigit()]
     if not options:
