@@ -1,6 +1,7 @@
 """Logging: one logger per module, a rotating file under the data folder, discord.py kept quiet.
 
-discord.py logs raw gateway and HTTP payloads at DEBUG, which would include message text, so its
+discord.py logs raw gateway and HTTP payloads at DEBUG, which would include message text, and
+aiosqlite logs every statement with its parameters (Discord user ids in the alias table), so those
 loggers are held at INFO or above whatever the bot's own level is. Our own code never logs the
 text of a message at any level.
 """
@@ -15,7 +16,8 @@ _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 # Loggers whose DEBUG output carries payloads (message text) or is noise.
 _CLAMPED = {"discord": logging.INFO, "discord.gateway": logging.WARNING, "discord.http": logging.WARNING,
             "discord.client": logging.WARNING, "discord.webhook": logging.WARNING, "apscheduler": logging.WARNING,
-            "transformers": logging.WARNING, "urllib3": logging.WARNING, "matplotlib": logging.WARNING}
+            "transformers": logging.WARNING, "aiosqlite": logging.INFO, "urllib3": logging.WARNING,
+            "matplotlib": logging.WARNING}
 
 
 def setup_logging(level: str, log_path: Path | None, max_bytes: int = 5_000_000, backups: int = 5) -> None:

@@ -15,13 +15,24 @@ from dataclasses import dataclass, field
 from bot.clock import Clock, SystemClock
 from bot.core.aliases import AliasService
 from bot.core.audit import AuditLog
+from bot.core.checkins.service import CheckinService
+from bot.core.consent import ConsentService
+from bot.core.data_rights import DataRights
 from bot.core.flags import FlagQueue
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
+from bot.core.instruments import Instrument, load_instruments
+from bot.core.membership import MembershipService
+from bot.core.moderation import ModerationService
 from bot.core.notify import Notifier
+from bot.core.outcomes.service import OutcomesService
 from bot.core.posts import PostObserver
 from bot.core.privacy import Pseudonymizer, load_key
-from bot.settings import Settings
+from bot.core.relay import RelayService
+from bot.core.reports import ReportService
+from bot.core.resources import load_resources
+from bot.core.reveal import RevealService
+from bot.settings import CONFIG_DIR, Settings
 from bot.store import Database
 
 log = logging.getLogger(__name__)
@@ -38,11 +49,25 @@ class Services:
     audit: AuditLog
     flags: FlagQueue
     groups: GroupService
+    data_rights: DataRights
+    membership: MembershipService
+    relay: RelayService
+    moderation: ModerationService
+    reveals: RevealService
+    reports: ReportService
+    instruments: dict[str, Instrument]
+    consent: ConsentService
+    checkins: CheckinService
+    outcomes: OutcomesService
     post_observers: list[PostObserver] = field(default_factory=list)
 
     async def run_due(self, notifier: Notifier) -> None:
-        """Everything time-driven that is due now: re-alerts (and, as features land, their jobs)."""
+        """Everything time-driven that is due now: re-alerts, the daily retention purge, …"""
         await self.flags.run_realerts(notifier)
+        await self.reveals.expire_due(notifier)
+        await self.relay.purge_stale()
+        await self.checkins.run_due(notifier)
+        await self.data_rights.purge_if_due()
 
 
 async def _guard_key(db: Database, settings: Settings, env: Mapping[str, str] | None) -> Pseudonymizer:
@@ -54,20 +79,48 @@ async def _guard_key(db: Database, settings: Settings, env: Mapping[str, str] | 
     return pseudonymizer
 
 
+QUESTIONNAIRE_DIR = CONFIG_DIR / "questionnaires"
+RESOURCES_FILE = CONFIG_DIR / "resources.toml"
+
+
 def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer: Pseudonymizer) -> Services:
     audit = AuditLog(db, clock)
+    guilds = GuildSettingsService(db, clock, settings.checkins.default_timezone)
+    aliases = AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours)
+    flags = FlagQueue(db, clock, audit, settings.framing.realert_minutes)
+    groups = GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
+                          settings.groups.max_size)
+    relay = RelayService(db, clock, groups, settings.groups.post_cooldown_seconds)
+    instruments = configured_instruments(settings)
+    consent = ConsentService(db, clock)
+    checkins = CheckinService(db, clock, settings.checkins, instruments, aliases, groups, guilds, flags, consent,
+                              audit, load_resources(RESOURCES_FILE))
     return Services(
         settings=settings,
         db=db,
         clock=clock,
         pseudonymizer=pseudonymizer,
-        guilds=GuildSettingsService(db, clock, settings.checkins.default_timezone),
-        aliases=AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours),
+        guilds=guilds,
+        aliases=aliases,
         audit=audit,
-        flags=FlagQueue(db, clock, audit, settings.framing.realert_minutes),
-        groups=GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
-                            settings.groups.max_size),
+        flags=flags,
+        groups=groups,
+        membership=MembershipService(aliases, groups),
+        relay=relay,
+        moderation=ModerationService(db, audit, aliases, groups, relay, flags),
+        reveals=RevealService(db, clock, audit, aliases, settings.groups.reveal_window_minutes),
+        reports=ReportService(relay, aliases, groups, flags),
+        data_rights=DataRights(db, clock, settings.research.retention_days),
+        instruments=instruments,
+        consent=consent,
+        checkins=checkins,
+        outcomes=OutcomesService(db, clock, instruments, settings.research.k_anonymity),
     )
+
+
+def configured_instruments(settings: Settings) -> dict[str, Instrument]:
+    licensed = settings.questionnaires.licensed_text_dir
+    return load_instruments(QUESTIONNAIRE_DIR, licensed.expanduser() if licensed else None)
 
 
 @asynccontextmanager

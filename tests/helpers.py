@@ -157,3 +157,58 @@ async def invoke(command: app_commands.Command, cog: Any, interaction: MagicMock
         await bot.tree.on_error(interaction, error)
     except Exception as error:
         await bot.tree.on_error(interaction, app_commands.CommandInvokeError(command, error))
+
+
+def make_webhook(name: str = "PeerBot relay") -> MagicMock:
+    """A channel webhook whose send() returns a fresh WebhookMessage (with an id) like wait=True does."""
+    hook = MagicMock(spec_set=discord.Webhook)
+    hook.id = next_id()
+    hook.name = name
+    hook.token = "webhook-token"
+
+    async def send(content: str = "", **kwargs: Any) -> MagicMock:
+        message = MagicMock(spec_set=discord.WebhookMessage)
+        message.id = next_id()
+        message.content = content
+        return message
+
+    hook.send.side_effect = send
+    return hook
+
+
+def make_dm_channel(user: Any) -> MagicMock:
+    channel = MagicMock(spec_set=discord.DMChannel)
+    channel.id = next_id()
+    channel.recipient = user
+    channel.guild = None
+    return channel
+
+
+def sent_texts(mock_send: Any) -> list[str]:
+    """The content of every call to a send() mock (positional or content=)."""
+    return [call.kwargs.get("content", call.args[0] if call.args else "") for call in mock_send.call_args_list]
+
+
+async def click(bot: Any, interaction: MagicMock, choice_id: str) -> None:
+    """Click a persistent Note button the way Discord would (through the ChoiceButton router)."""
+    from bot.discord_ui import ChoiceButton
+
+    await ChoiceButton(choice_id).callback(interaction)
+
+
+class RecordingNotifier:
+    """Stands in for DiscordNotifier: records DMs and moderator-log posts (the core Notifier protocol)."""
+
+    def __init__(self, *, dms_open: bool = True) -> None:
+        self.dms: list[tuple[int, int, Any]] = []
+        self.mod_log: list[tuple[int, Any]] = []
+        self.dms_open = dms_open
+
+    async def send_dm(self, guild_id: int, user_id: int, note: Any) -> bool:
+        if self.dms_open:
+            self.dms.append((guild_id, user_id, note))
+        return self.dms_open
+
+    async def send_mod_log(self, guild_id: int, note: Any) -> bool:
+        self.mod_log.append((guild_id, note))
+        return True

@@ -15,7 +15,8 @@ NAME = "run"
 HELP = "connect to Discord and run the bot (needs DISCORD_TOKEN)"
 NO_CREDENTIALS_HELP = (
     "DISCORD_TOKEN is not set: create a bot at https://discord.com/developers/applications "
-    "(New Application → Bot → Reset Token), then run `export DISCORD_TOKEN=<your token>`."
+    "(New Application → Bot → Reset Token), then run `export DISCORD_TOKEN=<your token>` "
+    "(or try it offline with `python -m bot sandbox`)."
 )
 
 log = logging.getLogger(__name__)

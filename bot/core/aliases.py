@@ -74,6 +74,11 @@ class AliasService:
     async def for_user(self, guild_id: int, user_id: int) -> AliasRecord | None:
         return await self.get(guild_id, self.pseudonym(guild_id, user_id))
 
+    async def everywhere(self, user_id: int) -> list[AliasRecord]:
+        """Her alias in every server (to route a DM to her groups)."""
+        rows = await self._db.fetchall("SELECT * FROM aliases WHERE user_id = ? ORDER BY guild_id", (user_id,))
+        return [self._record(row) for row in rows]
+
     async def by_alias(self, guild_id: int, alias: str) -> AliasRecord:
         """Find an alias case-insensitively, or raise NotFound with a kind sentence."""
         wanted = normalise_alias(alias)

@@ -149,6 +149,7 @@ class Instrument:
     subscale_values: Literal["scored", "answered"] = "scored"
     text_note: str = ""
     licensed_text_path: Path | None = None
+    higher_is_better: bool = False
 
     # -- looking things up -------------------------------------------------------------------------
 
@@ -516,6 +517,7 @@ def _parse_instrument(path: Path, licensed_text_dir: Path | None) -> Instrument:
         subscale_values=top.choice("subscale_values", _SUBSCALE_VALUES, "scored"),  # type: ignore[arg-type]
         text_note=top.get("text_note", str, ""),
         licensed_text_path=overlay,
+        higher_is_better=top.get("higher_is_better", bool, False),
     )
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks run by `python -m bot bench NAME`; each module has HELP, add_arguments(parser) and run(args)."""

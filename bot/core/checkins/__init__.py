@@ -1,0 +1,1 @@
+"""Scheduled check-in questionnaires: cadences, schedules, member preferences, planning, sessions."""

@@ -1,0 +1,128 @@
+"""Everything a member sees during a check-in, as Notes (the Discord bot and the sandbox show the same text).
+
+Button ids (all under the "ci" prefix, far below Discord's 100-character limit):
+  ci:<checkin>:<item>:<position>   answer item <item> with option <position> (0-based)
+  ci:<checkin>:<item>:back         go back from item <item> to the one before
+  ci:<checkin>:<item>:pause        pause at item <item>
+  ci:<checkin>:go                  continue where she left off
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.core.instruments import Instrument, ScoreResult
+from bot.core.notify import Choice, Note
+
+PREFIX = "ci"
+MAX_LABEL = 80
+TRENDS_POINTER = "/mytrends shows how your check-ins change over time."
+
+
+def _label(text: str | None, fallback: str) -> str:
+    text = (text or fallback).strip()
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def continue_choice(checkin_id: int) -> Choice:
+    return Choice(f"{PREFIX}:{checkin_id}:go", "Continue", "primary")
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """Plain text in her own time zone ("Thu 5 Mar, 19:00"), the same on Discord and in the sandbox."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def item_note(checkin_id: int, instrument: Instrument, item_number: int, *, group_name: str = "",
+              first: bool = False) -> Note:
+    """One item: progress line, the recall window, the question, a button per option, back and pause."""
+    item = instrument.item(item_number)
+    lines: list[str] = []
+    if first:
+        where = f" from “{group_name}”" if group_name else ""
+        lines.append(f"Hi 💛 Here is your check-in{where}: {len(instrument.items)} short questions, a couple of "
+                     "minutes. Tap the answer that fits best; you can go back or pause at any time.")
+        lines.append("")
+    lines.append(f"**{instrument.short_name}** · {item_number} of {len(instrument.items)}")
+    lines.append(f"_{instrument.recall}_")
+    lines.append(f"**{item.text}**")
+    choices = [
+        Choice(f"{PREFIX}:{checkin_id}:{item_number}:{position}", _label(option.label, f"Option {position + 1}"),
+               "primary")
+        for position, option in enumerate(item.options)
+    ]
+    if item_number > 1:
+        choices.append(Choice(f"{PREFIX}:{checkin_id}:{item_number}:back", "◀ Back"))
+    choices.append(Choice(f"{PREFIX}:{checkin_id}:{item_number}:pause", "Pause"))
+    return Note("\n".join(lines), tuple(choices))
+
+
+def score_range(instrument: Instrument) -> tuple[float, float]:
+    lows = [min(item.scored_value(p) for p in range(len(item.options))) for item in instrument.items]
+    highs = [max(item.scored_value(p) for p in range(len(item.options))) for item in instrument.items]
+    if instrument.scoring == "sum":
+        return sum(lows), sum(highs)
+    return min(lows), max(highs)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def result_note(instrument: Instrument, result: ScoreResult) -> Note:
+    """Her result in plain, kind words: the band, never a diagnosis."""
+    low, high = score_range(instrument)
+    if instrument.scoring == "sum":
+        score = f"{_number(result.total)} out of {_number(high)}"
+    else:
+        score = f"{_number(result.total)} on a scale from {_number(low)} to {_number(high)}"
+    lines = [
+        "Thank you for checking in. 💛",
+        f"Your {instrument.short_name} score is {score}.",
+        result.band_description,
+        "",
+        TRENDS_POINTER,
+    ]
+    return Note("\n".join(lines))
+
+
+def safety_note(resources_text: str, *, continuing: bool) -> Note:
+    """Shown at once when an answer fires a safety rule, before the questionnaire goes on."""
+    lines = [
+        "Thank you for telling me. 💛 You don't have to carry this on your own: a moderator will check in "
+        "with you soon.",
+        "If you want to talk to someone now, these are free and confidential:",
+        resources_text,
+    ]
+    if continuing:
+        lines += ["", "You can carry on with the check-in below whenever you're ready, or pause it."]
+    return Note("\n".join(lines))
+
+
+def paused_note(checkin_id: int, expires_at: datetime | None, timezone: str) -> Note:
+    until = f" It stays open until {local_time(expires_at, timezone)}." if expires_at else ""
+    return Note(f"Paused. Your answers so far are saved.{until} Tap Continue or run /checkin now whenever you're "
+                "ready. 💛", (continue_choice(checkin_id),))
+
+
+def reminder_note(checkin_id: int, instrument: Instrument, expires_at: datetime | None, timezone: str) -> Note:
+    until = f" It's open until {local_time(expires_at, timezone)}." if expires_at else ""
+    return Note(f"A gentle reminder: your {instrument.short_name} check-in is still waiting for you.{until} "
+                "No pressure; skip it if now isn't a good time. 💛", (continue_choice(checkin_id),))
+
+
+DM_CLOSED = Note("I couldn't send you a direct message (your DMs from this server seem to be closed), so here it "
+                 "is, just for you: only you can see these messages. Next time, run /checkin now here in the "
+                 "server and answer privately. 💛")
+SENT_TO_DMS = Note("I've sent your check-in to your direct messages. 💛")
+
+
+def consent_intro(group_name: str, instrument: Instrument, *, reminder: bool = False) -> str:
+    greeting = "A gentle reminder 💛" if reminder else "Hi 💛"
+    return (f"{greeting} Your group “{group_name}” has a short check-in ({instrument.short_name}, "
+            f"{len(instrument.items)} questions). Before I send you one, I'd like your OK.")
+
+
+NOTHING_DUE = Note("You have no check-in waiting right now. 💛 The next one comes with your group's schedule.")

@@ -1,0 +1,327 @@
+"""The check-in service: everything time-driven in one `run_due`, plus what members and moderators ask.
+
+`run_due(notifier)` plans the periods that have come, sends what is due (paced to Discord's
+limits), sends reminders and marks expired check-ins missed. The bot calls it from APScheduler
+(cron triggers at each schedule's time and the 30-second tick); tests and the sandbox call it after
+moving a ManualClock. Every step is idempotent, so calling it twice at once is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.core.aliases import AliasService
+from bot.core.audit import AuditLog
+from bot.core.checkins import messages
+from bot.core.checkins.planner import Planner
+from bot.core.checkins.prefs import MemberPrefs, PrefsService
+from bot.core.checkins.schedule import ScheduleService
+from bot.core.checkins.sessions import CheckinRow, SessionService, checkin_row
+from bot.core.consent import ConsentKind, ConsentService, render_consent
+from bot.core.errors import UserError
+from bot.core.flags import FlagQueue
+from bot.core.groups import GroupService
+from bot.core.guilds import GuildSettingsService
+from bot.core.instruments import Instrument
+from bot.core.notify import Note, Notifier
+from bot.core.resources import RegionResources
+from bot.settings import CheckinSettings
+from bot.store import Database
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+# One run sends at most this many seconds' worth of DMs; the rest go on the next tick.
+RUN_SECONDS = 25
+
+
+@dataclass(frozen=True)
+class DueReport:
+    planned: int = 0
+    sent: int = 0
+    reminded: int = 0
+    expired: int = 0
+
+
+@dataclass(frozen=True)
+class ConsentOutcome:
+    note: Note
+    checkin: Note | None = None  # the questionnaire to start now, when she just said yes and one is waiting
+
+
+class Pacer:
+    """Spaces sends `1 / rate` seconds apart (the first goes at once)."""
+
+    def __init__(self, rate_per_second: float, sleep: Sleep) -> None:
+        self._interval = 1 / rate_per_second
+        self._sleep = sleep
+        self._first = True
+
+    async def wait(self) -> None:
+        if not self._first:
+            await self._sleep(self._interval)
+        self._first = False
+
+
+class CheckinService:
+    def __init__(self, db: Database, clock: Clock, settings: CheckinSettings, instruments: Mapping[str, Instrument],
+                 aliases: AliasService, groups: GroupService, guilds: GuildSettingsService, flags: FlagQueue,
+                 consent: ConsentService, audit: AuditLog, resources: Mapping[str, RegionResources],
+                 sleep: Sleep = asyncio.sleep) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings
+        self._instruments = instruments
+        self._aliases = aliases
+        self._groups = groups
+        self._guilds = guilds
+        self._consent = consent
+        self._audit = audit
+        self.sleep = sleep  # the sandbox may pass a no-op; the bot paces with asyncio.sleep
+        self.prefs = PrefsService(db, clock, settings.default_timezone)
+        self.schedules = ScheduleService(db, clock, audit, groups, guilds, instruments)
+        self.sessions = SessionService(db, clock, instruments, aliases, groups, guilds, flags, resources,
+                                       self.prefs)
+        self.planner = Planner(db, clock, self.schedules, groups, guilds, self.prefs, consent,
+                               timedelta(hours=settings.grace_hours))
+        self._reminder = timedelta(hours=settings.reminder_hours)
+        self._expiry = timedelta(days=settings.expiry_days)
+        self._grace = timedelta(hours=settings.grace_hours)
+
+    @property
+    def max_per_run(self) -> int:
+        return max(1, int(self._settings.send_rate_per_second * RUN_SECONDS))
+
+    # -- time-driven work ---------------------------------------------------------------------------
+
+    async def run_due(self, notifier: Notifier) -> DueReport:
+        plans = await self.planner.plan_due()
+        pacer = Pacer(self._settings.send_rate_per_second, self.sleep)
+        sent = await self.send_pending(notifier, pacer)
+        reminded = await self.send_reminders(notifier, pacer)
+        expired = await self.expire()
+        return DueReport(sum(p.new_rows for p in plans), sent, reminded, expired)
+
+    async def _member_prefs(self, guild_id: int, pseudonym: str) -> MemberPrefs:
+        return await self.prefs.get(guild_id, pseudonym, (await self._guilds.get(guild_id)).timezone)
+
+    async def _close(self, checkin_id: int, state: str, reason: str, *, from_state: str = "pending") -> None:
+        await self._db.execute("UPDATE checkins SET state = ?, reason = ? WHERE id = ? AND state = ?",
+                               (state, reason, checkin_id, from_state))
+
+    async def _claim(self, checkin_id: int, now: datetime) -> bool:
+        """pending → sent, exactly once even if two runs reach the same row."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE checkins SET state = 'sent', sent_at = ?, expires_at = ? WHERE id = ? AND state = 'pending'",
+                (to_iso(now), to_iso(now + self._expiry), checkin_id),
+            )
+        return cursor.rowcount == 1
+
+    async def _opening_note(self, row: CheckinRow) -> Note:
+        """The first message of a check-in: the questionnaire, or the consent request before her first one."""
+        consent = await self._consent.get(row.guild_id, row.pseudonym)
+        if consent.checkins is None:
+            instrument = self.sessions.instrument_of(row)
+            intro = messages.consent_intro(await self.sessions.group_name(row), instrument)
+            return render_consent(row.guild_id, consent, intro=intro)
+        return await self.sessions.current_note(row)
+
+    async def send_pending(self, notifier: Notifier, pacer: Pacer | None = None) -> int:
+        pacer = pacer or Pacer(self._settings.send_rate_per_second, self.sleep)
+        now = self._clock.now()
+        rows = await self._db.fetchall(
+            "SELECT * FROM checkins WHERE state = 'pending' AND send_after <= ? ORDER BY send_after, id LIMIT ?",
+            (to_iso(now), self.max_per_run),
+        )
+        sent = 0
+        for raw in rows:
+            row = checkin_row(raw)
+            if from_iso(raw["send_after"]) < now - self._grace:
+                await self._close(row.id, "missed", "offline")
+                continue
+            prefs = await self._member_prefs(row.guild_id, row.pseudonym)
+            if prefs.paused:
+                await self._close(row.id, "skipped", "paused")
+                continue
+            allowed = prefs.next_allowed(now)
+            if allowed > now:
+                await self._db.execute("UPDATE checkins SET send_after = ? WHERE id = ? AND state = 'pending'",
+                                       (to_iso(allowed), row.id))
+                continue
+            if (await self._consent.get(row.guild_id, row.pseudonym)).checkins is False:
+                await self._close(row.id, "skipped", "no consent")
+                continue
+            record = await self._aliases.get(row.guild_id, row.pseudonym)
+            if record is None or row.instrument not in self._instruments:
+                await self._close(row.id, "skipped", "unavailable")
+                continue
+            if not await self._claim(row.id, now):
+                continue
+            note = await self._opening_note((await self.sessions.load(row.id)) or row)
+            await pacer.wait()
+            if not await notifier.send_dm(row.guild_id, record.user_id, note):
+                await self._db.execute("UPDATE checkins SET dm_closed = 1 WHERE id = ?", (row.id,))
+            sent += 1
+        return sent
+
+    async def send_reminders(self, notifier: Notifier, pacer: Pacer | None = None) -> int:
+        pacer = pacer or Pacer(self._settings.send_rate_per_second, self.sleep)
+        now = self._clock.now()
+        rows = await self._db.fetchall(
+            "SELECT * FROM checkins WHERE state = 'sent' AND reminded_at IS NULL AND sent_at <= ? AND expires_at > ? "
+            "ORDER BY sent_at, id LIMIT ?",
+            (to_iso(now - self._reminder), to_iso(now), self.max_per_run),
+        )
+        reminded = 0
+        for raw in rows:
+            row = checkin_row(raw)
+            prefs = await self._member_prefs(row.guild_id, row.pseudonym)
+            if prefs.paused or prefs.next_allowed(now) > now:
+                continue  # try again on a later tick
+            record = await self._aliases.get(row.guild_id, row.pseudonym)
+            instrument = self._instruments.get(row.instrument)
+            if record is None or instrument is None:
+                continue
+            async with self._db.transaction() as conn:
+                cursor = await conn.execute(
+                    "UPDATE checkins SET reminded_at = ? WHERE id = ? AND state = 'sent' AND reminded_at IS NULL",
+                    (to_iso(now), row.id),
+                )
+            if cursor.rowcount != 1:
+                continue
+            consent = await self._consent.get(row.guild_id, row.pseudonym)
+            if consent.checkins is None:
+                intro = messages.consent_intro(await self.sessions.group_name(row), instrument, reminder=True)
+                note = render_consent(row.guild_id, consent, intro=intro)
+            else:
+                note = messages.reminder_note(row.id, instrument, row.expires_at, prefs.timezone)
+            await pacer.wait()
+            await notifier.send_dm(row.guild_id, record.user_id, note)
+            reminded += 1
+        return reminded
+
+    async def expire(self) -> int:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE checkins SET state = 'missed', reason = 'expired' WHERE state = 'sent' AND expires_at <= ?",
+                (to_iso(self._clock.now()),),
+            )
+        return cursor.rowcount
+
+    # -- members ------------------------------------------------------------------------------------
+
+    async def open_checkin(self, guild_id: int, pseudonym: str) -> CheckinRow | None:
+        """Her newest check-in that is under way, or due and not sent yet."""
+        raw = await self._db.fetchone(
+            "SELECT * FROM checkins WHERE guild_id = ? AND pseudonym = ? AND state IN ('sent', 'pending') "
+            "ORDER BY state = 'sent' DESC, due_at DESC, id DESC LIMIT 1",
+            (guild_id, pseudonym),
+        )
+        return None if raw is None else checkin_row(raw)
+
+    async def take_now(self, guild_id: int, user_id: int) -> Note:
+        """`/checkin`: the questionnaire that is waiting for her, to answer now, privately."""
+        pseudonym = self._aliases.pseudonym(guild_id, user_id)
+        consent = await self._consent.get(guild_id, pseudonym)
+        row = await self.open_checkin(guild_id, pseudonym)
+        if consent.checkins is not True:
+            intro = ("Check-ins need your OK first. 💛" if consent.checkins is None else
+                     "You've chosen not to have check-ins. You can change that here whenever you like. 💛")
+            return render_consent(guild_id, consent, intro=intro)
+        if row is None:
+            return messages.NOTHING_DUE
+        if row.state == "pending":
+            await self._claim(row.id, self._clock.now())
+            row = await self.sessions.load(row.id) or row
+        return await self.sessions.current_note(row)
+
+    async def set_consent(self, guild_id: int, user_id: int, kind: ConsentKind, given: bool) -> ConsentOutcome:
+        pseudonym = self._aliases.pseudonym(guild_id, user_id)
+        if await self._aliases.get(guild_id, pseudonym) is None:
+            raise UserError("Check-ins are for members of a group here: join one with /join first. 💛")
+        consent, changed = await self._consent.set(guild_id, pseudonym, kind, given)
+        what = "check-ins" if kind == "checkins" else "research use of your scores"
+        if not changed:
+            headline = f"Nothing changed: you had already said {'yes' if given else 'no'} to {what}."
+        elif given:
+            headline = f"Thank you. You've said yes to {what}. 💛"
+        else:
+            headline = f"Done: no {what} from now on. You can change this any time with /consent. 💛"
+        if kind == "checkins" and changed and not given:
+            await self._db.execute(
+                "UPDATE checkins SET state = 'skipped', reason = 'consent withdrawn' "
+                "WHERE guild_id = ? AND pseudonym = ? AND state IN ('pending', 'sent')",
+                (guild_id, pseudonym),
+            )
+        note = render_consent(guild_id, consent, intro=headline)
+        if kind == "checkins" and given:
+            row = await self.open_checkin(guild_id, pseudonym)
+            if row is not None:
+                if row.state == "pending":
+                    await self._claim(row.id, self._clock.now())
+                    row = await self.sessions.load(row.id) or row
+                return ConsentOutcome(note, await self.sessions.current_note(row))
+        return ConsentOutcome(note)
+
+    async def consent_note(self, guild_id: int, user_id: int) -> Note:
+        pseudonym = self._aliases.pseudonym(guild_id, user_id)
+        return render_consent(guild_id, await self._consent.get(guild_id, pseudonym))
+
+    async def pause(self, guild_id: int, user_id: int) -> Note:
+        pseudonym = self._aliases.pseudonym(guild_id, user_id)
+        await self.prefs.set_paused(guild_id, pseudonym, True)
+        return Note("Check-ins are paused. 💛 Take all the time you need; /checkin resume turns them back on.")
+
+    async def resume(self, guild_id: int, user_id: int) -> Note:
+        pseudonym = self._aliases.pseudonym(guild_id, user_id)
+        await self.prefs.set_paused(guild_id, pseudonym, False)
+        return Note("Welcome back. 💛 Check-ins are on again; the next one comes with your group's schedule.")
+
+    async def snooze(self, guild_id: int, user_id: int, hours: int) -> Note:
+        pseudonym = self._aliases.pseudonym(guild_id, user_id)
+        prefs = await self.prefs.snooze(guild_id, pseudonym, hours)
+        assert prefs.snoozed_until is not None
+        # An open check-in stays open through the snooze, with time left to answer afterwards.
+        await self._db.execute(
+            "UPDATE checkins SET expires_at = max(expires_at, ?) WHERE guild_id = ? AND pseudonym = ? "
+            "AND state = 'sent'",
+            (to_iso(prefs.snoozed_until + self._reminder), guild_id, pseudonym),
+        )
+        until = messages.local_time(prefs.snoozed_until, prefs.timezone)
+        return Note(f"Snoozed for {hours} hour{'s' if hours != 1 else ''}. 💛 I'll hold any check-in until "
+                    f"{until} ({prefs.timezone}).")
+
+    async def configure(self, guild_id: int, user_id: int, *, timezone: str | None, quiet_start: str | None,
+                        quiet_end: str | None) -> Note:
+        pseudonym = self._aliases.pseudonym(guild_id, user_id)
+        prefs = await self.prefs.configure(guild_id, pseudonym, timezone=timezone, quiet_start=quiet_start,
+                                           quiet_end=quiet_end)
+        return Note("Saved. 💛\n" + prefs.describe())
+
+    # -- moderators ---------------------------------------------------------------------------------
+
+    async def send_now(self, guild_id: int, group_name: str, notifier: Notifier, *, actor: str) -> Note:
+        """Bring the group's next check-in forward to now (members who already have it don't get it twice)."""
+        schedules = await self.schedules.for_group(guild_id, group_name)
+        await self.planner.plan_due()
+        now = self._clock.now()
+        new_rows = members = 0
+        for schedule in schedules:
+            fresh = await self.schedules.get(guild_id, schedule.id)
+            plan = await self.planner.plan_period(fresh, fresh.timing.next_after(now), due_at=now)
+            new_rows += plan.new_rows
+            members += plan.members
+        async with self._db.transaction() as conn:
+            await self._audit.record(conn, guild_id, actor, "checkin_send_now", "sent check-ins early",
+                                     detail=f"{group_name[:60]}: {new_rows} new")
+        await self.send_pending(notifier)
+        group = await self._groups.by_name(guild_id, group_name)
+        return Note(f"Check-ins for “{group.name}” are going out now: {new_rows} new of {members} members "
+                    "(the others already had this one). Members who have paused, said no, or are in their quiet "
+                    "hours are not disturbed.")

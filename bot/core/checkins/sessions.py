@@ -1,0 +1,237 @@
+"""Taking a check-in: one item at a time, back and pause, safety rules at once, scores on completion.
+
+Progress lives in the `checkins` row (answers so far as JSON), so a half-answered questionnaire
+resumes after a restart. Every change is a conditional UPDATE on the answers she last saw, so a
+stale or double click changes nothing and gets a kind sentence instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.core.aliases import AliasService
+from bot.core.checkins import messages
+from bot.core.checkins.prefs import PrefsService
+from bot.core.errors import UserError
+from bot.core.flags import FlagQueue
+from bot.core.groups import GroupService
+from bot.core.guilds import GuildSettingsService
+from bot.core.instruments import Instrument, InstrumentError, SafetyRule
+from bot.core.notify import Note, Notifier
+from bot.core.resources import RegionResources, render_resources
+from bot.store import Database
+
+log = logging.getLogger(__name__)
+
+STALE = ("That question already has an answer, so nothing was changed. 💛 Please use the newest message, "
+         "or run /checkin now to see where you are.")
+NOT_AN_OPTION = "That isn't one of the answers, so nothing was changed. Please tap one of the buttons. 💛"
+
+
+@dataclass(frozen=True)
+class CheckinRow:
+    id: int
+    guild_id: int
+    schedule_id: int
+    group_id: int
+    pseudonym: str
+    instrument: str
+    period_key: str
+    due_at: datetime
+    state: str
+    reason: str
+    sent_at: datetime | None
+    expires_at: datetime | None
+    dm_closed: bool
+    answers: tuple[int, ...]
+    safety_fired: tuple[str, ...]
+
+    @property
+    def next_item(self) -> int:
+        return len(self.answers) + 1
+
+
+def checkin_row(row: aiosqlite.Row) -> CheckinRow:
+    def moment(value: str | None) -> datetime | None:
+        return from_iso(value) if value else None
+
+    return CheckinRow(row["id"], row["guild_id"], row["schedule_id"], row["group_id"], row["pseudonym"],
+                      row["instrument"], row["period_key"], from_iso(row["due_at"]), row["state"], row["reason"],
+                      moment(row["sent_at"]), moment(row["expires_at"]), bool(row["dm_closed"]),
+                      tuple(json.loads(row["answers"])), tuple(json.loads(row["safety_fired"])))
+
+
+def closed_message(row: CheckinRow) -> str:
+    if row.state == "completed":
+        return "You've already finished this check-in. Thank you! 💛"
+    if row.reason == "superseded":
+        return ("This check-in was for an earlier period and has closed, so nothing was changed. "
+                "Your newest one is waiting: run /checkin now. 💛")
+    if row.state == "missed":
+        return "This check-in has closed, so nothing was changed. 💛 The next one comes with your group's schedule."
+    if row.state == "skipped":
+        return "This check-in isn't running any more, so nothing was changed. 💛"
+    return "This check-in hasn't started yet. Run /checkin now to take it. 💛"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What to show after an action: usually one Note, two when a safety rule fired first."""
+
+    notes: tuple[Note, ...]
+    completed: bool = False
+
+
+class SessionService:
+    def __init__(self, db: Database, clock: Clock, instruments: Mapping[str, Instrument], aliases: AliasService,
+                 groups: GroupService, guilds: GuildSettingsService, flags: FlagQueue,
+                 resources: Mapping[str, RegionResources], prefs: PrefsService) -> None:
+        self._db = db
+        self._clock = clock
+        self._instruments = instruments
+        self._aliases = aliases
+        self._groups = groups
+        self._guilds = guilds
+        self._flags = flags
+        self._resources = dict(resources)
+        self._prefs = prefs
+
+    # -- lookups ------------------------------------------------------------------------------------
+
+    async def load(self, checkin_id: int) -> CheckinRow | None:
+        row = await self._db.fetchone("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
+        return None if row is None else checkin_row(row)
+
+    async def owned(self, checkin_id: int, user_id: int) -> CheckinRow:
+        """Her check-in, or a kind refusal (also when someone else's id is tried)."""
+        row = await self.load(checkin_id)
+        if row is None or row.pseudonym != self._aliases.pseudonym(row.guild_id, user_id):
+            raise UserError("I can't find that check-in. Run /checkin now in your server to see yours. 💛")
+        return row
+
+    def instrument_of(self, row: CheckinRow) -> Instrument:
+        instrument = self._instruments.get(row.instrument)
+        if instrument is None or not instrument.can_be_sent:
+            raise UserError("This questionnaire isn't available any more, so nothing was changed. "
+                            "Please let a moderator know. 💛")
+        return instrument
+
+    def _open(self, row: CheckinRow) -> Instrument:
+        if row.state != "sent":
+            raise UserError(closed_message(row))
+        return self.instrument_of(row)
+
+    async def group_name(self, row: CheckinRow) -> str:
+        try:
+            return (await self._groups.get(row.guild_id, row.group_id)).name
+        except UserError:
+            return ""
+
+    async def current_note(self, row: CheckinRow) -> Note:
+        instrument = self._open(row)
+        return messages.item_note(row.id, instrument, row.next_item, group_name=await self.group_name(row),
+                                  first=not row.answers)
+
+    # -- her actions --------------------------------------------------------------------------------
+
+    async def answer(self, checkin_id: int, user_id: int, item_number: int, position: int,
+                     notifier: Notifier) -> Step:
+        row = await self.owned(checkin_id, user_id)
+        instrument = self._open(row)
+        if item_number != row.next_item:
+            raise UserError(STALE)
+        try:
+            fired = instrument.safety_rules_fired_by(item_number, position)
+        except InstrumentError:
+            raise UserError(NOT_AN_OPTION) from None
+        answers = [*row.answers, position]
+        new_rules = [rule for rule in fired if rule.id not in row.safety_fired]
+        safety = [*row.safety_fired, *(rule.id for rule in new_rules)]
+        done = len(answers) == len(instrument.items)
+        result = instrument.score(answers) if done else None
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE checkins SET answers = ?, safety_fired = ?, state = ?, completed_at = ? "
+                "WHERE id = ? AND state = 'sent' AND answers = ?",
+                (json.dumps(answers), json.dumps(safety), "completed" if done else "sent",
+                 to_iso(now) if done else None, row.id, json.dumps(list(row.answers))),
+            )
+            if cursor.rowcount != 1:
+                raise UserError(STALE)
+            if result is not None:
+                await self._store_score(conn, row, instrument, answers, result.total, result.band,
+                                        result.subscales, now)
+        notes: list[Note] = []
+        if new_rules:
+            notes.append(await self._safety(row, instrument, new_rules, notifier, continuing=result is None))
+        if result is not None:
+            notes.append(messages.result_note(instrument, result))
+        else:
+            notes.append(messages.item_note(row.id, instrument, item_number + 1))
+        return Step(tuple(notes), completed=result is not None)
+
+    async def back(self, checkin_id: int, user_id: int, item_number: int) -> Step:
+        row = await self.owned(checkin_id, user_id)
+        instrument = self._open(row)
+        if item_number != row.next_item or item_number <= 1:
+            raise UserError(STALE if item_number != row.next_item else "This is the first question. 💛")
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE checkins SET answers = ? WHERE id = ? AND state = 'sent' AND answers = ?",
+                (json.dumps(list(row.answers[:-1])), row.id, json.dumps(list(row.answers))),
+            )
+            if cursor.rowcount != 1:
+                raise UserError(STALE)
+        return Step((messages.item_note(row.id, instrument, item_number - 1),))
+
+    async def pause(self, checkin_id: int, user_id: int) -> Step:
+        row = await self.owned(checkin_id, user_id)
+        self._open(row)
+        timezone = (await self._guilds.get(row.guild_id)).timezone
+        prefs = await self._prefs.get(row.guild_id, row.pseudonym, timezone)
+        return Step((messages.paused_note(row.id, row.expires_at, prefs.timezone),))
+
+    async def resume(self, checkin_id: int, user_id: int) -> Step:
+        row = await self.owned(checkin_id, user_id)
+        return Step((await self.current_note(row),))
+
+    # -- internals ----------------------------------------------------------------------------------
+
+    async def _store_score(self, conn: aiosqlite.Connection, row: CheckinRow, instrument: Instrument,
+                           answers: list[int], total: float, band: str, subscales: Mapping[str, float],
+                           now: datetime) -> None:
+        cursor = await conn.execute(
+            "INSERT INTO scores (guild_id, pseudonym, group_id, instrument, checkin_id, completed_at, total, band, "
+            "subscales) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.guild_id, row.pseudonym, row.group_id, instrument.id, row.id, to_iso(now), total, band,
+             json.dumps(dict(subscales), sort_keys=True)),
+        )
+        score_id = cursor.lastrowid
+        await conn.executemany(
+            "INSERT INTO answers (score_id, item, position, value) VALUES (?, ?, ?, ?)",
+            [(score_id, number, position, instrument.option_score(number, position))
+             for number, position in enumerate(answers, start=1)],
+        )
+
+    async def _safety(self, row: CheckinRow, instrument: Instrument, rules: list[SafetyRule],
+                      notifier: Notifier, *, continuing: bool) -> Note:
+        """Alert the moderators (alias, instrument, rule; never her answers) and give her resources."""
+        record = await self._aliases.get(row.guild_id, row.pseudonym)
+        alias = record.alias if record is not None else "unknown alias"
+        group_name = await self.group_name(row)
+        for rule in rules:
+            flag = await self._flags.raise_flag(row.guild_id, "safety", row.pseudonym, alias, group_id=row.group_id,
+                                                detail=f"{instrument.short_name}: {rule.description}")
+            if not await notifier.send_mod_log(row.guild_id, self._flags.render(flag, group_name or None)):
+                log.warning("Safety flag #%s could not be posted to the moderator log of guild %s",
+                            flag.id, row.guild_id)
+        region = (await self._guilds.get(row.guild_id)).region
+        return messages.safety_note(render_resources(region, self._resources), continuing=continuing)

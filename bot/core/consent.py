@@ -1,0 +1,133 @@
+"""A member's two separate consents: to receive check-ins, and to research use of her scores.
+
+Both are stored by pseudonym with the time of the last change, every change is kept in
+`consent_events`, and both can be withdrawn at any time. Nothing is assumed: "not asked yet" is
+its own state, and no questionnaire is sent before she says yes to check-ins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.core.notify import Choice, Note
+from bot.store import Database
+
+ConsentKind = Literal["checkins", "research"]
+KINDS: tuple[ConsentKind, ...] = ("checkins", "research")
+CONSENT_PREFIX = "consent"
+
+ABOUT_CHECKINS = (
+    "**Check-ins** are short questionnaires your group runs now and then, sent to you privately. "
+    "Only you see your answers and your score. Moderators see only whether check-ins were done, "
+    "except that if an answer suggests you might be in danger, a moderator is told so someone can check in on you."
+)
+ABOUT_RESEARCH = (
+    "**Research use** means your scores may be included in anonymised research summaries: no alias, "
+    "no Discord name, dates rounded to the week, and never in a group so small that someone could be recognised."
+)
+
+
+@dataclass(frozen=True)
+class Consent:
+    checkins: bool | None
+    checkins_changed_at: datetime | None
+    research: bool | None
+    research_changed_at: datetime | None
+
+    def given(self, kind: ConsentKind) -> bool | None:
+        return self.checkins if kind == "checkins" else self.research
+
+
+NOT_ASKED = Consent(None, None, None, None)
+
+
+def consent_choice(guild_id: int, kind: ConsentKind, give: bool, label: str) -> Choice:
+    return Choice(f"{CONSENT_PREFIX}:{guild_id}:{kind}:{'yes' if give else 'no'}", label,
+                  "success" if give else "secondary")
+
+
+def _state_line(label: str, given: bool | None, changed: datetime | None) -> str:
+    if given is None:
+        return f"• {label}: not chosen yet"
+    when = f" (since {changed:%d %b %Y})" if changed else ""
+    return f"• {label}: {'✅ yes' if given else '⏸️ no'}{when}"
+
+
+def render_consent(guild_id: int, consent: Consent, *, intro: str = "") -> Note:
+    """Both consents, what they mean, and a button to change each one."""
+    lines = [intro] if intro else []
+    lines += [
+        "**Your choices** (change them any time with /consent)",
+        _state_line("Check-ins", consent.checkins, consent.checkins_changed_at),
+        _state_line("Anonymised research use of my scores", consent.research, consent.research_changed_at),
+        "",
+        ABOUT_CHECKINS,
+        ABOUT_RESEARCH,
+    ]
+    choices: list[Choice] = []
+    if consent.checkins is not True:
+        choices.append(consent_choice(guild_id, "checkins", True, "Yes, send me check-ins"))
+    if consent.checkins is not False:
+        choices.append(consent_choice(guild_id, "checkins", False,
+                                      "No check-ins" if consent.checkins is None else "Stop check-ins"))
+    if consent.research is not True:
+        choices.append(consent_choice(guild_id, "research", True, "Yes to research use"))
+    if consent.research is not False:
+        choices.append(consent_choice(guild_id, "research", False,
+                                      "No research use" if consent.research is None else "Stop research use"))
+    return Note("\n".join(lines), tuple(choices))
+
+
+class ConsentService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def get(self, guild_id: int, pseudonym: str) -> Consent:
+        row = await self._db.fetchone(
+            "SELECT checkins, checkins_changed_at, research, research_changed_at FROM consents "
+            "WHERE guild_id = ? AND pseudonym = ?",
+            (guild_id, pseudonym),
+        )
+        if row is None:
+            return NOT_ASKED
+
+        def flag(value: object) -> bool | None:
+            return None if value is None else bool(value)
+
+        def moment(value: object) -> datetime | None:
+            return from_iso(value) if isinstance(value, str) else None
+
+        return Consent(flag(row[0]), moment(row[1]), flag(row[2]), moment(row[3]))
+
+    async def checkins_by_member(self, guild_id: int) -> dict[str, bool]:
+        """Everyone's check-in choice in one query (members never asked are absent)."""
+        rows = await self._db.fetchall(
+            "SELECT pseudonym, checkins FROM consents WHERE guild_id = ? AND checkins IS NOT NULL", (guild_id,)
+        )
+        return {row[0]: bool(row[1]) for row in rows}
+
+    async def set(self, guild_id: int, pseudonym: str, kind: ConsentKind, given: bool) -> tuple[Consent, bool]:
+        """Record her choice. Returns the new state and whether it changed anything."""
+        if kind not in KINDS:
+            raise ValueError(kind)
+        current = await self.get(guild_id, pseudonym)
+        if current.given(kind) is given:
+            return current, False
+        now = to_iso(self._clock.now())
+        async with self._db.transaction() as conn:
+            # `kind` is one of two fixed column names, checked above.
+            await conn.execute(
+                f"INSERT INTO consents (guild_id, pseudonym, {kind}, {kind}_changed_at) VALUES (?, ?, ?, ?) "  # noqa: S608
+                f"ON CONFLICT (guild_id, pseudonym) DO UPDATE SET {kind} = excluded.{kind}, "
+                f"{kind}_changed_at = excluded.{kind}_changed_at",
+                (guild_id, pseudonym, int(given), now),
+            )
+            await conn.execute(
+                "INSERT INTO consent_events (guild_id, pseudonym, kind, given, at) VALUES (?, ?, ?, ?, ?)",
+                (guild_id, pseudonym, kind, int(given), now),
+            )
+        return await self.get(guild_id, pseudonym), True

@@ -1,0 +1,117 @@
+"""Every message a member sees from the groups features, as a Note.
+
+The Discord cogs and the offline sandbox both render these, so the wording lives in one place.
+Text a member wrote appears only in `relay_failed` (handed straight back to her, never stored).
+"""
+
+from __future__ import annotations
+
+from bot.core.aliases import AliasRecord
+from bot.core.groups import Group, GroupFull
+from bot.core.notify import Choice, Note
+
+SPLIT_LIMIT = 2000
+
+
+def view_choice(group: Group) -> Choice:
+    return Choice(f"join:view:{group.id}", f"{group.name} ({group.free_places} free)"[:80], "primary")
+
+
+def group_line(group: Group) -> str:
+    places = f"{group.free_places} place{'s' if group.free_places != 1 else ''} free" if group.free_places else "full"
+    return f"**{group.name}** · {group.focus} · {places}\n{group.description}"
+
+
+def join_list(groups: list[Group]) -> Note:
+    if not groups:
+        return Note("There are no groups open yet. A moderator will set some up soon. 💛")
+    lines = ["**Groups you can join** (choose one below to read how it works):"]
+    lines += [group_line(group) for group in groups]
+    return Note("\n\n".join(lines), tuple(view_choice(group) for group in groups[:25]))
+
+
+def group_full(error: GroupFull) -> Note:
+    """The full-group message, with a button for each group that has room."""
+    return Note(error.message, tuple(view_choice(group) for group in error.alternatives[:5]))
+
+
+def welcome(group: Group, alias: AliasRecord) -> Note:
+    how = (
+        "To post, use **/share** (or send me a DM) and I'll post it for you under your alias."
+        if group.mode == "anonymous"
+        else "This is an open group: you can write in the channel directly."
+    )
+    return Note(
+        f"Welcome to **{group.name}**. 💛\nHere you are **{alias.alias}**: nobody in the group sees your name. "
+        f"{how}\nYou can see your alias with /alias show, choose a new one once a day with /alias new, "
+        "and leave at any time with /leave."
+    )
+
+
+def not_now() -> Note:
+    return Note("That's fine. The groups will still be here whenever you'd like: just use /join again.")
+
+
+def left(group: Group) -> Note:
+    return Note(f"You've left **{group.name}**. Take care of yourself; you're welcome back any time.")
+
+
+def alias_show(alias: AliasRecord) -> Note:
+    return Note(f"In the groups you are **{alias.alias}**. Only you can see this message.")
+
+
+def alias_new(alias: AliasRecord) -> Note:
+    return Note(f"From now on you are **{alias.alias}**. Your earlier posts keep the alias they were shared under.")
+
+
+def cooldown(seconds: int) -> str:
+    return (f"Let's give the group a moment to read that. You can share again in {seconds} second"
+            f"{'s' if seconds != 1 else ''}. 💛")
+
+
+def shared(group: Group, number: int) -> Note:
+    return Note(f"Shared in **{group.name}** as **#{number}**. You can remove it with /unshare {number}.")
+
+
+def unshared(number: int) -> Note:
+    return Note(f"Post #{number} has been removed.")
+
+
+def no_group() -> Note:
+    return Note("You're not in a group yet, so I can't post this anywhere. Use /join in the server to find a "
+                "group; your words weren't saved.")
+
+
+def pick_group(groups: list[Group], prefix: str) -> Note:
+    """Which group a DM should go to; choice ids are `prefix + group id` (a short-lived view)."""
+    return Note("Which group would you like to share this in?",
+                tuple(Choice(f"{prefix}{group.id}", group.name[:80], "primary") for group in groups[:5]))
+
+
+def relay_failed(reason: str, text: str) -> list[Note]:
+    """Her words back, so nothing she wrote is lost. Split to fit Discord's message limit."""
+    intro = f"I couldn't post that just now ({reason}). Here is what you wrote, so nothing is lost:\n\n"
+    notes = [Note(intro.rstrip())]
+    for start in range(0, len(text), SPLIT_LIMIT - 10):
+        notes.append(Note(text[start:start + SPLIT_LIMIT - 10]))
+    return notes
+
+
+def report_thanks() -> Note:
+    return Note("Thank you for telling us. The moderators have been alerted; nobody will know it was you.")
+
+
+def warning(group_server: str, reason: str) -> Note:
+    return Note(f"Hello from the moderators of {group_server}. 💛 We wanted to let you know privately about "
+                f"something in the groups: {reason}\nWe're glad you're here; please reach out if you want to "
+                "talk it through.")
+
+
+def timed_out(minutes: int, reason: str) -> Note:
+    return Note(f"The moderators have paused your posting for {minutes} minute{'s' if minutes != 1 else ''}: "
+                f"{reason}\nYou're still welcome here afterwards. 💛")
+
+
+def removed(group: Group, reason: str) -> Note:
+    return Note(f"The moderators have removed you from **{group.name}**: {reason}\n"
+                "If you'd like to talk about it, you can reply to a moderator. Take care of yourself. 💛")

@@ -1,0 +1,146 @@
+"""Moderator actions on aliases and posts, each with a reason and an audit entry.
+
+An action is planned first (validation only, nothing changes), the adapter does the Discord side
+(DM, timeout, role, message deletion), then `complete` writes the database change and its audit
+entry in one transaction. A failed Discord step therefore leaves nothing recorded as done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core import member_notes
+from bot.core.aliases import AliasRecord, AliasService
+from bot.core.audit import AuditLog, clean_reason
+from bot.core.errors import UserError
+from bot.core.flags import FlagQueue
+from bot.core.groups import Group, GroupService
+from bot.core.notify import Note
+from bot.core.relay import RelayedPost, RelayService
+from bot.store import Database
+
+MAX_TIMEOUT_MINUTES = 28 * 24 * 60  # Discord's longest timeout
+# What Discord's own audit log (visible to admins next to the account) is told: never the alias.
+DISCORD_REASON = "Peer-support moderation (details in the bot's audit log)"
+ACTION_WORDS = {"warn": "warned", "timeout": "timed out", "remove": "removed from a group", "delete": "post removed"}
+
+
+@dataclass(frozen=True)
+class Action:
+    guild_id: int
+    kind: str  # warn | timeout | remove | delete
+    target: AliasRecord
+    reason: str
+    group: Group | None = None
+    minutes: int | None = None
+    post: RelayedPost | None = None
+
+
+class ModerationService:
+    def __init__(self, db: Database, audit: AuditLog, aliases: AliasService, groups: GroupService,
+                 relay: RelayService, flags: FlagQueue) -> None:
+        self._db = db
+        self._audit = audit
+        self._aliases = aliases
+        self._groups = groups
+        self._relay = relay
+        self._flags = flags
+
+    async def target(self, guild_id: int, alias: str) -> AliasRecord:
+        if not alias.strip():
+            raise UserError("Please give the member's alias, e.g. Quiet Fern.")
+        return await self._aliases.by_alias(guild_id, alias)
+
+    async def plan_warn(self, guild_id: int, alias: str, reason: str) -> Action:
+        reason = clean_reason(reason)
+        return Action(guild_id, "warn", await self.target(guild_id, alias), reason)
+
+    async def plan_timeout(self, guild_id: int, alias: str, minutes: int, reason: str) -> Action:
+        reason = clean_reason(reason)
+        if not 1 <= minutes <= MAX_TIMEOUT_MINUTES:
+            raise UserError(f"A timeout can be from 1 to {MAX_TIMEOUT_MINUTES} minutes (28 days).")
+        return Action(guild_id, "timeout", await self.target(guild_id, alias), reason, minutes=minutes)
+
+    async def plan_remove(self, guild_id: int, alias: str, group_name: str, reason: str) -> Action:
+        reason = clean_reason(reason)
+        target = await self.target(guild_id, alias)
+        group = await self._groups.by_name(guild_id, group_name)
+        if not await self._groups.is_member(group.id, target.pseudonym):
+            raise UserError(f"{target.alias} isn't in “{group.name}”.")
+        return Action(guild_id, "remove", target, reason, group=group)
+
+    async def plan_delete(self, guild_id: int, ref: str, reason: str, channel_group_id: int | None) -> Action:
+        reason = clean_reason(reason)
+        post = await self._relay.find(guild_id, ref, group_id=channel_group_id)
+        target = await self._aliases.get(guild_id, post.pseudonym)
+        if target is None:
+            raise UserError("The author of that post has erased her data; the post can be deleted by hand.")
+        group = await self._groups.get(guild_id, post.group_id)
+        return Action(guild_id, "delete", target, reason, group=group, post=post)
+
+    async def complete(self, action: Action, actor: str, *, detail: str = "") -> Note:
+        """The Discord side is done: write the change and its audit entry together."""
+        parts = [detail] if detail else []
+        if action.group is not None:
+            parts.insert(0, f"group {action.group.name}")
+        if action.minutes is not None:
+            parts.insert(0, f"{action.minutes} min")
+        if action.post is not None:
+            parts.insert(0, f"post #{action.post.number}")
+        async with self._db.transaction() as conn:
+            if action.kind == "remove" and action.group is not None:
+                await conn.execute("DELETE FROM group_members WHERE group_id = ? AND pseudonym = ?",
+                                   (action.group.id, action.target.pseudonym))
+            if action.kind == "delete" and action.post is not None:
+                await self._relay.mark_deleted(conn, action.post)
+            await self._audit.record(conn, action.guild_id, actor, action.kind, action.reason,
+                                     target_alias=action.target.alias, target_pseudonym=action.target.pseudonym,
+                                     detail="; ".join(parts))
+        what = ACTION_WORDS[action.kind]
+        return Note(f"Done: **{action.target.alias}** {what}" + (f" ({'; '.join(parts)})" if parts else "")
+                    + ". Recorded in the audit log.")
+
+    @staticmethod
+    def member_note(action: Action, server_name: str) -> Note | None:
+        """What she is told privately, if anything."""
+        if action.kind == "warn":
+            return member_notes.warning(server_name, action.reason)
+        if action.kind == "timeout" and action.minutes is not None:
+            return member_notes.timed_out(action.minutes, action.reason)
+        if action.kind == "remove" and action.group is not None:
+            return member_notes.removed(action.group, action.reason)
+        return None
+
+    async def history(self, guild_id: int, alias: str) -> Note:
+        target = await self.target(guild_id, alias)
+        entries = await self._audit.for_target(guild_id, target.pseudonym, limit=15)
+        flags = await self._flags.for_pseudonym(guild_id, target.pseudonym, limit=10)
+        groups = await self._groups.groups_of(guild_id, target.pseudonym)
+        lines = [f"**Case history: {target.alias}**",
+                 "Groups: " + (", ".join(g.name for g in groups) if groups else "none")]
+        lines.append("**Flags**" if flags else "No flags.")
+        lines += [f"#{f.id} {f.kind} · {f.state} · {f.created_at[:16].replace('T', ' ')}"
+                  + (f" · {f.detail}" if f.detail else "") for f in flags]
+        lines.append("**Moderator actions**" if entries else "No moderator actions.")
+        lines += [f"{e.at[:16].replace('T', ' ')} · {e.action} · {e.reason}" + (f" · {e.detail}" if e.detail else "")
+                  for e in entries]
+        return Note("\n".join(lines))
+
+    async def audit_note(self, guild_id: int, limit: int = 15) -> Note:
+        entries = await self._audit.recent(guild_id, limit)
+        if not entries:
+            return Note("No moderator actions recorded yet.")
+        lines = ["**Recent moderator actions** (moderators are shown by a short code)"]
+        lines += [f"{e.at[:16].replace('T', ' ')} · {e.actor_pseudonym[:6]} · {e.action}"
+                  + (f" · {e.target_alias}" if e.target_alias else "") + f" · {e.reason}"
+                  + (f" · {e.detail}" if e.detail else "") for e in entries]
+        return Note("\n".join(lines))
+
+    async def flags_note(self, guild_id: int) -> Note:
+        flags = await self._flags.list(guild_id)
+        if not flags:
+            return Note("No open flags. 🌿")
+        lines = ["**Open flags** (/mod ack or /mod resolve with the number)"]
+        lines += [f"#{f.id} {f.kind} · {f.state} · {f.alias}" + (f" · {f.detail}" if f.detail else "")
+                  + (f" · {f.jump_url}" if f.jump_url else "") for f in flags]
+        return Note("\n".join(lines))

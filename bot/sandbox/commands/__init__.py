@@ -1,0 +1,11 @@
+"""Sandbox commands, one module per feature; each `register(sandbox)` adds its commands."""
+
+from __future__ import annotations
+
+from bot.sandbox.commands import checkins, data, groups, moderation, outcomes
+from bot.sandbox.runner import Sandbox
+
+
+def register_all(sandbox: Sandbox) -> None:
+    for module in (groups, moderation, data, checkins, outcomes):
+        module.register(sandbox)

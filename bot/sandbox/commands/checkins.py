@@ -1,0 +1,159 @@
+"""Consent, check-in questionnaires and schedules in the sandbox (the same core as cogs/checkins.py
+and cogs/checkin_admin.py: the same items, buttons, results and safety notes)."""
+
+from __future__ import annotations
+
+from bot.core.checkins import messages
+from bot.core.checkins.sessions import Step
+from bot.core.consent import CONSENT_PREFIX, KINDS
+from bot.core.errors import UserError
+from bot.core.notify import Note
+from bot.sandbox.commands.groups import ensure_member
+from bot.sandbox.runner import Sandbox
+from bot.sandbox.script import SandboxError
+from bot.sandbox.world import GUILD_ID, MOD
+
+UNKNOWN_BUTTON = "This button isn't recognised any more. Please use /checkin now. 💛"
+
+
+def _show(sandbox: Sandbox, person: str, step: Step) -> None:
+    for note in step.notes:
+        sandbox.world.screen.show(f"dm:{person}", note, person=person)
+
+
+async def on_checkin_choice(sandbox: Sandbox, person: str, rest: str) -> None:
+    user_id = sandbox.world.user_id(person)
+    sessions = sandbox.world.services.checkins.sessions
+    parts = rest.split(":")
+    if not parts[0].isdigit() or len(parts) not in (2, 3):
+        raise UserError(UNKNOWN_BUTTON)
+    checkin_id = int(parts[0])
+    if len(parts) == 2:
+        _show(sandbox, person, await sessions.resume(checkin_id, user_id))
+        return
+    item, action = int(parts[1]), parts[2]
+    if action == "back":
+        step = await sessions.back(checkin_id, user_id, item)
+    elif action == "pause":
+        step = await sessions.pause(checkin_id, user_id)
+    elif action.isdigit():
+        step = await sessions.answer(checkin_id, user_id, item, int(action), sandbox.notifier)
+    else:
+        raise UserError(UNKNOWN_BUTTON)
+    _show(sandbox, person, step)
+
+
+async def answer(sandbox: Sandbox, person: str, number: int) -> None:
+    """`answer N`: option N (as numbered on screen) of the questionnaire item she was shown last."""
+    choices = sandbox.world.screen.last_choices.get(person, [])
+    resume = [choice for choice, _ in choices if choice.startswith(f"{messages.PREFIX}:") and choice.endswith(":go")]
+    if resume:  # a reminder or a paused check-in: "Continue" first brings the item back
+        await on_checkin_choice(sandbox, person, resume[0].partition(":")[2])
+        choices = sandbox.world.screen.last_choices.get(person, [])
+    options = [choice for choice, _ in choices if choice.startswith(f"{messages.PREFIX}:")
+               and choice.rsplit(":", 1)[-1].isdigit()]
+    if not options:
+        raise SandboxError(f"{person} has no questionnaire item waiting for an answer")
+    if not 1 <= number <= len(options):
+        raise SandboxError(f"{person} can answer 1 to {len(options)}")
+    await on_checkin_choice(sandbox, person, options[number - 1].partition(":")[2])
+
+
+async def on_consent_choice(sandbox: Sandbox, person: str, rest: str) -> None:
+    guild, _, choice = rest.partition(":")
+    kind, _, given = choice.partition(":")
+    if not guild.isdigit() or kind not in KINDS or given not in ("yes", "no"):
+        raise UserError("This button isn't recognised any more. Please use /consent. 💛")
+    world = sandbox.world
+    outcome = await world.services.checkins.set_consent(int(guild), world.user_id(person), kind,  # type: ignore[arg-type]
+                                                        given == "yes")
+    world.screen.show(f"dm:{person}", outcome.note, person=person)
+    if outcome.checkin is not None:
+        world.screen.show(f"dm:{person}", outcome.checkin, person=person)
+
+
+async def consent(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
+    await ensure_member(sandbox, person)
+    world = sandbox.world
+    world.ephemeral(person, await world.services.checkins.consent_note(GUILD_ID, world.user_id(person)))
+
+
+async def checkin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
+    world = sandbox.world
+    checkins = world.services.checkins
+    user_id = world.user_id(person)
+    sub = args[0].lower() if args else "now"
+    if sub == "now":
+        note = await checkins.take_now(GUILD_ID, user_id)
+    elif sub == "pause":
+        note = await checkins.pause(GUILD_ID, user_id)
+    elif sub == "resume":
+        note = await checkins.resume(GUILD_ID, user_id)
+    elif sub == "snooze":
+        hours = args[1] if len(args) > 1 else "24"
+        if not hours.isdigit() or not 1 <= int(hours) <= 72:
+            raise UserError("Please snooze for 1 to 72 hours.")
+        note = await checkins.snooze(GUILD_ID, user_id, int(hours))
+    elif sub == "settings":
+        values = dict(arg.split("=", 1) for arg in args[1:] if "=" in arg)
+        note = await checkins.configure(GUILD_ID, user_id, timezone=values.get("timezone"),
+                                        quiet_start=values.get("quiet_start"), quiet_end=values.get("quiet_end"))
+    else:
+        raise SandboxError("use /checkin now|pause|resume|snooze HOURS|settings timezone=… quiet_start=… quiet_end=…")
+    world.ephemeral(person, note)
+
+
+def _group_and_rest(sandbox: Sandbox, args: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The sandbox has one group: its name may be given or left out."""
+    name = sandbox.world.group.name
+    if args and args[0].casefold() == name.casefold():
+        return name, args[1:]
+    return name, args
+
+
+async def checkins_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
+    world = sandbox.world
+    services = world.services
+    sub = args[0].lower() if args else ""
+    moderator = world.pseudonym(MOD)
+    if sub == "schedule":
+        group, rest = _group_and_rest(sandbox, args[1:])
+        if len(rest) < 2:
+            raise SandboxError("usage: /checkins schedule [GROUP] INSTRUMENT CADENCE [TIME]")
+        created = await services.checkins.schedules.create(GUILD_ID, group, rest[0], rest[1],
+                                                           rest[2] if len(rest) > 2 else None, actor=moderator)
+        short = services.instruments[created.instrument].short_name
+        upcoming = created.timing.next_after(services.clock.now())
+        world.ephemeral(MOD, Note(
+            f"Scheduled #{created.id}: {short} for this group, {created.describe()}. The first goes out "
+            f"{messages.local_time(upcoming, created.timezone)}. Members are asked for consent before their "
+            "first one."))
+    elif sub == "list":
+        world.ephemeral(MOD, Note(await services.checkins.schedules.describe_list(GUILD_ID)))
+    elif sub == "status":
+        world.ephemeral(MOD, Note(await services.checkins.schedules.describe_status(GUILD_ID)))
+    elif sub == "send-now":
+        group, _ = _group_and_rest(sandbox, args[1:])
+        world.ephemeral(MOD, await services.checkins.send_now(GUILD_ID, group, sandbox.notifier, actor=moderator))
+    elif sub == "cancel":
+        if len(args) < 2 or not args[1].lstrip("#").isdigit():
+            raise SandboxError("usage: /checkins cancel SCHEDULE")
+        cancelled = await services.checkins.schedules.cancel(GUILD_ID, int(args[1].lstrip("#")), actor=moderator)
+        world.ephemeral(MOD, Note(f"Schedule #{cancelled.id} is cancelled. Check-ins already sent can still be "
+                                  "finished."))
+    else:
+        raise SandboxError("use /checkins schedule|list|status|send-now|cancel")
+
+
+def register(sandbox: Sandbox) -> None:
+    sandbox.world.services.checkins.sleep = _no_pause
+    sandbox.command("consent")(consent)
+    sandbox.command("checkin")(checkin)
+    sandbox.command("checkins", moderator=True)(checkins_admin)
+    sandbox.answer_handler = answer
+    sandbox.on_choice(messages.PREFIX, on_checkin_choice)
+    sandbox.on_choice(CONSENT_PREFIX, on_consent_choice)
+
+
+async def _no_pause(seconds: float) -> None:
+    """The sandbox clock is simulated: DM pacing needs no real waiting."""

@@ -1,0 +1,38 @@
+"""/mydata and /forget-me in the sandbox (the same core as cogs/data_rights.py)."""
+
+from __future__ import annotations
+
+from bot.core.data_rights import MYDATA_TEXT, forget_cancelled, forget_prompt
+from bot.core.errors import UserError
+from bot.core.notify import Note
+from bot.sandbox.runner import Sandbox
+from bot.sandbox.world import GUILD_ID
+
+
+async def mydata(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
+    world = sandbox.world
+    payload = await world.services.data_rights.export_json(GUILD_ID, world.pseudonym(person))
+    path = sandbox.output_dir / f"mydata-{person.lower()}.json"
+    path.write_bytes(payload)
+    world.ephemeral(person, Note(f"{MYDATA_TEXT}\n(file: {path})"))
+
+
+async def forget_me(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
+    sandbox.world.ephemeral(person, forget_prompt())
+
+
+async def on_forget(sandbox: Sandbox, person: str, rest: str) -> None:
+    world = sandbox.world
+    if rest == "cancel":
+        world.ephemeral(person, forget_cancelled())
+        return
+    if rest != "confirm":
+        raise UserError("This button is not recognised any more. Please run /forget-me again.")
+    report = await world.services.data_rights.forget(GUILD_ID, world.pseudonym(person))
+    world.ephemeral(person, report.note())
+
+
+def register(sandbox: Sandbox) -> None:
+    sandbox.command("mydata")(mydata)
+    sandbox.command("forget-me")(forget_me)
+    sandbox.on_choice("forget", on_forget)

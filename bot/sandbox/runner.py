@@ -1,0 +1,115 @@
+"""Runs sandbox lines against the world: the same core services, the same Notes as the cogs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+from bot.core.errors import UserError
+from bot.core.notify import Note
+from bot.sandbox.script import Action, SandboxError, parse_line
+from bot.sandbox.world import MOD, SandboxNotifier, World
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[["Sandbox", str, tuple[str, ...]], Awaitable[None]]
+ChoiceHandler = Callable[["Sandbox", str, str], Awaitable[None]]
+# How far the clock moves between two runs of the due work while waiting.
+WAIT_STEP = timedelta(minutes=5)
+
+
+class Sandbox:
+    def __init__(self, world: World, output_dir: Path) -> None:
+        self.world = world
+        self.output_dir = output_dir
+        self.notifier = SandboxNotifier([world])
+        self.commands: dict[str, Handler] = {}
+        self.moderator_commands: dict[str, Handler] = {}
+        self.choice_handlers: dict[str, ChoiceHandler] = {}
+        self.post_handler: Callable[[Sandbox, str, str], Awaitable[None]] | None = None
+        self.answer_handler: Callable[[Sandbox, str, int], Awaitable[None]] | None = None
+
+    # -- registration (bot/sandbox/commands.py fills these) ---------------------------------------
+
+    def command(self, name: str, *, moderator: bool = False) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            (self.moderator_commands if moderator else self.commands)[name] = handler
+            return handler
+
+        return register
+
+    def on_choice(self, prefix: str, handler: ChoiceHandler) -> None:
+        self.choice_handlers[prefix] = handler
+
+    # -- running ----------------------------------------------------------------------------------
+
+    async def run_line(self, line: str) -> None:
+        action = parse_line(line)
+        if action is None:
+            return
+        try:
+            await self._run(action)
+        except UserError as exc:
+            # What a member or moderator would be told privately: not a failure of the script.
+            self.world.ephemeral(action.person or MOD, Note(exc.message))
+
+    async def _run(self, action: Action) -> None:
+        if action.kind == "wait":
+            await self.wait(action.delta)
+        elif action.kind == "post":
+            if self.post_handler is None:
+                raise SandboxError("posting is not available in this sandbox")
+            await self.post_handler(self, action.person or "", action.text)
+        elif action.kind == "press":
+            await self.press(action.person or MOD, action.number)
+        elif action.kind == "answer":
+            if self.answer_handler is None:
+                raise SandboxError("questionnaires are not available in this sandbox")
+            await self.answer_handler(self, action.person or "", action.number)
+        else:
+            await self._command(action)
+
+    async def _command(self, action: Action) -> None:
+        person = action.person or MOD
+        name = action.command
+        if name == "mod" and action.args:
+            name, args = f"mod {action.args[0].lower()}", action.args[1:]
+        else:
+            args = action.args
+        table = self.moderator_commands if person == MOD else self.commands
+        handler = table.get(name)
+        if handler is None:
+            other = self.commands if person == MOD else self.moderator_commands
+            if name in other:
+                who = "members (as NAME:)" if person == MOD else "the moderator (mod:)"
+                raise SandboxError(f"/{name} is run by {who}")
+            known = ", ".join(f"/{n}" for n in sorted(table))
+            raise SandboxError(f"unknown command /{name} (try: {known})")
+        await handler(self, person, args)
+
+    async def press(self, person: str, number: int) -> None:
+        choices = self.world.screen.last_choices.get(person)
+        if not choices:
+            raise SandboxError(f"{person} has no buttons to press")
+        if not 1 <= number <= len(choices):
+            raise SandboxError(f"{person} can press 1 to {len(choices)}")
+        choice_id, _ = choices[number - 1]
+        prefix, _, rest = choice_id.partition(":")
+        handler = self.choice_handlers.get(prefix)
+        if handler is None:
+            raise SandboxError(f"the button “{choices[number - 1][1]}” does nothing in the sandbox")
+        await handler(self, person, rest)
+
+    async def run_due(self) -> None:
+        await self.world.services.run_due(self.notifier)
+
+    async def wait(self, delta: timedelta) -> None:
+        self.world.screen.info(f"time passes: {delta}")
+        remaining = delta
+        while remaining > timedelta(0):
+            step = min(WAIT_STEP, remaining)
+            self.world.clock.advance(step)
+            remaining -= step
+            await self.run_due()

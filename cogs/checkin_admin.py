@@ -1,0 +1,117 @@
+"""Moderators' side of check-ins: schedule, list, status (counts only), send-now, cancel."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import PeerBot
+from bot.core.checkins.cadence import CADENCES
+from bot.core.checkins.messages import local_time
+from bot.core.notify import Note
+from bot.discord_ui import send_note
+from cogs import _checkin_jobs
+from cogs._checks import is_moderator
+
+
+@app_commands.guild_only()
+class CheckinAdmin(commands.GroupCog, group_name="checkins",
+                   group_description="Moderators: schedule check-in questionnaires for groups"):
+    def __init__(self, bot: PeerBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    def _actor(self, interaction: discord.Interaction) -> str:
+        assert interaction.guild is not None
+        return self.bot.services.aliases.pseudonym(interaction.guild.id, interaction.user.id)
+
+    @app_commands.command(name="schedule", description="Schedule a questionnaire for a group")
+    @app_commands.describe(
+        group="The group's name",
+        instrument="Which questionnaire, e.g. phq9",
+        cadence="weekly, fortnightly, monthly, or a cron expression like “0 19 * * MON”",
+        time="Time of day in the server's time zone, e.g. 19:00 (not needed with a cron expression)",
+    )
+    @is_moderator()
+    async def schedule(self, interaction: discord.Interaction, group: str, instrument: str, cadence: str,
+                       time: str | None = None) -> None:
+        assert interaction.guild is not None
+        checkins = self.bot.services.checkins
+        created = await checkins.schedules.create(interaction.guild.id, group, instrument, cadence, time,
+                                                  actor=self._actor(interaction))
+        _checkin_jobs.arm(self.bot, created)
+        short = self.bot.services.instruments[created.instrument].short_name
+        upcoming = created.timing.next_after(self.bot.services.clock.now())
+        await send_note(interaction, Note(
+            f"Scheduled #{created.id}: {short} for this group, {created.describe()}. The first goes out "
+            f"{local_time(upcoming, created.timezone)}. Members are asked for consent before their first one."
+        ), ephemeral=True)
+
+    @schedule.autocomplete("group")
+    async def group_autocomplete(self, interaction: discord.Interaction,
+                                 current: str) -> list[app_commands.Choice[str]]:
+        if interaction.guild is None:
+            return []
+        groups = await self.bot.services.groups.list(interaction.guild.id)
+        return [app_commands.Choice(name=g.name, value=g.name) for g in groups
+                if current.casefold() in g.name.casefold()][:25]
+
+    @schedule.autocomplete("instrument")
+    async def instrument_autocomplete(self, interaction: discord.Interaction,
+                                      current: str) -> list[app_commands.Choice[str]]:
+        choices = []
+        for instrument in sorted(self.bot.services.instruments.values(), key=lambda i: i.id):
+            label = instrument.short_name + ("" if instrument.can_be_sent else " (needs licensed text)")
+            if current.casefold() in (instrument.id + label).casefold():
+                choices.append(app_commands.Choice(name=label, value=instrument.id))
+        return choices[:25]
+
+    @schedule.autocomplete("cadence")
+    async def cadence_autocomplete(self, interaction: discord.Interaction,
+                                   current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=c, value=c) for c in CADENCES if c.startswith(current.lower())]
+
+    @app_commands.command(name="list", description="List the check-in schedules in this server")
+    @is_moderator()
+    async def list_schedules(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        text = await self.bot.services.checkins.schedules.describe_list(interaction.guild.id)
+        await send_note(interaction, Note(text), ephemeral=True)
+
+    @app_commands.command(name="status", description="Completion rates per group (never anyone's answers)")
+    @is_moderator()
+    async def status(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        text = await self.bot.services.checkins.schedules.describe_status(interaction.guild.id)
+        await send_note(interaction, Note(text), ephemeral=True)
+
+    @app_commands.command(name="send-now", description="Send a group's next check-in now")
+    @app_commands.describe(group="The group's name")
+    @is_moderator()
+    async def send_now(self, interaction: discord.Interaction, group: str) -> None:
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        note = await self.bot.services.checkins.send_now(interaction.guild.id, group, self.bot.notifier,
+                                                         actor=self._actor(interaction))
+        await send_note(interaction, note, ephemeral=True)
+
+    @send_now.autocomplete("group")
+    async def send_now_group_autocomplete(self, interaction: discord.Interaction,
+                                          current: str) -> list[app_commands.Choice[str]]:
+        return await self.group_autocomplete(interaction, current)
+
+    @app_commands.command(name="cancel", description="Cancel a check-in schedule")
+    @app_commands.describe(schedule="The schedule's number from /checkins list")
+    @is_moderator()
+    async def cancel(self, interaction: discord.Interaction, schedule: int) -> None:
+        assert interaction.guild is not None
+        cancelled = await self.bot.services.checkins.schedules.cancel(interaction.guild.id, schedule,
+                                                                      actor=self._actor(interaction))
+        _checkin_jobs.disarm(self.bot, cancelled.job_id)
+        await send_note(interaction, Note(f"Schedule #{cancelled.id} is cancelled. Check-ins already sent can "
+                                          "still be finished."), ephemeral=True)
+
+
+async def setup(bot: PeerBot) -> None:
+    await bot.add_cog(CheckinAdmin(bot))

@@ -1,0 +1,170 @@
+"""Members' side of check-ins: /consent, /checkin …, and the questionnaire and consent buttons.
+
+The questionnaire arrives in DMs; in the server everything is ephemeral (only she sees it).
+Buttons are routed by prefix ("ci", "consent") so they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import PeerBot
+from bot.core.checkins import messages
+from bot.core.checkins.sessions import Step
+from bot.core.consent import CONSENT_PREFIX, KINDS
+from bot.core.errors import UserError
+from bot.core.notify import Note
+from bot.discord_ui import clip, note_view, send_note, send_to
+from cogs import _checkin_jobs
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_BUTTON = "This button isn't recognised any more. Please run /checkin now in your server. 💛"
+
+
+def _in_server(interaction: discord.Interaction) -> bool:
+    return interaction.guild is not None
+
+
+@app_commands.guild_only()
+class Checkins(commands.GroupCog, group_name="checkin", group_description="Your own check-in questionnaires"):
+    def __init__(self, bot: PeerBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.route_choice(messages.PREFIX, self.on_checkin_choice)
+        self.bot.route_choice(CONSENT_PREFIX, self.on_consent_choice)
+        armed = await _checkin_jobs.arm_all(self.bot)
+        log.info("Armed %d check-in schedule(s)", armed)
+
+    async def cog_unload(self) -> None:
+        self.bot.choice_handlers.pop(messages.PREFIX, None)
+        self.bot.choice_handlers.pop(CONSENT_PREFIX, None)
+        _checkin_jobs.disarm_all(self.bot)
+
+    # -- slash commands -----------------------------------------------------------------------------
+
+    @app_commands.command(name="now", description="Take your waiting check-in now, privately")
+    async def now(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        note = await self.bot.services.checkins.take_now(interaction.guild.id, interaction.user.id)
+        await send_note(interaction, note, ephemeral=True)
+
+    @app_commands.command(name="pause", description="Pause your check-ins until you resume them")
+    async def pause(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        note = await self.bot.services.checkins.pause(interaction.guild.id, interaction.user.id)
+        await send_note(interaction, note, ephemeral=True)
+
+    @app_commands.command(name="resume", description="Turn your check-ins back on")
+    async def resume(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        note = await self.bot.services.checkins.resume(interaction.guild.id, interaction.user.id)
+        await send_note(interaction, note, ephemeral=True)
+
+    @app_commands.command(name="snooze", description="Hold your check-ins for a few hours")
+    @app_commands.describe(hours="How many hours to wait (1 to 72)")
+    async def snooze(self, interaction: discord.Interaction, hours: app_commands.Range[int, 1, 72] = 24) -> None:
+        assert interaction.guild is not None
+        note = await self.bot.services.checkins.snooze(interaction.guild.id, interaction.user.id, hours)
+        await send_note(interaction, note, ephemeral=True)
+
+    @app_commands.command(name="settings", description="Your time zone and quiet hours for check-ins")
+    @app_commands.describe(
+        timezone="Your time zone, e.g. Europe/London",
+        quiet_start="Start of your quiet hours, e.g. 22:00 (or “off”)",
+        quiet_end="End of your quiet hours, e.g. 07:00",
+    )
+    async def settings(self, interaction: discord.Interaction, timezone: str | None = None,
+                       quiet_start: str | None = None, quiet_end: str | None = None) -> None:
+        assert interaction.guild is not None
+        note = await self.bot.services.checkins.configure(interaction.guild.id, interaction.user.id,
+                                                          timezone=timezone, quiet_start=quiet_start,
+                                                          quiet_end=quiet_end)
+        await send_note(interaction, note, ephemeral=True)
+
+    # -- buttons ------------------------------------------------------------------------------------
+
+    async def _show(self, interaction: discord.Interaction, step: Step) -> None:
+        """Close the clicked message's buttons, then show what comes next in the same place."""
+        await interaction.response.edit_message(view=None)
+        for note in step.notes:
+            await send_note(interaction, note, ephemeral=_in_server(interaction))
+
+    async def on_checkin_choice(self, interaction: discord.Interaction, rest: str) -> None:
+        parts = rest.split(":")
+        if not parts[0].isdigit() or len(parts) not in (2, 3):
+            raise UserError(UNKNOWN_BUTTON)
+        checkin_id, user_id = int(parts[0]), interaction.user.id
+        sessions = self.bot.services.checkins.sessions
+        if len(parts) == 2:
+            if parts[1] != "go":
+                raise UserError(UNKNOWN_BUTTON)
+            await self._show(interaction, await sessions.resume(checkin_id, user_id))
+            return
+        item, action = parts[1], parts[2]
+        if not item.isdigit():
+            raise UserError(UNKNOWN_BUTTON)
+        if action == "back":
+            step = await sessions.back(checkin_id, user_id, int(item))
+        elif action == "pause":
+            step = await sessions.pause(checkin_id, user_id)
+        elif action.isdigit():
+            step = await sessions.answer(checkin_id, user_id, int(item), int(action), self.bot.notifier)
+        else:
+            raise UserError(UNKNOWN_BUTTON)
+        await self._show(interaction, step)
+
+    async def on_consent_choice(self, interaction: discord.Interaction, rest: str) -> None:
+        guild, _, choice = rest.partition(":")
+        kind, _, answer = choice.partition(":")
+        if not guild.isdigit() or kind not in KINDS or answer not in ("yes", "no"):
+            raise UserError("This button isn't recognised any more. Please use /consent. 💛")
+        if interaction.guild is not None and interaction.guild.id != int(guild):
+            raise UserError("This button belongs to another server. Please use /consent here. 💛")
+        outcome = await self.bot.services.checkins.set_consent(int(guild), interaction.user.id, kind,  # type: ignore[arg-type]
+                                                               answer == "yes")
+        await interaction.response.edit_message(content=clip(outcome.note.text), view=note_view(outcome.note))
+        if outcome.checkin is None:
+            return
+        if not _in_server(interaction):
+            await send_note(interaction, outcome.checkin, ephemeral=False)
+            return
+        await self._deliver_by_dm(interaction, outcome.checkin)
+
+    async def _deliver_by_dm(self, interaction: discord.Interaction, note: Note) -> None:
+        """Send the questionnaire to her DMs; if they are closed, give it to her here, privately."""
+        try:
+            await send_to(interaction.user, note)
+        except discord.Forbidden:
+            await send_note(interaction, messages.DM_CLOSED, ephemeral=True)
+            await send_note(interaction, note, ephemeral=True)
+            return
+        except discord.HTTPException:
+            log.warning("Could not DM a check-in in guild %s", getattr(interaction.guild, "id", None))
+            await send_note(interaction, messages.DM_CLOSED, ephemeral=True)
+            await send_note(interaction, note, ephemeral=True)
+            return
+        await send_note(interaction, messages.SENT_TO_DMS, ephemeral=True)
+
+
+class Consent(commands.Cog):
+    def __init__(self, bot: PeerBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="consent", description="See or change your check-in and research choices")
+    @app_commands.guild_only()
+    async def consent(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        note = await self.bot.services.checkins.consent_note(interaction.guild.id, interaction.user.id)
+        await send_note(interaction, note, ephemeral=True)
+
+
+async def setup(bot: PeerBot) -> None:
+    await bot.add_cog(Checkins(bot))
+    await bot.add_cog(Consent(bot))

@@ -1,0 +1,273 @@
+"""Check-in cogs with spec'd Discord mocks and the real services, database and scheduler."""
+
+from datetime import UTC, datetime, timedelta
+from unittest.mock import MagicMock
+
+import discord
+import pytest
+
+from bot.client import PeerBot
+from bot.core.checkins import messages
+from bot.core.checkins.sessions import STALE
+from bot.discord_ui import ChoiceButton
+from tests.core.checkins.conftest import GUILD, MOD, RecordingNotifier
+from tests.helpers import invoke, last_reply, make_guild, make_interaction, make_member, make_role, replies
+
+MONDAY_19 = datetime(2026, 3, 2, 19, tzinfo=UTC)
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {
+        "PEERBOT_BOT__DATA_DIR": str(tmp_path / "data"),
+        "PEERBOT_BOT__SECRET_KEY_FILE": str(tmp_path / "secret" / "peerbot.key"),
+        "PEERBOT_CHECKINS__SEND_RATE_PER_SECOND": "50",
+    }
+
+
+@pytest.fixture
+def guild():
+    return make_guild(GUILD)
+
+
+@pytest.fixture
+def mod_role():
+    return make_role()
+
+
+@pytest.fixture
+async def setup_world(bot: PeerBot, guild, mod_role):
+    services = bot.services
+    await services.guilds.update(GUILD, moderator_role_id=mod_role.id, mod_log_channel_id=55, region="UK")
+    group = await services.groups.create(GUILD, "Evening Circle", "A gentle evening group", "postnatal depression",
+                                         actor=MOD)
+    bot.notifier = RecordingNotifier()  # no gateway in tests: record what would be delivered
+    return group
+
+
+async def member_in_group(bot: PeerBot, guild, group, *, consent: bool | None = True):
+    member = make_member(guild=guild, name="mum")
+    record = await bot.services.aliases.ensure(GUILD, member.id)
+    await bot.services.groups.join(GUILD, group.id, record.pseudonym)
+    if consent is not None:
+        await bot.services.checkins.set_consent(GUILD, member.id, "checkins", consent)
+    return member
+
+
+def admin_cog(bot):
+    return bot.get_cog("CheckinAdmin")
+
+
+def member_cog(bot):
+    return bot.get_cog("Checkins")
+
+
+def moderator(guild, mod_role):
+    return make_member(guild=guild, roles=(mod_role,), name="mod")
+
+
+def forbidden() -> discord.Forbidden:
+    return discord.Forbidden(MagicMock(status=403, reason="Forbidden"), "Cannot send messages to this user")
+
+
+async def schedule_phq9(bot, guild, mod_role):
+    cog = admin_cog(bot)
+    interaction = make_interaction(bot, moderator(guild, mod_role), guild=guild)
+    await invoke(cog.schedule, cog, interaction, group="Evening Circle", instrument="phq9", cadence="weekly",
+                 time="19:00")
+    return interaction
+
+
+# -- /consent --------------------------------------------------------------------------------------
+
+
+async def test_consent_shows_both_choices_and_the_buttons_store_them(bot, guild, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world, consent=None)
+    cog = bot.get_cog("Consent")
+    interaction = make_interaction(bot, member, guild=guild)
+    await invoke(cog.consent, cog, interaction)
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] is True and "Check-ins: not chosen yet" in reply["content"]
+    ids = [item.custom_id for item in reply["view"].children]
+    assert ids == [f"consent:{GUILD}:checkins:yes", f"consent:{GUILD}:checkins:no",
+                   f"consent:{GUILD}:research:yes", f"consent:{GUILD}:research:no"]
+
+    click = make_interaction(bot, member, guild=guild)
+    await bot.choice_handlers["consent"](click, f"{GUILD}:research:yes")
+    edited = click.response.edit_message.call_args.kwargs
+    assert "research use of your scores" in edited["content"]
+    pseudonym = bot.services.aliases.pseudonym(GUILD, member.id)
+    stored = await bot.services.consent.get(GUILD, pseudonym)
+    assert stored.research is True and stored.checkins is None
+
+
+async def test_saying_yes_sends_the_waiting_check_in_by_dm(bot, guild, mod_role, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world, consent=None)
+    await schedule_phq9(bot, guild, mod_role)
+    bot.services.clock.set(MONDAY_19)
+    await bot.services.run_due(bot.notifier)
+    click = make_interaction(bot, member, guild=guild)
+    await bot.choice_handlers["consent"](click, f"{GUILD}:checkins:yes")
+    member.send.assert_awaited_once()
+    assert "1 of 9" in member.send.call_args.args[0]
+    assert last_reply(click)["content"] == messages.SENT_TO_DMS.text
+
+
+async def test_dms_closed_she_gets_it_here_privately(bot, guild, mod_role, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world, consent=None)
+    member.send.side_effect = forbidden()
+    await schedule_phq9(bot, guild, mod_role)
+    bot.services.clock.set(MONDAY_19)
+    await bot.services.run_due(bot.notifier)
+    click = make_interaction(bot, member, guild=guild)
+    await bot.choice_handlers["consent"](click, f"{GUILD}:checkins:yes")
+    sent = replies(click)
+    assert sent[0]["content"] == messages.DM_CLOSED.text and sent[0]["ephemeral"] is True
+    assert "1 of 9" in sent[1]["content"] and sent[1]["ephemeral"] is True
+    assert sent[1]["view"] is not None
+
+
+# -- /checkin ----------------------------------------------------------------------------------------
+
+
+async def test_checkin_now_then_answer_with_the_buttons(bot, guild, mod_role, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    await schedule_phq9(bot, guild, mod_role)
+    bot.services.clock.set(MONDAY_19)
+    await bot.services.run_due(bot.notifier)
+    cog = member_cog(bot)
+    interaction = make_interaction(bot, member, guild=guild)
+    await invoke(cog.now, cog, interaction)
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] is True and "1 of 9" in reply["content"]
+    first_button = reply["view"].children[0].custom_id
+    assert first_button.startswith("ci:") and len(first_button) <= 100
+
+    click = make_interaction(bot, member, guild=guild)
+    prefix, _, rest = first_button.partition(":")
+    await bot.choice_handlers[prefix](click, rest)
+    click.response.edit_message.assert_called_once_with(view=None)
+    assert "2 of 9" in last_reply(click)["content"] and last_reply(click)["ephemeral"] is True
+
+    stale = make_interaction(bot, member, guild=guild)
+    await ChoiceButton(first_button).callback(stale)  # the same button again, through the real router
+    assert stale.response.edit_message.call_count == 0
+    assert last_reply(stale) == {"content": STALE, "ephemeral": True, "view": None, "embed": None, "file": None}
+
+
+async def test_buttons_in_dms_reply_in_the_dm(bot, guild, mod_role, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    await schedule_phq9(bot, guild, mod_role)
+    bot.services.clock.set(MONDAY_19)
+    await bot.services.run_due(bot.notifier)
+    [(_, note)] = bot.notifier.dms
+    click = make_interaction(bot, member, guild=None)
+    _, _, rest = note.choices[3].id.partition(":")
+    await bot.choice_handlers["ci"](click, rest)
+    reply = last_reply(click)
+    assert "2 of 9" in reply["content"] and reply["ephemeral"] is False
+
+
+@pytest.mark.parametrize("rest", ["x:1:0", "5", "5:1:maybe", "5:go:now"])
+async def test_unrecognised_buttons_are_refused_kindly(bot, guild, setup_world, rest) -> None:
+    from bot.core.errors import UserError
+
+    member = await member_in_group(bot, guild, setup_world)
+    with pytest.raises(UserError, match="isn't recognised"):
+        await bot.choice_handlers["ci"](make_interaction(bot, member, guild=guild), rest)
+
+
+async def test_pause_resume_snooze_and_settings(bot, guild, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    cog = member_cog(bot)
+    for command, kwargs, expected in [
+        (cog.pause, {}, "Check-ins are paused"),
+        (cog.pause, {}, "already paused"),
+        (cog.resume, {}, "Check-ins are on again"),
+        (cog.snooze, {"hours": 6}, "Snoozed for 6 hours"),
+        (cog.settings, {"timezone": "America/Chicago", "quiet_start": "22:00", "quiet_end": "07:00"},
+         "Quiet hours: 22:00–07:00"),
+        (cog.settings, {"timezone": "Moon/Base"}, "I don't know the time zone"),
+        (cog.settings, {"quiet_start": "22:00"}, "both the start and the end"),
+    ]:
+        interaction = make_interaction(bot, member, guild=guild)
+        await invoke(command, cog, interaction, **kwargs)
+        reply = last_reply(interaction)
+        assert expected in reply["content"] and reply["ephemeral"] is True
+    prefs = await bot.services.checkins.prefs.get(GUILD, bot.services.aliases.pseudonym(GUILD, member.id))
+    assert prefs.timezone == "America/Chicago" and prefs.snoozed_until is not None
+
+
+# -- /checkins (moderators) -------------------------------------------------------------------------
+
+
+async def test_schedule_arms_a_job_and_cancel_removes_it(bot, guild, mod_role, setup_world) -> None:
+    interaction = await schedule_phq9(bot, guild, mod_role)
+    assert "Scheduled #1: PHQ-9" in last_reply(interaction)["content"]
+    job = bot.scheduler.get_job("checkins:schedule:1")
+    assert job is not None and "day_of_week='mon'" in str(job.trigger) and "hour='19'" in str(job.trigger)
+    cog = admin_cog(bot)
+    listing = make_interaction(bot, moderator(guild, mod_role), guild=guild)
+    await invoke(cog.list_schedules, cog, listing)
+    assert "#1 · Evening Circle · PHQ-9 · weekly on Mondays at 19:00" in last_reply(listing)["content"]
+    cancel = make_interaction(bot, moderator(guild, mod_role), guild=guild)
+    await invoke(cog.cancel, cog, cancel, schedule=1)
+    assert "cancelled" in last_reply(cancel)["content"]
+    assert bot.scheduler.get_job("checkins:schedule:1") is None
+
+
+async def test_cog_load_rearms_stored_schedules_and_unload_removes_them(bot, guild, mod_role, setup_world) -> None:
+    await schedule_phq9(bot, guild, mod_role)
+    await bot.unload_extension("cogs.checkins")
+    assert bot.scheduler.get_job("checkins:schedule:1") is None
+    await bot.load_extension("cogs.checkins")
+    assert bot.scheduler.get_job("checkins:schedule:1") is not None
+
+
+async def test_epds_without_licensed_text_says_why(bot, guild, mod_role, setup_world) -> None:
+    cog = admin_cog(bot)
+    interaction = make_interaction(bot, moderator(guild, mod_role), guild=guild)
+    await invoke(cog.schedule, cog, interaction, group="Evening Circle", instrument="epds", cadence="weekly",
+                 time="19:00")
+    assert "EPDS item text is not bundled" in last_reply(interaction)["content"]
+    assert bot.scheduler.get_job("checkins:schedule:1") is None
+    choices = await cog.instrument_autocomplete(interaction, "ep")
+    assert [c.name for c in choices] == ["EPDS (needs licensed text)"]
+
+
+async def test_non_moderator_is_refused(bot, guild, setup_world) -> None:
+    cog = admin_cog(bot)
+    member = make_member(guild=guild)
+    for command, kwargs in [(cog.schedule, {"group": "Evening Circle", "instrument": "phq9", "cadence": "weekly",
+                                             "time": "19:00"}),
+                            (cog.status, {}), (cog.send_now, {"group": "Evening Circle"}),
+                            (cog.cancel, {"schedule": 1})]:
+        interaction = make_interaction(bot, member, guild=guild)
+        await invoke(command, cog, interaction, **kwargs)
+        assert last_reply(interaction)["content"].startswith("Only moderators")
+    assert await bot.services.db.fetchval("SELECT count(*) FROM checkin_schedules") == 0
+
+
+async def test_send_now_and_status(bot, guild, mod_role, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    await schedule_phq9(bot, guild, mod_role)
+    cog = admin_cog(bot)
+    send = make_interaction(bot, moderator(guild, mod_role), guild=guild)
+    await invoke(cog.send_now, cog, send, group="Evening Circle")
+    assert "1 new of 1 members" in last_reply(send)["content"]
+    assert len(bot.notifier.dms) == 1
+    bot.services.clock.advance(timedelta(days=4))
+    await bot.services.run_due(bot.notifier)
+    status = make_interaction(bot, moderator(guild, mod_role), guild=guild)
+    await invoke(cog.status, cog, status)
+    text = last_reply(status)["content"]
+    assert "0 completed, 1 missed" in text
+    alias = (await bot.services.aliases.for_user(GUILD, member.id)).alias
+    assert alias not in text
+
+
+async def test_unknown_group_is_a_kind_message(bot, guild, mod_role, setup_world) -> None:
+    cog = admin_cog(bot)
+    interaction = make_interaction(bot, moderator(guild, mod_role), guild=guild)
+    await invoke(cog.send_now, cog, interaction, group="Nowhere")
+    assert "There is no group called “Nowhere”" in last_reply(interaction)["content"]

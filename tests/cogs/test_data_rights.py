@@ -1,0 +1,42 @@
+import json
+
+from bot.core.data_rights import rows_mentioning
+from tests.helpers import last_reply, make_guild, make_interaction, make_member
+
+
+async def test_mydata_sends_her_file_ephemerally(bot) -> None:
+    guild = make_guild()
+    member = make_member(guild=guild)
+    record = await bot.services.aliases.ensure(guild.id, member.id)
+    cog = bot.get_cog("DataRightsCog")
+    interaction = make_interaction(bot, member, guild=guild)
+    await cog.mydata.callback(cog, interaction)
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] is True
+    payload = json.loads(reply["file"].fp.read())
+    assert payload["tables"]["aliases"][0]["alias"] == record.alias
+
+
+async def test_forget_me_asks_first_then_erases(bot) -> None:
+    guild = make_guild()
+    member = make_member(guild=guild)
+    record = await bot.services.aliases.ensure(guild.id, member.id)
+    cog = bot.get_cog("DataRightsCog")
+
+    ask = make_interaction(bot, member, guild=guild)
+    await cog.forget_me.callback(cog, ask)
+    reply = last_reply(ask)
+    assert "can't be undone" in reply["content"]
+    assert [item.custom_id for item in reply["view"].children] == ["forget:confirm", "forget:cancel"]
+    assert await bot.services.aliases.get(guild.id, record.pseudonym) is not None  # nothing erased yet
+
+    cancel = make_interaction(bot, member, guild=guild)
+    await bot.choice_handlers["forget"](cancel, "cancel")
+    assert "Nothing was erased" in last_reply(cancel)["content"]
+    assert await bot.services.aliases.get(guild.id, record.pseudonym) is not None
+
+    confirm = make_interaction(bot, member, guild=guild)
+    await bot.choice_handlers["forget"](confirm, "confirm")
+    assert "has been erased" in last_reply(confirm)["content"]
+    assert await rows_mentioning(bot.services.db, record.pseudonym) == []
+    assert await rows_mentioning(bot.services.db, member.id) == []

@@ -1,0 +1,79 @@
+from unittest.mock import MagicMock
+
+import discord
+import pytest
+
+from tests.helpers import invoke, last_reply, make_role, make_text_channel
+
+
+@pytest.fixture
+def cog(bot):
+    return bot.get_cog("GroupsCog")
+
+
+def forbidden():
+    response = MagicMock()
+    response.status, response.reason = 403, "Forbidden"
+    return discord.Forbidden(response, "Missing Permissions")
+
+
+async def test_create_makes_a_private_channel_and_role(world, cog) -> None:
+    role, channel = make_role(name="Anxious mums"), make_text_channel(guild=world.guild)
+    world.guild.create_role.return_value = role
+    world.guild.create_text_channel.return_value = channel
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.create, cog, interaction, name="Anxious mums", description="Racing thoughts at 3am",
+                 focus="perinatal anxiety", size=None, mode="anonymous")
+    assert "Group created" in last_reply(interaction)["content"]
+    overwrites = world.guild.create_text_channel.call_args.kwargs["overwrites"]
+    assert overwrites[world.guild.default_role].view_channel is False
+    assert overwrites[role].view_channel is True and overwrites[role].send_messages is False
+    assert overwrites[role].add_reactions is True
+    assert overwrites[world.mod_role].send_messages is True and overwrites[world.guild.me].manage_webhooks is True
+    group = await world.bot.services.groups.by_name(world.guild.id, "Anxious mums")
+    assert (group.channel_id, group.role_id, group.size_limit, group.mode) == (channel.id, role.id, 12, "anonymous")
+
+
+async def test_create_without_manage_channels_names_it_and_cleans_up(world, cog) -> None:
+    role = make_role()
+    world.guild.create_role.return_value = role
+    world.guild.create_text_channel.side_effect = forbidden()
+    world.guild.me.guild_permissions = discord.Permissions(manage_roles=True)
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.create, cog, interaction, name="New", description="desc", focus="pregnancy")
+    assert "**Manage Channels**" in last_reply(interaction)["content"]
+    role.delete.assert_awaited_once()
+    assert [g.name for g in await world.bot.services.groups.list(world.guild.id)] == ["Night feeds"]
+
+
+async def test_bad_focus_is_refused_before_anything_is_made(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.create, cog, interaction, name="New", description="desc", focus="astrology")
+    assert "The focus must be one of" in last_reply(interaction)["content"]
+    world.guild.create_role.assert_not_called()
+
+
+async def test_focus_autocomplete_uses_the_settings(world, cog) -> None:
+    choices = await cog.focus_choices(world.interaction(world.moderator), "anx")
+    assert [c.value for c in choices] == ["perinatal anxiety"]
+
+
+async def test_edit_to_open_lets_members_post(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.edit, cog, interaction, group="Night feeds", mode="open")
+    overwrite = world.channel.set_permissions.call_args.kwargs["overwrite"]
+    assert overwrite.send_messages is True
+    assert (await world.bot.services.groups.get(world.guild.id, world.group.id)).mode == "open"
+
+
+async def test_list_and_archive(world, cog) -> None:
+    await world.join(world.member())
+    archive = world.interaction(world.moderator)
+    await invoke(cog.archive, cog, archive, group="Night feeds", reason="merging groups")
+    world.group_role.delete.assert_awaited_once()
+    listing = world.interaction(world.moderator)
+    await invoke(cog.list_groups, cog, listing)
+    assert "**Night feeds**" in last_reply(listing)["content"] and "archived" in last_reply(listing)["content"]
+    again = world.interaction(world.moderator)
+    await invoke(cog.archive, cog, again, group="Night feeds", reason="twice")
+    assert "no group called" in last_reply(again)["content"]

@@ -1,0 +1,113 @@
+from datetime import timedelta
+from unittest.mock import MagicMock
+
+import discord
+import pytest
+
+from tests.helpers import click, invoke, last_reply
+
+
+@pytest.fixture
+def cog(bot):
+    return bot.get_cog("Membership")
+
+
+def forbidden():
+    response = MagicMock()
+    response.status, response.reason = 403, "Forbidden"
+    return discord.Forbidden(response, "Missing Permissions")
+
+
+async def test_join_lists_groups_and_the_agreement_comes_before_joining(world, cog) -> None:
+    member = world.member("ana")
+    listing = world.interaction(member)
+    await invoke(cog.join, cog, listing)
+    reply = last_reply(listing)
+    assert "Night feeds" in reply["content"] and "birth trauma" in reply["content"] and "12 places free" in reply[
+        "content"]
+    view_id = reply["view"].children[0].custom_id
+    assert view_id == f"join:view:{world.group.id}"
+    shown = world.interaction(member)
+    await click(world.bot, shown, view_id)
+    agreement = last_reply(shown)
+    assert "not a crisis or clinical service" in agreement["content"] and agreement["ephemeral"]
+    assert [b.custom_id for b in agreement["view"].children] == [f"join:accept:{world.group.id}",
+                                                                 f"join:later:{world.group.id}"]
+    assert (await world.bot.services.groups.get(world.guild.id, world.group.id)).member_count == 0
+
+
+async def test_accept_gives_role_alias_and_a_private_welcome(world, cog) -> None:
+    member = world.member("ana")
+    accepted = world.interaction(member)
+    await click(world.bot, accepted, f"join:accept:{world.group.id}")
+    member.add_roles.assert_awaited_once()
+    assert member.add_roles.call_args.args[0] is world.group_role
+    alias = await world.bot.services.aliases.for_user(world.guild.id, member.id)
+    welcome = last_reply(accepted)
+    assert alias.alias in welcome["content"] and welcome["ephemeral"] and "/share" in welcome["content"]
+    again = world.interaction(member)
+    await click(world.bot, again, f"join:accept:{world.group.id}")
+    assert "already in" in last_reply(again)["content"]
+
+
+async def test_not_now_changes_nothing(world, cog) -> None:
+    member = world.member()
+    interaction = world.interaction(member)
+    await click(world.bot, interaction, f"join:later:{world.group.id}")
+    assert "whenever you'd like" in last_reply(interaction)["content"]
+    assert await world.bot.services.aliases.for_user(world.guild.id, member.id) is None
+
+
+async def test_full_group_offers_the_others(world, cog) -> None:
+    small, _, _ = await world.add_group("Tiny", size=2)
+    for _ in range(2):
+        await world.join(world.member(), small)
+    interaction = world.interaction(world.member())
+    await click(world.bot, interaction, f"join:accept:{small.id}")
+    reply = last_reply(interaction)
+    assert "is full" in reply["content"] and "Night feeds (12 free)" in reply["content"]
+    assert [b.custom_id for b in reply["view"].children] == [f"join:view:{world.group.id}"]
+
+
+async def test_missing_manage_roles_undoes_the_join_and_names_the_permission(world, cog) -> None:
+    member = world.member()
+    member.add_roles.side_effect = forbidden()
+    interaction = world.interaction(member)
+    await click(world.bot, interaction, f"join:accept:{world.group.id}")
+    assert "nothing has changed" in last_reply(interaction)["content"]
+    assert (await world.bot.services.groups.get(world.guild.id, world.group.id)).member_count == 0
+    assert "**Manage Roles**" in world.notifier.mod_log[-1][1].text
+
+
+async def test_leave_removes_role_and_membership(world, cog) -> None:
+    member = world.member()
+    await world.join(member)
+    interaction = world.interaction(member)
+    await invoke(cog.leave, cog, interaction)
+    member.remove_roles.assert_awaited_once_with(world.group_role, reason="Peer-support group membership")
+    assert "You've left" in last_reply(interaction)["content"]
+    again = world.interaction(member)
+    await invoke(cog.leave, cog, again)
+    assert "not in a group yet" in last_reply(again)["content"]
+
+
+async def test_alias_show_and_new_once_a_day(world, cog, clock) -> None:
+    member = world.member()
+    first = await world.join(member)
+    shown = world.interaction(member)
+    await invoke(cog.alias_show, cog, shown)
+    assert first.alias in last_reply(shown)["content"]
+    too_soon = world.interaction(member)
+    await invoke(cog.alias_new, cog, too_soon)
+    assert "once a day" in last_reply(too_soon)["content"]
+    clock.advance(timedelta(hours=25))
+    fresh = world.interaction(member)
+    await invoke(cog.alias_new, cog, fresh)
+    new = await world.bot.services.aliases.for_user(world.guild.id, member.id)
+    assert new.alias != first.alias and new.alias in last_reply(fresh)["content"]
+
+
+async def test_alias_show_without_a_group(world, cog) -> None:
+    interaction = world.interaction(world.member())
+    await invoke(cog.alias_show, cog, interaction)
+    assert "don't have an alias yet" in last_reply(interaction)["content"]

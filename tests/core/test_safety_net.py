@@ -1,0 +1,400 @@
+"""Crisis safety net: recall on crisis wording, silence on idioms, negations and resolved past."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.core.framing.safety_net import CATEGORIES, SafetyNet, SafetyNetHit, normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "config" / "framing" / "safety_net.toml"
+
+ORDINARY_POST = (
+    "Hi all, quick update from us. The little one had her jabs on Tuesday and was grumpy for a day "
+    "but she's back to her smiley self. My partner took Friday off so I got a lie-in, which felt "
+    "amazing. We tried the baby group at the library again and it was nice to chat to other mums. "
+    "Still struggling with the evening cluster feeds though, and the washing pile is out of control. "
+)
+
+
+@pytest.fixture(scope="module")
+def net() -> SafetyNet:
+    return SafetyNet.from_file(DATA)
+
+
+# (text, expected category) - each must be caught, and by a pattern of that category.
+CRISIS = [
+    # suicide, direct
+    ("I want to kill myself", "suicide"),
+    ("I've been thinking about suicide a lot", "suicide"),
+    ("I feel suicidal tonight", "suicide"),
+    ("i'm going to end my life", "suicide"),
+    ("I just want to end it all", "suicide"),
+    ("I'm planning to end it", "suicide"),
+    ("I want to take my own life", "suicide"),
+    ("I tried to kill myself when she was 3 weeks old", "suicide"),
+    ("I keep thinking about jumping off the bridge near our house", "suicide"),
+    ("sometimes I think about stepping in front of a train", "suicide"),
+    ("I want to drive my car into a wall", "suicide"),
+    ("I'm going to take an overdose", "suicide"),
+    ("thinking about taking all my pills at once", "suicide"),
+    ("how many sertraline would it take to die", "suicide"),
+    ("I rang the samaritans last night because I couldn't stop crying", "suicide"),
+    ("I want to hang myself", "suicide"),
+    # passive death wish
+    ("I want to die", "passive_death_wish"),
+    ("I don't want to be here anymore", "passive_death_wish"),
+    ("I don't want to be alive", "passive_death_wish"),
+    ("I'm not sure I want to be alive", "passive_death_wish"),
+    ("honestly not sure if i want to live", "passive_death_wish"),
+    ("I wish I was dead", "passive_death_wish"),
+    ("I wish I could go to sleep and never wake up", "passive_death_wish"),
+    ("I want to fall asleep and not wake up", "passive_death_wish"),
+    ("everyone would be better off without me", "passive_death_wish"),
+    ("my baby would be better off without me", "passive_death_wish"),
+    ("I'd be better off dead", "passive_death_wish"),
+    ("there's no point in living", "passive_death_wish"),
+    ("I have nothing to live for", "passive_death_wish"),
+    ("I'm tired of living", "passive_death_wish"),
+    ("I'd rather be dead", "passive_death_wish"),
+    ("I wish I'd never been born", "passive_death_wish"),
+    ("nobody would miss me if I was gone", "passive_death_wish"),
+    ("I can't go on living like this", "passive_death_wish"),
+    ("I don't deserve to live", "passive_death_wish"),
+    ("I hope I don't wake up tomorrow", "passive_death_wish"),
+    ("I'm not actively suicidal but I think about dying every day", "passive_death_wish"),
+    # plan or goodbye
+    ("I have a plan to end my life", "plan_or_goodbye"),
+    ("I've been stockpiling my tablets", "plan_or_goodbye"),
+    ("I wrote a suicide note", "plan_or_goodbye"),
+    ("This is my goodbye. Thank you all", "plan_or_goodbye"),
+    ("just wanted to say goodbye", "plan_or_goodbye"),
+    ("please look after my baby when I'm gone", "plan_or_goodbye"),
+    ("I won't be here much longer", "plan_or_goodbye"),
+    ("tell my daughter I loved her", "plan_or_goodbye"),
+    ("by the time you read this it will be over", "plan_or_goodbye"),
+    ("I'm standing on the bridge", "plan_or_goodbye"),
+    # self-harm
+    ("I cut myself again last night", "self_harm"),
+    ("I've started self harming again", "self_harm"),
+    ("the urge to cut is so strong", "self_harm"),
+    ("I keep hurting myself when the baby sleeps", "self_harm"),
+    ("I burned my arm with a lighter on purpose", "self_harm"),
+    ("relapsed on sh after 2 years", "self_harm"),
+    ("I've been scratching my skin until it bleeds", "self_harm"),
+    # harm to baby
+    ("I keep having thoughts of hurting my baby", "harm_to_baby"),
+    ("I'm scared I'll hurt him", "harm_to_baby"),
+    ("I'm terrified I might smother her", "harm_to_baby"),
+    ("I wanted to shake him so he'd stop screaming", "harm_to_baby"),
+    ("I keep picturing drowning her in the bath", "harm_to_baby"),
+    ("I feel like I could kill my baby", "harm_to_baby"),
+    ("I had an urge to throw him down the stairs", "harm_to_baby"),
+    ("I came close to hitting her today", "harm_to_baby"),
+    # psychosis
+    ("I hear voices telling me to hurt the baby", "psychosis"),
+    ("the voices are telling me to do things", "psychosis"),
+    ("I think my baby is possessed", "psychosis"),
+    ("the baby is evil", "psychosis"),
+    ("I'm convinced she's not my real baby", "psychosis"),
+    ("they swapped my baby at the hospital with someone else's", "psychosis"),
+    ("haven't slept in 4 days and my thoughts are racing", "psychosis"),
+    ("No sleep for three nights. My mind won't stop racing and everything has hidden meanings", "psychosis"),
+    ("the TV is sending me messages", "psychosis"),
+    # text-speak, typos, formatting
+    ("kms", "suicide"),
+    ("ngl i wanna kms", "suicide"),
+    ("i want to unalive myself", "suicide"),
+    ("thinking about sewerslide", "suicide"),
+    ("i feel so sucidal", "suicide"),
+    ("i dont wanna be here anymore", "passive_death_wish"),
+    ("dont want to live anymore tbh", "passive_death_wish"),
+    ("i want 2 die", "passive_death_wish"),
+    ("I WANT TO DIIIIE", "passive_death_wish"),
+    ("I’m so done, I don’t want to be here any more", "passive_death_wish"),
+    ("||i want to die||", "passive_death_wish"),
+    ("i want to *kill myself*", "suicide"),
+    ("k1ll myself", "suicide"),
+    ("I'm scared I'll hurt my lo", "harm_to_baby"),
+    # crisis inside an ordinary post; mixed with negations, idioms and humour
+    (ORDINARY_POST + "Honestly some nights I just want to die.", "passive_death_wish"),
+    (ORDINARY_POST * 3 + "I've been cutting my arms again.", "self_harm"),
+    ("I'm not suicidal but I want to die", "passive_death_wish"),
+    ("I would never hurt him. But I keep having thoughts of hurting him.", "harm_to_baby"),
+    ("Teething is killing me lol. Honestly I want to kill myself.", "suicide"),
+    (
+        "Last year I had suicidal thoughts but now I'm doing better. Except tonight I want to die.",
+        "passive_death_wish",
+    ),
+    ("After my first I was suicidal and got help, but lately the thoughts are back and I feel suicidal", "suicide"),
+    ("My sister was suicidal after her baby and so am I", "suicide"),
+    ("I'm dying to see the baby smile. I don't want to be here anymore though", "passive_death_wish"),
+    ("I want to die lol", "passive_death_wish"),
+    # more phrasings found while tuning
+    ("Part of me wants to die", "passive_death_wish"),
+    ("it'd be easier for everyone if I was dead", "passive_death_wish"),
+    ("if I died tomorrow nobody would care", "passive_death_wish"),
+    ("I hope I get hit by a car", "passive_death_wish"),
+    ("death would be a relief", "passive_death_wish"),
+    ("I can't see a way out except dying", "passive_death_wish"),
+    ("i just want it all to end", "passive_death_wish"),
+    ("I feel like ending it", "suicide"),
+    ("I took a bunch of pills", "suicide"),
+    ("I googled how to overdose", "plan_or_goodbye"),
+    ("I have the pills ready", "plan_or_goodbye"),
+    ("what if I drown him", "harm_to_baby"),
+    ("I don't trust myself with the baby", "harm_to_baby"),
+    ("I'm going to hurt the baby", "harm_to_baby"),
+    ("The baby isn't mine, they swapped her", "psychosis"),
+    ("Someone is watching me through the baby monitor", "psychosis"),
+    ("I'm hearing things that aren't there", "psychosis"),
+    ("I think god wants me to hurt my baby", "psychosis"),
+    # other languages (nice to have)
+    ("quiero morir", "passive_death_wish"),
+    ("je veux mourir", "passive_death_wish"),
+    ("ich will nicht mehr leben", "passive_death_wish"),
+]
+
+NOT_CRISIS = [
+    # idioms
+    "I could kill for a coffee right now",
+    "This teething is killing me",
+    "these sleep regressions are killing me",
+    "the laundry is literally killing me",
+    "I'm dying to know how everyone else manages",
+    "I'm dead 😂",
+    "she pulled the funniest face, I'm dead lol",
+    "this chocolate cake is to die for",
+    "her new haircut is drop dead gorgeous",
+    "can you kill the lights on your way out",
+    "shoot me now lol the baby has discovered screaming",
+    "kill me now haha, 4 hours of cluster feeding",
+    "that DJ absolutely murdered my favourite playlist",
+    "I'm killing myself trying to keep the house tidy",
+    "I nearly died laughing when he sneezed",
+    "I wanted to die of embarrassment when she screamed in the shop",
+    "I'd rather die than go to another soft play",
+    "I'm dead tired",
+    "dead on my feet today",
+    "killing it at work since going back",
+    "my baby is possessed lol, up every hour",
+    "I'll sleep when I'm dead haha",
+    "I'd die for my baby",
+    "I smother him in kisses every morning",
+    "I keep drowning myself in coffee",
+    "I'm going to dye my hair purple",
+    # negations
+    "I would never hurt him",
+    "I'd never harm my baby, I just feel so low",
+    "I'm not suicidal, just exhausted",
+    "I'm not suicidal",
+    "no thoughts of harming myself or the baby",
+    "The midwife asked and I said no, I don't have any thoughts of hurting myself",
+    "I don't want to die, I just want to sleep",
+    "haven't self harmed in two years and I'm proud of it",
+    "I've never felt suicidal, just numb",
+    "I can't imagine ever hurting her",
+    # resolved past
+    "Last year I had suicidal thoughts but now I'm doing better",
+    "After my first baby I was suicidal, but this time I'm on the right meds and doing well",
+    "Years ago I used to self harm but I'm in a good place now",
+    # practical talk, medical, ordinary injuries
+    "I overdid the coffee today",
+    "she's overdue by a week",
+    "my cut healed after the c-section",
+    "the surgeon had to cut my stomach open for the section",
+    "I cut myself shaving my legs",
+    "I burnt myself on the oven",
+    "I hurt myself lifting the car seat",
+    "is it safe to take paracetamol while breastfeeding?",
+    "is it easy to accidentally overdose on paracetamol while breastfeeding?",
+    "am I poisoning my baby with sertraline through my breast milk?",
+    "I'm scared I'll drop her when I'm this tired",
+    "the cat scratched my arm",
+    # distress that is not crisis (left to the model)
+    "I feel like such a failure as a mum",
+    "I can't do this anymore, I'm so tired",
+    "I feel nothing for him and I hate myself for it",
+    "I just want to disappear under a blanket for a week",
+    "I haven't slept in 3 days because of teething",
+    "I don't want to be here at this baby group, everyone seems so perfect",
+    "I don't want to go on holiday this year",
+    # other people's stories, bereavement
+    "my friend's sister took her own life last year",
+    "my cousin died by suicide when we were teenagers",
+    "it's suicide prevention week, sharing the resources",
+    # leaving the group
+    "just wanted to say goodbye, I'm leaving the server because I'm doing so much better",
+    "bye everyone, see you tomorrow!",
+    "I said goodbye to breastfeeding this week",
+    "I'm taking her with me to the shops",
+    "I switched the baby to formula",
+    "I changed the baby and fed him",
+    # false alarms found while tuning
+    "My psychiatrist asked if I hear voices, I said no",
+    "I used to cut myself as a teenager, so my midwife is keeping an eye on me",
+    "I was put on suicide watch years ago, I'm doing much better now",
+    "I feel like dying of this cold lol",
+    "I'm going to end it with my boyfriend",
+    "I took my life into my own hands and quit my job",
+    "i'm going to kill my husband if he snores again lol",
+    "I'll hit him up later about the pram",
+    "I could shake him awake but he needs the sleep",
+    "I could hurt him by accident when I trim his nails, so scary",
+    "They switched him to a bigger cot",
+    "we're better off gone before the traffic",
+    "I'm scared I'll hurt her feelings",
+    "I could sleep forever",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), CRISIS)
+def test_crisis_wording_is_caught(net: SafetyNet, text: str, category: str) -> None:
+    hits = net.check(text)
+    assert hits, "expected a crisis hit"
+    assert category in {h.category for h in hits}
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS)
+def test_non_crisis_wording_is_not_flagged(net: SafetyNet, text: str) -> None:
+    assert net.check(text) == []
+
+
+def test_case_counts() -> None:
+    assert len(CRISIS) >= 60
+    assert len(NOT_CRISIS) >= 40
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("I’m  SO   tired", "i'm so tired"),
+        ("“quoted” ‘single’", "\"quoted\" 'single'"),
+        ("kms", "kill myself"),
+        ("i dont wanna be here anymore", "i don't want to be here anymore"),
+        ("i cant go on", "i can't go on"),
+        ("sewerslide", "suicide"),
+        ("sewer slide", "suicide"),
+        ("sucidal", "suicidal"),
+        ("s*icide", "suicide"),
+        ("unalive myself", "kill myself"),
+        ("I want to be unalive", "i want to be dead"),
+        ("self harm", "self-harm"),
+        ("SOOOO tiiired", "so tired"),
+        ("**kill myself**", "kill myself"),
+        ("line one\n\n  line two", "line one\nline two"),
+        ("i want 2 die", "i want to die"),
+        ("<@123456789> hi", "hi"),
+        ("ｆｕｌｌｗｉｄｔｈ", "fullwidth"),
+        ("zero\u200bwidth", "zerowidth"),
+        ("", ""),
+    ],
+)
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\n\n",
+        "😭😭😭",
+        "🍼👶💤",
+        "...",
+        "a" * 10_000,
+        ("so tired " * 1200)[:10_000],
+        ("💀" * 5000),
+        "我很累，宝宝一直哭",
+        "أنا متعبة جدا",
+        "Je suis fatiguée mais ça va",
+        "Estoy muy cansada hoy",
+        "Мне очень тяжело",
+        "\x00\x01\x02 control chars",
+    ],
+)
+def test_robust_inputs_do_not_crash(net: SafetyNet, text: str) -> None:
+    hits = net.check(text)
+    assert isinstance(hits, list)
+
+
+def test_long_input_finds_crisis_at_the_end_quickly(net: SafetyNet) -> None:
+    text = ("We had a lovely walk today and the baby slept well. " * 200)[:9_950] + " I want to die."
+    start = time.perf_counter()
+    hits = net.check(text)
+    elapsed = time.perf_counter() - start
+    assert any(h.category == "passive_death_wish" for h in hits)
+    assert elapsed < 0.5
+
+
+def test_hits_are_categories_and_ids_only(net: SafetyNet) -> None:
+    secret = "I want to kill myself and nobody knows xyzzy-42"
+    hits = net.check(secret)
+    assert hits
+    for hit in hits:
+        assert isinstance(hit, SafetyNetHit)
+        assert hit.category in CATEGORIES
+        assert hit.pattern_id in net.pattern_ids
+        assert "xyzzy" not in repr(hit)
+    with pytest.raises(AttributeError):
+        hits[0].category = "neutral"  # type: ignore[misc]
+
+
+def test_every_category_has_patterns(net: SafetyNet) -> None:
+    assert set(net.categories) == set(CATEGORIES)
+    assert len(set(net.pattern_ids)) == len(net.pattern_ids)
+
+
+def test_gate_never_changes_results() -> None:
+    """The literal pre-check is an optimisation only: results must equal the ungated net."""
+    gated = SafetyNet.from_file(DATA)
+    ungated = SafetyNet.from_file(DATA, use_gate=False)
+    for text in [t for t, _ in CRISIS] + NOT_CRISIS:
+        assert gated.check(text) == ungated.check(text), text
+
+
+def test_typical_message_is_fast(net: SafetyNet) -> None:
+    messages = [
+        ORDINARY_POST,
+        "Does anyone else find the 4am feeds the hardest? I keep scrolling to stay awake.",
+        "Feeling a bit better today. Went for a walk with the pram and had a coffee.",
+        "I just feel like such a failure, everyone else seems to cope better than me.",
+    ]
+    n = 200
+    start = time.perf_counter()
+    for _ in range(n):
+        for m in messages:
+            net.check(m)
+    per_message = (time.perf_counter() - start) / (n * len(messages))
+    # Target is <= 0.2 ms on a developer machine; allow slack for slow CI runners.
+    assert per_message < 0.002
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"patterns": {"nonsense": [{"id": "nonsense.x", "regex": "x"}]}}, "unknown category"),
+        ({"patterns": {"suicide": [{"id": "wrong.x", "regex": "x"}]}}, "id must start"),
+        ({"patterns": {"suicide": [{"id": "suicide.x", "regex": "("}]}}, "invalid regex"),
+        ({"patterns": {"suicide": [{"id": "suicide.x", "regex": "{NOPE}"}]}}, "unknown macro"),
+        (
+            {"patterns": {"suicide": [{"id": "suicide.x", "regex": "a"}, {"id": "suicide.x", "regex": "b"}]}},
+            "duplicate",
+        ),
+        ({"patterns": {"suicide": [{"id": "suicide.x"}]}}, "exactly one of"),
+        (
+            {
+                "patterns": {"suicide": [{"id": "suicide.x", "regex": "a"}]},
+                "exclusions": {"idiom": [{"id": "i", "regex": "b", "scope": "sentence"}]},
+            },
+            "needs applies_to",
+        ),
+    ],
+)
+def test_bad_config_is_rejected(data: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        SafetyNet.from_dict(data)
