@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
 from bot.core.aliases import AliasService
@@ -19,6 +20,7 @@ from bot.core.checkins.service import CheckinService
 from bot.core.consent import ConsentService
 from bot.core.data_rights import DataRights
 from bot.core.flags import FlagQueue
+from bot.core.framing.service import FramingService
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
 from bot.core.instruments import Instrument, load_instruments
@@ -34,6 +36,9 @@ from bot.core.resources import load_resources
 from bot.core.reveal import RevealService
 from bot.settings import CONFIG_DIR, Settings
 from bot.store import Database
+
+if TYPE_CHECKING:
+    from bot.core.framing.classifier import FramingClassifier
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +65,8 @@ class Services:
     checkins: CheckinService
     outcomes: OutcomesService
     post_observers: list[PostObserver] = field(default_factory=list)
+    # None when started without the framing model (tests and tools that do not need it).
+    framing: FramingService | None = None
 
     async def run_due(self, notifier: Notifier) -> None:
         """Everything time-driven that is due now: re-alerts, the daily retention purge, …"""
@@ -83,7 +90,8 @@ QUESTIONNAIRE_DIR = CONFIG_DIR / "questionnaires"
 RESOURCES_FILE = CONFIG_DIR / "resources.toml"
 
 
-def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer: Pseudonymizer) -> Services:
+def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer: Pseudonymizer,
+                   classifier: FramingClassifier | None = None) -> Services:
     audit = AuditLog(db, clock)
     guilds = GuildSettingsService(db, clock, settings.checkins.default_timezone)
     aliases = AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours)
@@ -93,9 +101,13 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
     relay = RelayService(db, clock, groups, settings.groups.post_cooldown_seconds)
     instruments = configured_instruments(settings)
     consent = ConsentService(db, clock)
+    resources = load_resources(RESOURCES_FILE)
     checkins = CheckinService(db, clock, settings.checkins, instruments, aliases, groups, guilds, flags, consent,
-                              audit, load_resources(RESOURCES_FILE))
-    return Services(
+                              audit, resources)
+    framing = None
+    if classifier is not None:
+        framing = FramingService(db, clock, settings.framing, classifier, audit, guilds, flags, resources)
+    services = Services(
         settings=settings,
         db=db,
         clock=clock,
@@ -115,7 +127,11 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         consent=consent,
         checkins=checkins,
         outcomes=OutcomesService(db, clock, instruments, settings.research.k_anonymity),
+        framing=framing,
     )
+    if framing is not None:
+        services.post_observers.append(framing)
+    return services
 
 
 def configured_instruments(settings: Settings) -> dict[str, Instrument]:
@@ -125,15 +141,22 @@ def configured_instruments(settings: Settings) -> dict[str, Instrument]:
 
 @asynccontextmanager
 async def open_services(
-    settings: Settings, clock: Clock | None = None, env: Mapping[str, str] | None = None
+    settings: Settings, clock: Clock | None = None, env: Mapping[str, str] | None = None,
+    classifier: FramingClassifier | None = None,
 ) -> AsyncIterator[Services]:
-    """Open the database, migrate it, check the key, and close everything on the way out."""
+    """Open the database, migrate it, check the key, and close everything on the way out.
+
+    `classifier` (loaded once in main(), see bot/cli/run.py) switches on the framing features."""
     db = await Database.open(settings.bot.database_path)
+    services: Services | None = None
     try:
         applied = await db.migrate()
         if applied:
             log.info("Database migrated to version %d", applied[-1])
         pseudonymizer = await _guard_key(db, settings, env)
-        yield build_services(settings, db, clock or SystemClock(), pseudonymizer)
+        services = build_services(settings, db, clock or SystemClock(), pseudonymizer, classifier)
+        yield services
     finally:
+        if services is not None and services.framing is not None:
+            await services.framing.close()
         await db.close()

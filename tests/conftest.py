@@ -9,6 +9,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.client import PeerBot, discover_extensions
 from bot.clock import ManualClock
+from bot.core.framing.classifier import FramingClassifier
 from bot.services import Services, open_services
 from bot.settings import Settings, load_settings
 
@@ -50,6 +51,22 @@ def clock() -> ManualClock:
 @pytest.fixture
 async def services(settings: Settings, clock: ManualClock, env: dict[str, str]) -> AsyncIterator[Services]:
     async with open_services(settings, clock, env=env) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def classifier() -> FramingClassifier:
+    """The real framing model (MiniLM + trained head + safety net), loaded once per test session."""
+    defaults = load_settings(env={}).framing
+    return FramingClassifier.load(defaults.crisis_threshold, defaults.max_chars)
+
+
+@pytest.fixture
+async def framing_services(
+    settings: Settings, clock: ManualClock, env: dict[str, str], classifier: FramingClassifier
+) -> AsyncIterator[Services]:
+    """Services with the framing model switched on (the session's one classifier)."""
+    async with open_services(settings, clock, env=env, classifier=classifier) as opened:
         yield opened
 
 

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults()
 
 
-async def serve(token: str) -> None:
+async def serve(token: str, classifier: object) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.client import PeerBot
@@ -34,9 +34,9 @@ async def serve(token: str) -> None:
 
     settings = settings_or_exit()
     assert settings is not None
-    async with open_services(settings) as services:
+    async with open_services(settings, classifier=classifier) as services:  # type: ignore[arg-type]
         scheduler = AsyncIOScheduler(timezone=UTC)
-        bot = PeerBot(services, scheduler)
+        bot = PeerBot(services, scheduler, classifier=classifier)
         loop = asyncio.get_running_loop()
         stopping: list[asyncio.Task[None]] = []
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -61,11 +61,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     import discord
 
+    from bot.cli._framing import load_classifier
     from bot.core.privacy import SecretKeyError
     from bot.store import MigrationError
 
+    # The framing model is opened once here, before the bot starts, and handed to the services.
+    classifier = load_classifier(settings)
+    if classifier is None:
+        return 2
     try:
-        asyncio.run(serve(token))
+        asyncio.run(serve(token, classifier))
     except discord.LoginFailure:
         return fail("Discord refused the token in DISCORD_TOKEN: reset it in the developer portal and set it again.")
     except discord.PrivilegedIntentsRequired:

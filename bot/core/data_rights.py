@@ -28,7 +28,8 @@ RETENTION_EXEMPT = frozenset({"meta", "guild_settings", "groups", "aliases", "gr
                               "consents", "checkin_prefs"})
 # Tables that hold nothing about a single member. Every other table must have a member or alias
 # column (tests enforce this, so a new table is either erasable or declared here on purpose).
-NON_PERSONAL_TABLES = frozenset({"meta", "guild_settings", "groups", "checkin_schedules"})
+NON_PERSONAL_TABLES = frozenset({"meta", "guild_settings", "groups", "checkin_schedules", "framing_groups",
+                                 "framing_counts"})
 
 
 @dataclass(frozen=True)

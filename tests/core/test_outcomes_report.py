@@ -82,6 +82,7 @@ async def test_report_sections_numbers_and_charts(services, tmp_path) -> None:
 
 async def test_report_without_framing_counts_says_so(services, tmp_path) -> None:
     await build(services, framing=False)
+    await services.db.execute("DROP TABLE framing_counts")  # a database from before the framing feature
     result = await services.outcomes.report(tmp_path / "report")
     assert "Framing counts are not available in this database" in result.summary_path.read_text(encoding="utf-8")
 

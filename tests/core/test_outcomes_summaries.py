@@ -82,6 +82,9 @@ async def test_connection_index_by_week_needs_the_framing_table(services) -> Non
     people = await make_people(services, GUILD, 5, 6400)
     group_id = await make_group(services, GUILD, "Mornings", people)
     text = (await services.outcomes.group_outcomes(GUILD)).text
+    assert "Connection index: no comparison, isolation or common-humanity posts yet." in text
+    await services.db.execute("DROP TABLE framing_counts")  # a database from before the framing feature
+    text = (await services.outcomes.group_outcomes(GUILD)).text
     assert "Connection index: framing counts are not available yet." in text
 
     await create_framing_counts(services)

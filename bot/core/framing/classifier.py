@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.framing.encoder import MiniLMEncoder
 from bot.core.framing.head import HEAD_FILE, LinearHead
 from bot.core.framing.labels import LABELS
 from bot.core.framing.safety_net import DEFAULT_PATH as SAFETY_NET_FILE
@@ -66,8 +67,6 @@ class FramingClassifier:
     def load(cls, crisis_threshold: float, max_chars: int, head_path: Path = HEAD_FILE,
              net_path: Path = SAFETY_NET_FILE) -> FramingClassifier:
         """Load the bundled MiniLM, the trained head and the safety net (ModelMissingError / HeadError)."""
-        from bot.core.framing.encoder import MiniLMEncoder
-
         head = LinearHead.load(head_path)
         return cls(MiniLMEncoder(), head, SafetyNet.from_file(net_path), crisis_threshold, max_chars)
 

@@ -12,6 +12,7 @@ train split's cross-validation this lifted macro-F1 from 0.75 (last layer only) 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,6 @@ class ModelMissingError(RuntimeError):
 def model_dir() -> Path:
     """The folder with the model files inside the installed package, or ModelMissingError."""
     try:
-        from importlib.resources import files
-
         folder = Path(str(files(MODEL_PACKAGE) / "model"))
     except ModuleNotFoundError:
         raise ModelMissingError(
@@ -54,9 +53,10 @@ class MiniLMEncoder:
         folder = folder or model_dir()
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
+        # Imported here, after HF_HUB_OFFLINE is set, so transformers can never reach the network.
+        import torch  # noqa: PLC0415
+        from transformers import AutoModel, AutoTokenizer  # noqa: PLC0415
+        from transformers.utils import logging as hf_logging  # noqa: PLC0415
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from safetensors import safe_open
+from safetensors.numpy import save_file
 
 from bot.core.framing.labels import LABELS
 
@@ -37,8 +39,6 @@ class LinearHead:
         return exp / exp.sum(axis=1, keepdims=True)
 
     def save(self, path: Path = HEAD_FILE) -> None:
-        from safetensors.numpy import save_file
-
         save_file(
             {"weights": np.ascontiguousarray(self.weights, dtype=np.float32),
              "bias": np.ascontiguousarray(self.bias, dtype=np.float32)},
@@ -48,8 +48,6 @@ class LinearHead:
 
     @classmethod
     def load(cls, path: Path = HEAD_FILE) -> LinearHead:
-        from safetensors import safe_open
-
         if not path.is_file():
             raise HeadError(f"The trained framing head {path} is missing: run `python -m bot train-classifier`.")
         with safe_open(str(path), framework="numpy") as handle:
@@ -65,7 +63,7 @@ class LinearHead:
 
 def train_head(embeddings: np.ndarray, targets: np.ndarray, c: float, data_hash: str = "") -> LinearHead:
     """Fit the head on (n, d) embeddings and integer targets (indices into LABELS)."""
-    import torch
+    import torch  # noqa: PLC0415 - only training needs torch here; loading the head must stay light
 
     torch.manual_seed(0)
     x = torch.from_numpy(np.asarray(embeddings, dtype=np.float64))

@@ -1,0 +1,53 @@
+"""Nudge texts (config/nudges.toml) and the words of the crisis message.
+
+Sections: upward_comparison, downward_comparison, isolation (private nudges after a post) and
+reflect (shown before a /share is relayed, above "Share as it is" and "Edit").
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.framing.labels import NUDGE_LABELS
+
+NUDGES_FILE = Path(__file__).resolve().parents[3] / "config" / "nudges.toml"
+SECTIONS: tuple[str, ...] = (*NUDGE_LABELS, "reflect")
+OPT_OUT_LINE = "If you'd rather not get these notes, /nudges off turns them off."
+
+
+@dataclass(frozen=True)
+class NudgeTexts:
+    sections: dict[str, tuple[str, ...]]
+
+    def texts(self, section: str) -> tuple[str, ...]:
+        return self.sections[section]
+
+    @classmethod
+    def load(cls, path: Path = NUDGES_FILE) -> NudgeTexts:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        sections: dict[str, tuple[str, ...]] = {}
+        for section in SECTIONS:
+            texts = data.get(section, {}).get("texts")
+            if not isinstance(texts, list) or not texts or not all(isinstance(t, str) and t.strip() for t in texts):
+                raise ValueError(f"{path.name}: [{section}] needs a non-empty list `texts`")
+            sections[section] = tuple(t.strip() for t in texts)
+        return cls(sections)
+
+
+def with_opt_out(text: str) -> str:
+    """Add the /nudges off line unless the text already mentions it."""
+    return text if "/nudges off" in text else f"{text}\n-# {OPT_OUT_LINE}"
+
+
+def crisis_message(resources_text: str, moderator_told: bool) -> str:
+    told = ("I've asked one of the group's moderators to check in with you."
+            if moderator_told else "I've let the group's moderators know, so someone can check in with you.")
+    return (
+        "I'm really glad you shared how you're feeling. It sounds so hard right now, and you don't have to "
+        f"carry it alone. {told}\n\n"
+        "If things feel too much, please reach out now. These people are there for you:\n"
+        f"{resources_text}\n\n"
+        "-# This group is peer support, not a crisis service. Your post has been shared as you wrote it."
+    )

@@ -1,0 +1,280 @@
+"""Framing in the groups: the post observer behind crisis care, nudges, reactions and counts.
+
+For every post (relayed with /share or by DM, or written in an open group) the text is classified
+off the event loop (`FramingBatcher`) and then:
+
+- **crisis** (safety net OR crisis probability ≥ framing.crisis_threshold): never a public reply.
+  She gets a private message with warm words and her server's crisis resources, and is told a
+  moderator has been asked to check in; the moderator log gets a crisis flag (alias, group, jump
+  link) in the shared flag queue, re-alerted until acknowledged. If her DMs are closed, the
+  message is returned from `observe` for the adapter to show ephemerally. The post is always
+  relayed: `before_share` never pauses a crisis post. While she already has an open crisis flag
+  in the group, another crisis post sends her the resources again but does not open a second flag
+  (the open one keeps re-alerting).
+- **upward_comparison / downward_comparison / isolation** with probability ≥ the group's nudge
+  threshold: a nudge by the group's mode (`off`; `private`: a short DM after the post;
+  `reflect`: for /share, a pause note before relaying with "Share as it is" / "Edit", never
+  blocking; DM and channel posts fall back to private). At most one nudge per member per
+  framing.nudge_interval_hours, never the same text twice in a row, none after `/nudges off`.
+- **common_humanity**: in groups with reactions on, `observe_with_reaction` returns "💛" for the
+  adapter to add to the message.
+- Every post adds one to framing_counts(guild, group, day, label). Nothing of the text is kept or
+  logged anywhere.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot.clock import Clock, from_iso, to_iso
+from bot.core.audit import AuditLog
+from bot.core.errors import UserError
+from bot.core.flags import FlagQueue
+from bot.core.framing.batcher import FramingBatcher
+from bot.core.framing.classifier import FramingClassifier, FramingResult
+from bot.core.framing.labels import CONNECTION_LABELS, LABELS, NUDGE_LABELS
+from bot.core.framing.nudges import NudgeTexts, crisis_message, with_opt_out
+from bot.core.guilds import GuildSettingsService
+from bot.core.notify import Choice, Note, Notifier
+from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE, Post
+from bot.core.resources import RegionResources, render_resources
+from bot.settings import FramingSettings
+from bot.store import Database
+
+MODES: tuple[str, ...] = ("off", "private", "reflect")
+REACTION = "💛"
+REFLECT_CHOICES = (Choice(REFLECT_SHARE, "Share as it is", "primary"), Choice(REFLECT_EDIT, "Edit", "secondary"))
+
+
+@dataclass(frozen=True)
+class GroupFraming:
+    group_id: int
+    mode: str
+    nudge_threshold: float
+    threshold_overridden: bool
+    react: bool
+
+
+@dataclass(frozen=True)
+class FramingOutcome:
+    result: FramingResult
+    notes: list[Note] = field(default_factory=list)
+    reaction: str | None = None
+
+
+@dataclass(frozen=True)
+class WeekStats:
+    week_start: date
+    counts: dict[str, int]
+
+    @property
+    def connection_index(self) -> float | None:
+        return connection_index(self.counts)
+
+
+def connection_index(counts: dict[str, int]) -> float | None:
+    """common_humanity / (common_humanity + upward + downward + isolation); None when that is 0."""
+    denominator = sum(counts.get(label, 0) for label in CONNECTION_LABELS)
+    return None if denominator == 0 else counts.get("common_humanity", 0) / denominator
+
+
+class FramingService:
+    """The framing PostObserver (registered in Services.post_observers) and its moderator controls."""
+
+    def __init__(self, db: Database, clock: Clock, settings: FramingSettings, classifier: FramingClassifier,
+                 audit: AuditLog, guilds: GuildSettingsService, flags: FlagQueue,
+                 resources: dict[str, RegionResources], nudges: NudgeTexts | None = None,
+                 rng: random.Random | None = None) -> None:
+        self._db = db
+        self._clock = clock
+        self.settings = settings
+        self.classifier = classifier
+        self._audit = audit
+        self._guilds = guilds
+        self._flags = flags
+        self._resources = resources
+        self._nudges = nudges or NudgeTexts.load()
+        self._rng = rng or random.Random()
+        self.batcher = FramingBatcher(classifier.classify, settings.batch_max, settings.batch_window_ms)
+
+    async def close(self) -> None:
+        await self.batcher.close()
+
+    async def classify(self, text: str) -> FramingResult:
+        return await self.batcher.classify(text)
+
+    # -- the PostObserver hook ----------------------------------------------------------------------
+
+    async def before_share(self, post: Post) -> Note | None:
+        config = await self.group_settings(post.guild_id, post.group.id)
+        if config.mode != "reflect":
+            return None
+        result = await self.classify(post.text)
+        if result.label == "crisis" or not self._wants_nudge(result, config):
+            return None
+        text = await self._take_nudge(post.guild_id, post.author.pseudonym, "reflect")
+        return None if text is None else Note(text, REFLECT_CHOICES)
+
+    async def observe(self, post: Post, notifier: Notifier) -> list[Note]:
+        return (await self.observe_with_reaction(post, notifier)).notes
+
+    async def observe_with_reaction(self, post: Post, notifier: Notifier) -> FramingOutcome:
+        """Classify a published post, act on it, and say which reaction (if any) the adapter should add."""
+        result = await self.classify(post.text)
+        await self._count(post.guild_id, post.group.id, result.label)
+        config = await self.group_settings(post.guild_id, post.group.id)
+        if result.label == "crisis":
+            return FramingOutcome(result, await self._crisis(post, result, notifier))
+        notes: list[Note] = []
+        reflect_handled = config.mode == "reflect" and post.source == "share"
+        if config.mode != "off" and not reflect_handled and self._wants_nudge(result, config):
+            text = await self._take_nudge(post.guild_id, post.author.pseudonym, result.label)
+            if text is not None:
+                note = Note(with_opt_out(text))
+                if not await notifier.send_dm(post.guild_id, post.author.user_id, note):
+                    notes.append(note)
+        reaction = REACTION if config.react and result.label == "common_humanity" else None
+        return FramingOutcome(result, notes, reaction)
+
+    # -- crisis -------------------------------------------------------------------------------------
+
+    async def _crisis(self, post: Post, result: FramingResult, notifier: Notifier) -> list[Note]:
+        open_flag = await self._db.fetchval(
+            "SELECT 1 FROM flags WHERE guild_id = ? AND kind = 'crisis' AND pseudonym = ? AND group_id = ? "
+            "AND state = 'open'",
+            (post.guild_id, post.author.pseudonym, post.group.id),
+        )
+        told = True
+        if not open_flag:
+            flag = await self._flags.raise_flag(
+                post.guild_id, "crisis", post.author.pseudonym, post.author.alias, group_id=post.group.id,
+                detail=result.crisis_reason or "crisis language", jump_url=post.jump_url,
+            )
+            told = await notifier.send_mod_log(post.guild_id, self._flags.render(flag, post.group.name))
+        region = (await self._guilds.get(post.guild_id)).region
+        note = Note(crisis_message(render_resources(region, self._resources), told))
+        if await notifier.send_dm(post.guild_id, post.author.user_id, note):
+            return []
+        return [note]
+
+    # -- nudges -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _wants_nudge(result: FramingResult, config: GroupFraming) -> bool:
+        return result.label in NUDGE_LABELS and result.scores[result.label] >= config.nudge_threshold
+
+    async def _take_nudge(self, guild_id: int, pseudonym: str, section: str) -> str | None:
+        """Pick a text for her and record it, or None when she opted out or had a nudge too recently."""
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT nudges_off, last_nudge_at, last_nudge_kind, last_nudge_index FROM framing_members "
+                "WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym))
+            row = await cursor.fetchone()
+            if row is not None:
+                if row["nudges_off"]:
+                    return None
+                interval = timedelta(hours=self.settings.nudge_interval_hours)
+                if row["last_nudge_at"] is not None and now - from_iso(row["last_nudge_at"]) < interval:
+                    return None
+            texts = self._nudges.texts(section)
+            choices = list(range(len(texts)))
+            if row is not None and row["last_nudge_kind"] == section and row["last_nudge_index"] in choices \
+                    and len(choices) > 1:
+                choices.remove(row["last_nudge_index"])
+            index = self._rng.choice(choices)
+            await conn.execute(
+                "INSERT INTO framing_members (guild_id, pseudonym, last_nudge_at, last_nudge_kind, last_nudge_index) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, pseudonym) DO UPDATE SET "
+                "last_nudge_at = excluded.last_nudge_at, last_nudge_kind = excluded.last_nudge_kind, "
+                "last_nudge_index = excluded.last_nudge_index",
+                (guild_id, pseudonym, to_iso(now), section, index),
+            )
+        return texts[index]
+
+    async def set_nudges(self, guild_id: int, pseudonym: str, enabled: bool) -> None:
+        await self._db.execute(
+            "INSERT INTO framing_members (guild_id, pseudonym, nudges_off) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id, pseudonym) DO UPDATE SET nudges_off = excluded.nudges_off",
+            (guild_id, pseudonym, int(not enabled)),
+        )
+
+    async def nudges_enabled(self, guild_id: int, pseudonym: str) -> bool:
+        off = await self._db.fetchval(
+            "SELECT nudges_off FROM framing_members WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym))
+        return not off
+
+    # -- per-group settings (moderators) --------------------------------------------------------------
+
+    async def group_settings(self, guild_id: int, group_id: int) -> GroupFraming:
+        row = await self._db.fetchone(
+            "SELECT mode, nudge_threshold, react FROM framing_groups WHERE group_id = ? AND guild_id = ?",
+            (group_id, guild_id))
+        if row is None:
+            return GroupFraming(group_id, self.settings.default_mode, self.settings.nudge_threshold, False, False)
+        overridden = row["nudge_threshold"] is not None
+        return GroupFraming(group_id, row["mode"], row["nudge_threshold"] if overridden else
+                            self.settings.nudge_threshold, overridden, bool(row["react"]))
+
+    async def _update_group(self, guild_id: int, group_id: int, actor: str, action: str, detail: str,
+                            **changes: object) -> GroupFraming:
+        current = await self.group_settings(guild_id, group_id)
+        values = {
+            "mode": current.mode,
+            "nudge_threshold": current.nudge_threshold if current.threshold_overridden else None,
+            "react": int(current.react),
+        }
+        values.update(changes)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO framing_groups (group_id, guild_id, mode, nudge_threshold, react, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id) DO UPDATE SET mode = excluded.mode, "
+                "nudge_threshold = excluded.nudge_threshold, react = excluded.react, updated_at = excluded.updated_at",
+                (group_id, guild_id, values["mode"], values["nudge_threshold"], values["react"],
+                 to_iso(self._clock.now())),
+            )
+            await self._audit.record(conn, guild_id, actor, action, "framing setting", detail=detail)
+        return await self.group_settings(guild_id, group_id)
+
+    async def set_mode(self, guild_id: int, group_id: int, mode: str, *, actor: str) -> GroupFraming:
+        if mode not in MODES:
+            raise UserError("The nudge mode is one of: off, private, reflect.")
+        return await self._update_group(guild_id, group_id, actor, "framing_mode", f"group {group_id}: {mode}",
+                                        mode=mode)
+
+    async def set_threshold(self, guild_id: int, group_id: int, value: float | None, *, actor: str) -> GroupFraming:
+        if value is not None and not 0 < value < 1:
+            raise UserError("The nudge threshold is a probability between 0 and 1, e.g. 0.6.")
+        return await self._update_group(guild_id, group_id, actor, "framing_threshold",
+                                        f"group {group_id}: {'default' if value is None else value}",
+                                        nudge_threshold=value)
+
+    async def set_reaction(self, guild_id: int, group_id: int, on: bool, *, actor: str) -> GroupFraming:
+        return await self._update_group(guild_id, group_id, actor, "framing_reaction",
+                                        f"group {group_id}: {'on' if on else 'off'}", react=int(on))
+
+    # -- counts, not content ------------------------------------------------------------------------
+
+    async def _count(self, guild_id: int, group_id: int, label: str) -> None:
+        await self._db.execute(
+            "INSERT INTO framing_counts (guild_id, group_id, day, label, count) VALUES (?, ?, ?, ?, 1) "
+            "ON CONFLICT (guild_id, group_id, day, label) DO UPDATE SET count = count + 1",
+            (guild_id, group_id, self._clock.now().date().isoformat(), label),
+        )
+
+    async def weekly_stats(self, guild_id: int, group_id: int, weeks: int = 8) -> list[WeekStats]:
+        """Counts per label and the connection index per ISO week (Monday first), newest first."""
+        today = self._clock.now().date()
+        first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+        rows = await self._db.fetchall(
+            "SELECT day, label, count FROM framing_counts WHERE guild_id = ? AND group_id = ? AND day >= ?",
+            (guild_id, group_id, first.isoformat()))
+        by_week: dict[date, dict[str, int]] = {}
+        for row in rows:
+            day = date.fromisoformat(row["day"])
+            week = day - timedelta(days=day.weekday())
+            counts = by_week.setdefault(week, dict.fromkeys(LABELS, 0))
+            counts[row["label"]] += row["count"]
+        return [WeekStats(week, by_week[week]) for week in sorted(by_week, reverse=True)]
