@@ -10,10 +10,11 @@ import argparse
 import importlib
 
 NAME = "bench"
-HELP = "run a benchmark (checkins) and print its timings"
+HELP = "run a benchmark (checkins, classify) and print its timings"
 
 BENCHMARKS = {
     "checkins": "bot.bench.checkins",
+    "classify": "bot.bench.classify",
 }
 
 

@@ -54,13 +54,15 @@ class FramingBatcher:
             batch = [await queue.get()]
             deadline = loop.time() + self._window
             while len(batch) < self._batch_max:
+                if not queue.empty():
+                    batch.append(queue.get_nowait())
+                    continue
                 remaining = deadline - loop.time()
-                if remaining <= 0 and queue.empty():
+                if remaining <= 0:
                     break
                 try:
-                    batch.append(queue.get_nowait() if remaining <= 0 else
-                                 await asyncio.wait_for(queue.get(), remaining))
-                except (TimeoutError, asyncio.QueueEmpty):
+                    batch.append(await asyncio.wait_for(queue.get(), remaining))
+                except TimeoutError:
                     break
             waiting = [(text, future) for text, future in batch if not future.cancelled()]
             if not waiting:

@@ -8,6 +8,7 @@ C and a hash of the training data in the metadata.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,10 @@ class LinearHead:
             {"weights": np.ascontiguousarray(self.weights, dtype=np.float32),
              "bias": np.ascontiguousarray(self.bias, dtype=np.float32)},
             str(path),
-            metadata={"labels": ",".join(self.labels), "c": repr(self.c), "data_hash": self.data_hash},
+            # One metadata key: safetensors writes several keys in an unstable order, and the file must
+            # be byte-identical when training is repeated.
+            metadata={"head": json.dumps({"labels": list(self.labels), "c": self.c, "data_hash": self.data_hash},
+                                         sort_keys=True)},
         )
 
     @classmethod
@@ -51,14 +55,17 @@ class LinearHead:
         if not path.is_file():
             raise HeadError(f"The trained framing head {path} is missing: run `python -m bot train-classifier`.")
         with safe_open(str(path), framework="numpy") as handle:
-            metadata = handle.metadata() or {}
+            try:
+                metadata = json.loads((handle.metadata() or {}).get("head", "{}"))
+            except json.JSONDecodeError:
+                metadata = {}
             weights = handle.get_tensor("weights").astype(np.float64)
             bias = handle.get_tensor("bias").astype(np.float64)
-        labels = tuple(metadata.get("labels", "").split(","))
+        labels = tuple(metadata.get("labels", ()))
         if labels != LABELS or weights.shape[1] != len(LABELS) or bias.shape != (len(LABELS),):
             raise HeadError(f"The framing head {path} does not match the six labels: "
                             "run `python -m bot train-classifier`.")
-        return cls(labels, weights, bias, float(metadata.get("c", "nan")), metadata.get("data_hash", ""))
+        return cls(labels, weights, bias, float(metadata.get("c", "nan")), str(metadata.get("data_hash", "")))
 
 
 def train_head(embeddings: np.ndarray, targets: np.ndarray, c: float, data_hash: str = "") -> LinearHead:

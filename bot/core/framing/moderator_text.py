@@ -1,0 +1,47 @@
+"""What moderators see from the framing commands: settings, weekly counts, a test classification."""
+
+from __future__ import annotations
+
+from bot.core.framing.classifier import FramingResult
+from bot.core.framing.labels import LABELS
+from bot.core.framing.service import GroupFraming, WeekStats
+
+MODE_MEANINGS = {
+    "off": "no nudges",
+    "private": "a short private message after a comparison or isolation post",
+    "reflect": "a gentle pause before a /share goes out (she can always share as it is); private for DMs",
+}
+SHORT = {"crisis": "crisis", "upward_comparison": "upward", "downward_comparison": "downward",
+         "isolation": "isolation", "common_humanity": "common hum.", "neutral": "neutral"}
+
+
+def describe_settings(group_name: str, config: GroupFraming) -> str:
+    threshold = f"{config.nudge_threshold:g}" + (" (this group)" if config.threshold_overridden else " (default)")
+    return (f"**Framing in {group_name}**\n"
+            f"Nudges: **{config.mode}**: {MODE_MEANINGS[config.mode]}\n"
+            f"Nudge threshold: {threshold}\n"
+            f"💛 reaction to common-humanity posts: {'on' if config.react else 'off'}")
+
+
+def render_stats(group_name: str, weeks: list[WeekStats]) -> str:
+    if not weeks:
+        return f"No posts in **{group_name}** have been read by the framing model in the last 8 weeks."
+    lines = [f"**Framing in {group_name}**: posts per label and the connection index, by week (counts only, "
+             "never what anyone wrote)", "```",
+             f"{'week of':<11}" + "".join(f"{SHORT[label]:>12}" for label in LABELS) + f"{'index':>7}"]
+    for week in weeks:
+        index = week.connection_index
+        lines.append(f"{week.week_start.isoformat():<11}" + "".join(f"{week.counts[label]:>12}" for label in LABELS)
+                     + f"{'–' if index is None else f'{index:.2f}':>7}")
+    lines += ["```", "Connection index = common humanity ÷ (common humanity + upward + downward + isolation)."]
+    return "\n".join(lines)
+
+
+def render_try(result: FramingResult, crisis_threshold: float) -> str:
+    scores = "\n".join(f"{'→ ' if label == result.label else '  '}{label:<20} {result.scores[label]:.3f}"
+                       for label in LABELS)
+    net = (f"yes ({', '.join(sorted({hit.category for hit in result.net_hits}))})" if result.net_fired else "no")
+    return (f"Label: **{result.label}** (model's own top label: {result.model_label})\n"
+            f"```\n{scores}\n```\n"
+            f"Safety net fired: {net} · crisis threshold {crisis_threshold:g}\n"
+            "-# Only you can see this; nothing was posted, stored or counted.")

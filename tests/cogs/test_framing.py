@@ -1,0 +1,122 @@
+"""/framing (moderators) and /nudges (members) through the real command callbacks and the real model."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.client import PeerBot, discover_extensions
+from tests.helpers import invoke, last_reply
+
+
+@pytest.fixture
+async def bot(framing_services) -> AsyncIterator[PeerBot]:
+    """This module's bot runs with the framing model (the session's one classifier)."""
+    instance = PeerBot(framing_services, AsyncIOScheduler())
+    for extension in discover_extensions():
+        await instance.load_extension(extension)
+    yield instance
+    for extension in list(instance.extensions):
+        await instance.unload_extension(extension)
+
+
+@pytest.fixture
+def cog(bot):
+    return bot.get_cog("FramingCog")
+
+
+@pytest.fixture
+def nudges_cog(bot):
+    return bot.get_cog("NudgesCog")
+
+
+async def test_moderator_sets_mode_threshold_and_reaction(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.mode, cog, interaction, group="Night feeds", mode="reflect")
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] and "**reflect**" in reply["content"]
+    await invoke(cog.threshold, cog, world.interaction(world.moderator), group="night feeds", value=0.7)
+    await invoke(cog.reaction, cog, world.interaction(world.moderator), group="Night feeds", setting="on")
+    config = await world.bot.services.framing.group_settings(world.guild.id, world.group.id)
+    assert (config.mode, config.nudge_threshold, config.react) == ("reflect", 0.7, True)
+
+
+async def test_members_cannot_use_framing_commands(world, cog) -> None:
+    member = world.member("fern")
+    interaction = world.interaction(member)
+    await invoke(cog.mode, cog, interaction, group="Night feeds", mode="off")
+    assert "Only moderators" in last_reply(interaction)["content"]
+    config = await world.bot.services.framing.group_settings(world.guild.id, world.group.id)
+    assert config.mode == "private"
+
+
+async def test_bad_threshold_and_unknown_group_get_kind_messages(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.threshold, cog, interaction, group="Night feeds", value=3.0)
+    assert "between 0 and 1" in last_reply(interaction)["content"]
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.mode, cog, interaction, group="Nowhere", mode="off")
+    assert "There is no group called" in last_reply(interaction)["content"]
+
+
+async def test_group_autocomplete_lists_groups(world, cog) -> None:
+    choices = await cog.group_choices(world.interaction(world.moderator), "night")
+    assert [c.value for c in choices] == ["Night feeds"]
+
+
+async def test_stats_show_counts_and_index_without_text(world, cog) -> None:
+    fern = await world.join(world.member("fern"))
+    framing = world.bot.services.framing
+    from bot.core.posts import Post
+
+    for text in ("Me too, you're definitely not alone, so many of us have felt exactly like this",
+                 "I feel so alone, nobody understands and I've got no one to talk to"):
+        await framing.observe(Post(world.guild.id, world.group, fern, text, None, "share"), world.notifier)
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.stats, cog, interaction, group="Night feeds")
+    content = last_reply(interaction)["content"]
+    assert "0.50" in content and "week of" in content
+    assert "nobody understands" not in content
+
+
+async def test_try_shows_label_six_scores_and_the_net(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.try_text, cog, interaction, text="I want to kill myself")
+    reply = last_reply(interaction)
+    assert reply["ephemeral"]
+    assert "Label: **crisis**" in reply["content"] and "Safety net fired: yes" in reply["content"]
+    for label in ("upward_comparison", "downward_comparison", "isolation", "common_humanity", "neutral"):
+        assert label in reply["content"]
+    assert await world.bot.services.db.fetchval("SELECT count(*) FROM framing_counts") == 0
+
+
+async def test_try_refuses_empty_text(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.try_text, cog, interaction, text="   ")
+    assert "type a sentence" in last_reply(interaction)["content"]
+
+
+async def test_member_turns_nudges_off_and_on(world, nudges_cog) -> None:
+    member = world.member("fern")
+    alias = await world.join(member)
+    framing = world.bot.services.framing
+    interaction = world.interaction(member)
+    await invoke(nudges_cog.nudges, nudges_cog, interaction, setting="off")
+    assert "won't send you those notes" in last_reply(interaction)["content"]
+    assert not await framing.nudges_enabled(world.guild.id, alias.pseudonym)
+    await invoke(nudges_cog.nudges, nudges_cog, world.interaction(member), setting="on")
+    assert await framing.nudges_enabled(world.guild.id, alias.pseudonym)
+
+
+async def test_without_the_model_the_commands_say_so(services, clock) -> None:
+    instance = PeerBot(services, AsyncIOScheduler())
+    await instance.load_extension("cogs.errors")
+    await instance.load_extension("cogs.framing")
+    from tests.helpers import make_guild, make_interaction, make_member
+
+    guild = make_guild()
+    member = make_member(guild=guild)
+    nudges = instance.get_cog("NudgesCog")
+    interaction = make_interaction(instance, member, guild=guild)
+    await invoke(nudges.nudges, nudges, interaction, setting="off")
+    assert "framing model isn't running" in last_reply(interaction)["content"]
