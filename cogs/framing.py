@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.client import PeerBot
 from bot.core.errors import UserError
 from bot.core.framing.moderator_text import describe_settings, render_stats, render_try
+from bot.core.framing.nudges import NUDGES_OFF_TEXT, NUDGES_ON_TEXT
 from bot.core.framing.service import FramingService
 from bot.core.groups import Group
 from bot.core.notify import Note
@@ -118,9 +119,7 @@ class NudgesCog(commands.Cog):
         framing = _framing(self.bot)
         pseudonym = self.bot.services.aliases.pseudonym(interaction.guild.id, interaction.user.id)
         await framing.set_nudges(interaction.guild.id, pseudonym, setting == "on")
-        text = ("Done: I won't send you those notes any more. If something you write sounds like you might be in "
-                "danger, I'll still send you support details privately." if setting == "off" else
-                "Done: I'll send you a gentle note now and then after your posts. /nudges off stops them any time.")
+        text = NUDGES_OFF_TEXT if setting == "off" else NUDGES_ON_TEXT
         await send_note(interaction, Note(text), ephemeral=True)
 
 

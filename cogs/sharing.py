@@ -20,7 +20,7 @@ from bot.core.aliases import AliasRecord
 from bot.core.errors import UserError
 from bot.core.groups import Group
 from bot.core.notify import Note
-from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE, Post, PostSource
+from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE, Post, PostSource, observe_post
 from bot.core.relay import RelayPlan
 from bot.discord_ui import clip, send_note
 from cogs._discord_relay import RelayFailed, WebhookRelay, message_link
@@ -28,6 +28,7 @@ from cogs._discord_relay import RelayFailed, WebhookRelay, message_link
 log = logging.getLogger(__name__)
 
 Answer = Callable[[Note], Awaitable[None]]
+React = Callable[[str], Awaitable[None]]
 VIEW_TIMEOUT = 600
 
 
@@ -201,7 +202,14 @@ class Sharing(commands.Cog):
         await answer(member_notes.shared(group, plan.number))
         post = Post(group.guild_id, group, author, text, message_link(group.guild_id, plan.channel_id, message_ids[0]),
                     source)
-        await self.observe(post, answer if interactive else None)
+        channel_id, first_message = plan.channel_id, message_ids[0]
+
+        async def react(emoji: str) -> None:
+            channel = self.bot.get_channel(channel_id)
+            if isinstance(channel, discord.TextChannel):
+                await channel.get_partial_message(first_message).add_reaction(emoji)
+
+        await self.observe(post, answer if interactive else None, react)
 
     async def _give_back(self, plan: RelayPlan, failure: RelayFailed, text: str, answer: Answer) -> None:
         """Nothing she wrote is lost: the reserved number is freed and her words go back to her privately."""
@@ -211,14 +219,19 @@ class Sharing(commands.Cog):
         if failure.moderator_text:
             await self.bot.notifier.send_mod_log(plan.guild_id, Note(failure.moderator_text))
 
-    async def observe(self, post: Post, answer: Answer | None) -> None:
+    async def observe(self, post: Post, answer: Answer | None, react: React | None = None) -> None:
         for observer in self.services.post_observers:
             try:
-                notes = await observer.observe(post, self.bot.notifier)
+                observed = await observe_post(observer, post, self.bot.notifier)
             except Exception:
                 log.exception("A post observer failed for a post in group %s", post.group.id)
                 continue
-            for note in notes:
+            if observed.reaction and react is not None:
+                try:
+                    await react(observed.reaction)
+                except discord.HTTPException:
+                    log.info("Could not add a reaction in group %s", post.group.id)
+            for note in observed.notes:
                 if answer is None:
                     log.info("Dropped a private note for a %s post in group %s: no interaction to answer",
                              post.source, post.group.id)
@@ -280,7 +293,8 @@ class Sharing(commands.Cog):
         author = await self.services.aliases.for_user(message.guild.id, message.author.id)
         if author is None:
             return
-        await self.observe(Post(message.guild.id, group, author, message.content, message.jump_url, "channel"), None)
+        await self.observe(Post(message.guild.id, group, author, message.content, message.jump_url, "channel"), None,
+                           message.add_reaction)
 
 
 async def setup(bot: PeerBot) -> None:

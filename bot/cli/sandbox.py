@@ -47,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    from bot.cli._framing import load_classifier
     from bot.logging_setup import setup_logging
     from bot.sandbox.output import Screen
     from bot.sandbox.session import run_interactive, run_script
@@ -56,8 +57,11 @@ async def _run(args: argparse.Namespace) -> int:
     if settings is None:
         return 2
     setup_logging("WARNING", None)  # the transcript is the output; only problems go to stderr
+    classifier = load_classifier(settings)
+    if classifier is None:
+        return 2
     screen = Screen(lambda line: print(line, flush=True))
-    async with open_world(settings, screen) as world:
+    async with open_world(settings, screen, classifier=classifier) as world:
         if args.script is not None:
             return await run_script(world, args.script.read_text(encoding="utf-8").splitlines(), args.out)
         return await run_interactive(world, args.out)

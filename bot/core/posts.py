@@ -31,6 +31,14 @@ class Post:
     source: PostSource
 
 
+@dataclass(frozen=True)
+class Observed:
+    """What an observer wants done after a post: private notes for her, and a reaction (or None)."""
+
+    notes: list[Note]
+    reaction: str | None = None
+
+
 class PostObserver(Protocol):
     async def before_share(self, post: Post) -> Note | None:
         """Called before a /share is relayed. A Note (with REFLECT_SHARE and REFLECT_EDIT choices)
@@ -41,3 +49,13 @@ class PostObserver(Protocol):
         """Called after a post is published (never blocks it). Returns private notes for her that
         could not be delivered by DM, for the adapter to show ephemerally when it can."""
         ...
+
+
+async def observe_post(observer: PostObserver, post: Post, notifier: Notifier) -> Observed:
+    """Run one observer. An observer that can also ask for a reaction on the post (the framing
+    service's 💛 for common-humanity posts) does so through `observe_with_reaction`."""
+    with_reaction = getattr(observer, "observe_with_reaction", None)
+    if with_reaction is not None:
+        outcome = await with_reaction(post, notifier)
+        return Observed(list(outcome.notes), outcome.reaction)
+    return Observed(await observer.observe(post, notifier))

@@ -16,6 +16,8 @@ class Screen:
     def __init__(self, write: Writer) -> None:
         self._write = write
         self.last_choices: dict[str, list[tuple[str, str]]] = {}
+        # Where those buttons were shown: the answer to a press appears in the same place.
+        self.last_place: dict[str, str] = {}
         self.lines: list[str] = []
 
     def show(self, where: str, note: Note, *, person: str | None = None) -> None:
@@ -27,10 +29,15 @@ class Screen:
             self._emit(f"{prefix}   buttons: {numbered}")
             if person is not None:
                 self.last_choices[person] = [(choice.id, choice.label) for choice in note.choices]
+                self.last_place[person] = where
 
     def echo(self, line: str) -> None:
         """The input line itself, so a transcript reads as a conversation."""
         self._emit(f"» {line}")
+
+    def reply(self, person: str, note: Note) -> None:
+        """Show the result of pressing a button where the button was (a DM or her private view)."""
+        self.show(self.last_place.get(person, f"dm:{person}"), note, person=person)
 
     def info(self, text: str) -> None:
         self._emit(f"  · {text}")

@@ -103,13 +103,16 @@ def sandbox_settings(settings: Settings, data_dir: Path) -> Settings:
 
 
 @asynccontextmanager
-async def open_world(settings: Settings, screen: Screen, data_dir: Path | None = None) -> AsyncIterator[World]:
+async def open_world(
+    settings: Settings, screen: Screen, data_dir: Path | None = None, classifier: object | None = None
+) -> AsyncIterator[World]:
     """A fresh simulated server in its own database and key (a temporary folder unless given)."""
     with tempfile.TemporaryDirectory(prefix="peerbot-sandbox-") as scratch:
         folder = data_dir or Path(scratch)
         clock = ManualClock()
         # The sandbox never reads PEERBOT_SECRET_KEY: it has its own key beside its own database.
-        async with open_services(sandbox_settings(settings, folder), clock, env={}) as services:
+        async with open_services(sandbox_settings(settings, folder), clock, env={},
+                                 classifier=classifier) as services:  # type: ignore[arg-type]
             await services.guilds.update(GUILD_ID, moderator_role_id=MODERATOR_ROLE_ID,
                                          mod_log_channel_id=MOD_LOG_CHANNEL_ID, region="UK")
             existing = await services.groups.by_channel(GUILD_ID, GROUP_CHANNEL_ID)

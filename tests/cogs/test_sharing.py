@@ -250,3 +250,32 @@ async def test_unshare_deletes_her_own_post(world, cog, hook) -> None:
     other = world.interaction(someone, world.channel)
     await invoke(cog.unshare, cog, other, post="#1")
     assert "can't find post" in last_reply(other)["content"]
+
+
+class ReactingObserver(RecordingObserver):
+    """Like the framing service: it can ask for a reaction on the post."""
+
+    async def observe_with_reaction(self, post, notifier):
+        from bot.core.posts import Observed
+
+        self.seen.append(post)
+        return Observed([], "💛")
+
+
+async def test_an_observer_reaction_is_added_to_an_open_group_message(world, cog, hook) -> None:
+    group, channel, _ = await world.add_group("Open chat", mode="open")
+    user = world.member()
+    await world.join(user, group)
+    world.bot.services.post_observers.append(ReactingObserver())
+    message = make_message(author=user, channel=channel, guild=world.guild, content="me too, you're not alone")
+    await cog.on_message(message)
+    message.add_reaction.assert_awaited_once_with("💛")
+
+
+async def test_an_observer_reaction_is_added_to_the_relayed_post(world, cog, hook) -> None:
+    member = world.member()
+    await world.join(member)
+    world.bot.services.post_observers.append(ReactingObserver())
+    world.bot.get_channel = lambda channel_id: world.channel if channel_id == world.channel.id else None
+    await share(world, cog, member, "so many of us feel this")
+    world.channel.get_partial_message.return_value.add_reaction.assert_awaited_once_with("💛")

@@ -72,3 +72,49 @@ def test_demo_script_runs_to_the_end(tmp_path: Path) -> None:
     result = run_sandbox(tmp_path, (ROOT / "config" / "sandbox" / "demo.txt").read_text(encoding="utf-8"))
     assert result.returncode == 0, result.stderr
     assert lines_for(result, "[#night-owls]") and lines_for(result, "[dm:Anna]")
+
+
+CRISIS = "I can't do this anymore, I've been thinking everyone would be better off without me"
+UPWARD = "everyone at baby group seems to cope so much better than me"
+UPWARD_AGAIN = "all the other mums make it look easy and I'm so far behind them"
+
+
+def test_crisis_post_gets_private_resources_and_a_moderator_alert_never_a_public_reply(tmp_path: Path) -> None:
+    result = run_sandbox(tmp_path, f"as Cara: {CRISIS}\n")
+    assert result.returncode == 0, result.stderr
+    dms = "\n".join(lines_for(result, "[dm:Cara]"))
+    assert "116 123" in dms and "999" in dms and "moderator" in dms
+    alert = "\n".join(lines_for(result, "[#mod-log]"))
+    assert "Crisis language" in alert and "Night owls" in alert and "https://discord.com/channels/" in alert
+    group = lines_for(result, "[#night-owls]")
+    assert any("better off without me" in line for line in group)  # her post is still relayed
+    assert all(line.startswith("[#night-owls] ") and ":" in line for line in group[:1])
+    assert not any("116 123" in line or "moderator" in line.lower() for line in group)
+
+
+def test_crisis_with_closed_dms_is_shown_privately_in_the_server(tmp_path: Path) -> None:
+    result = run_sandbox(tmp_path, f"as Cara: hi\nas Cara: /dms off\nwait 1m\nas Cara: {CRISIS}\n")
+    assert result.returncode == 0, result.stderr
+    assert not lines_for(result, "[dm:Cara]")
+    assert any("116 123" in line for line in lines_for(result, "[ephemeral:Cara]"))
+
+
+def test_crisis_alert_is_repeated_until_acknowledged(tmp_path: Path) -> None:
+    result = run_sandbox(tmp_path, f"as Cara: {CRISIS}\nwait 25m\nmod: /mod ack 1\nwait 1h\n")
+    assert result.returncode == 0, result.stderr
+    realerts = [line for line in lines_for(result, "[#mod-log]") if "Re-alert" in line]
+    assert len(realerts) == 2  # at 10 and 20 minutes, then none after the acknowledgement
+
+
+def test_one_nudge_then_none_within_the_rate_limit(tmp_path: Path) -> None:
+    result = run_sandbox(tmp_path, f"as Anna: {UPWARD}\nwait 1m\nas Anna: {UPWARD_AGAIN}\n")
+    assert result.returncode == 0, result.stderr
+    nudges = [line for line in lines_for(result, "[dm:Anna]") if "nudges off" not in line]
+    assert len(nudges) == 1
+    assert len([line for line in lines_for(result, "[#night-owls]") if "**#" in line]) == 2
+
+
+def test_nudges_off_is_respected(tmp_path: Path) -> None:
+    result = run_sandbox(tmp_path, f"as Anna: hi\nas Anna: /nudges off\nwait 1m\nas Anna: {UPWARD}\n")
+    assert result.returncode == 0, result.stderr
+    assert not lines_for(result, "[dm:Anna]")

@@ -15,6 +15,9 @@ from bot.core.framing.labels import NUDGE_LABELS
 NUDGES_FILE = Path(__file__).resolve().parents[3] / "config" / "nudges.toml"
 SECTIONS: tuple[str, ...] = (*NUDGE_LABELS, "reflect")
 OPT_OUT_LINE = "If you'd rather not get these notes, /nudges off turns them off."
+NUDGES_OFF_TEXT = ("Done: I won't send you those notes any more. If something you write sounds like you might be in "
+                   "danger, I'll still send you support details privately.")
+NUDGES_ON_TEXT = "Done: I'll send you a gentle note now and then after your posts. /nudges off stops them any time."
 
 
 @dataclass(frozen=True)

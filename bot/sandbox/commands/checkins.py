@@ -18,7 +18,7 @@ UNKNOWN_BUTTON = "This button isn't recognised any more. Please use /checkin now
 
 def _show(sandbox: Sandbox, person: str, step: Step) -> None:
     for note in step.notes:
-        sandbox.world.screen.show(f"dm:{person}", note, person=person)
+        sandbox.world.screen.reply(person, note)
 
 
 async def on_checkin_choice(sandbox: Sandbox, person: str, rest: str) -> None:
@@ -67,9 +67,17 @@ async def on_consent_choice(sandbox: Sandbox, person: str, rest: str) -> None:
     world = sandbox.world
     outcome = await world.services.checkins.set_consent(int(guild), world.user_id(person), kind,  # type: ignore[arg-type]
                                                         given == "yes")
-    world.screen.show(f"dm:{person}", outcome.note, person=person)
-    if outcome.checkin is not None:
-        world.screen.show(f"dm:{person}", outcome.checkin, person=person)
+    in_server = world.screen.last_place.get(person, "").startswith("ephemeral:")
+    world.screen.reply(person, outcome.note)
+    if outcome.checkin is None:
+        return
+    if not in_server:
+        world.screen.reply(person, outcome.checkin)
+    elif await sandbox.notifier.send_dm(GUILD_ID, world.user_id(person), outcome.checkin):
+        world.ephemeral(person, messages.SENT_TO_DMS)
+    else:  # her DMs are closed: the questionnaire is given to her privately in the server
+        world.ephemeral(person, messages.DM_CLOSED)
+        world.ephemeral(person, outcome.checkin)
 
 
 async def consent(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:

@@ -10,7 +10,7 @@ from bot.core.agreement import agreement_note
 from bot.core.errors import UserError
 from bot.core.groups import GroupFull
 from bot.core.notify import Note
-from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE, Post, PostSource
+from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE, Post, PostSource, observe_post
 from bot.sandbox.runner import Sandbox
 from bot.sandbox.script import SandboxError
 from bot.sandbox.world import GROUP_CHANNEL, GUILD_ID, MOD
@@ -55,7 +55,10 @@ async def relay(sandbox: Sandbox, person: str, text: str, reply_to: int | None, 
     jump = f"https://discord.com/channels/{GUILD_ID}/{world.group.channel_id}/{message_ids[0]}"
     post = Post(GUILD_ID, world.group, author, text, jump, source)
     for observer in services.post_observers:
-        for note in await observer.observe(post, sandbox.notifier):
+        observed = await observe_post(observer, post, sandbox.notifier)
+        if observed.reaction:
+            world.screen.info(f"the bot reacts {observed.reaction} to post #{plan.number}")
+        for note in observed.notes:
             world.ephemeral(person, note)
 
 

@@ -1,0 +1,65 @@
+"""/nudges and the moderator's /framing controls in the sandbox (the same core as cogs/framing.py)."""
+
+from __future__ import annotations
+
+from bot.core.errors import UserError
+from bot.core.framing.moderator_text import describe_settings, render_stats, render_try
+from bot.core.framing.nudges import NUDGES_OFF_TEXT, NUDGES_ON_TEXT
+from bot.core.framing.service import FramingService
+from bot.core.notify import Note
+from bot.sandbox.runner import Sandbox
+from bot.sandbox.script import SandboxError
+from bot.sandbox.world import GUILD_ID, MOD
+
+
+def _framing(sandbox: Sandbox) -> FramingService:
+    framing = sandbox.world.services.framing
+    if framing is None:
+        raise UserError("The framing model isn't running on this bot right now, so this isn't available.")
+    return framing
+
+
+async def nudges(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
+    if not args or args[0].lower() not in ("on", "off"):
+        raise SandboxError("use /nudges on or /nudges off")
+    world = sandbox.world
+    await _framing(sandbox).set_nudges(GUILD_ID, world.pseudonym(person), args[0].lower() == "on")
+    world.ephemeral(person, Note(NUDGES_ON_TEXT if args[0].lower() == "on" else NUDGES_OFF_TEXT))
+
+
+async def framing_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
+    framing = _framing(sandbox)
+    world = sandbox.world
+    group = world.group
+    sub = args[0].lower() if args else ""
+    rest = args[1:]
+    if rest and rest[0].casefold() == group.name.casefold():
+        rest = rest[1:]
+    actor = world.pseudonym(MOD)
+    if sub == "mode" and rest:
+        config = await framing.set_mode(GUILD_ID, group.id, rest[0].lower(), actor=actor)
+    elif sub == "threshold" and rest:
+        try:
+            value = float(rest[0])
+        except ValueError:
+            raise UserError("Please give a probability between 0 and 1, e.g. 0.6.") from None
+        config = await framing.set_threshold(GUILD_ID, group.id, value, actor=actor)
+    elif sub == "reaction" and rest and rest[0].lower() in ("on", "off"):
+        config = await framing.set_reaction(GUILD_ID, group.id, rest[0].lower() == "on", actor=actor)
+    elif sub == "stats":
+        config = await framing.group_settings(GUILD_ID, group.id)
+        weeks = await framing.weekly_stats(GUILD_ID, group.id)
+        world.ephemeral(MOD, Note(describe_settings(group.name, config) + "\n\n" + render_stats(group.name, weeks)))
+        return
+    elif sub == "try" and rest:
+        result = await framing.classify(" ".join(rest))
+        world.ephemeral(MOD, Note(render_try(result, framing.classifier.crisis_threshold)))
+        return
+    else:
+        raise SandboxError("use /framing mode off|private|reflect, threshold VALUE, reaction on|off, stats, try TEXT")
+    world.ephemeral(MOD, Note("Saved.\n" + describe_settings(group.name, config)))
+
+
+def register(sandbox: Sandbox) -> None:
+    sandbox.command("nudges")(nudges)
+    sandbox.command("framing", moderator=True)(framing_admin)
