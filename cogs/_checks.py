@@ -37,3 +37,11 @@ async def member_is_moderator(interaction: discord.Interaction) -> bool:
 def is_moderator() -> object:
     """`@is_moderator()` on an app command: only members with the configured moderator role."""
     return app_commands.check(member_is_moderator)
+
+
+def actor_pseudonym(interaction: discord.Interaction) -> str:
+    """The pseudonym of whoever is acting (moderators are recorded by pseudonym, never by Discord id)."""
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage("This command only works inside a server.")
+    bot: PeerBot = interaction.client  # type: ignore[assignment]
+    return bot.services.aliases.pseudonym(interaction.guild.id, interaction.user.id)

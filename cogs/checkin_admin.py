@@ -12,7 +12,7 @@ from bot.core.checkins.messages import local_time
 from bot.core.notify import Note
 from bot.discord_ui import send_note
 from cogs import _checkin_jobs
-from cogs._checks import is_moderator
+from cogs._checks import actor_pseudonym, is_moderator
 
 
 @app_commands.guild_only()
@@ -21,10 +21,6 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
     def __init__(self, bot: PeerBot) -> None:
         self.bot = bot
         super().__init__()
-
-    def _actor(self, interaction: discord.Interaction) -> str:
-        assert interaction.guild is not None
-        return self.bot.services.aliases.pseudonym(interaction.guild.id, interaction.user.id)
 
     @app_commands.command(name="schedule", description="Schedule a questionnaire for a group")
     @app_commands.describe(
@@ -39,7 +35,7 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
         assert interaction.guild is not None
         checkins = self.bot.services.checkins
         created = await checkins.schedules.create(interaction.guild.id, group, instrument, cadence, time,
-                                                  actor=self._actor(interaction))
+                                                  actor=actor_pseudonym(interaction))
         _checkin_jobs.arm(self.bot, created)
         short = self.bot.services.instruments[created.instrument].short_name
         upcoming = created.timing.next_after(self.bot.services.clock.now())
@@ -93,7 +89,7 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         note = await self.bot.services.checkins.send_now(interaction.guild.id, group, self.bot.notifier,
-                                                         actor=self._actor(interaction))
+                                                         actor=actor_pseudonym(interaction))
         await send_note(interaction, note, ephemeral=True)
 
     @send_now.autocomplete("group")
@@ -107,7 +103,7 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
     async def cancel(self, interaction: discord.Interaction, schedule: int) -> None:
         assert interaction.guild is not None
         cancelled = await self.bot.services.checkins.schedules.cancel(interaction.guild.id, schedule,
-                                                                      actor=self._actor(interaction))
+                                                                      actor=actor_pseudonym(interaction))
         _checkin_jobs.disarm(self.bot, cancelled.job_id)
         await send_note(interaction, Note(f"Schedule #{cancelled.id} is cancelled. Check-ins already sent can "
                                           "still be finished."), ephemeral=True)

@@ -16,7 +16,7 @@ from bot.core.framing.service import FramingService
 from bot.core.groups import Group
 from bot.core.notify import Note
 from bot.discord_ui import send_note
-from cogs._checks import is_moderator
+from cogs._checks import actor_pseudonym, is_moderator
 
 MAX_TRY_CHARS = 4000
 
@@ -35,10 +35,6 @@ class FramingCog(commands.GroupCog, group_name="framing",
         self.services = bot.services
         super().__init__()
 
-    def _actor(self, interaction: discord.Interaction) -> str:
-        assert interaction.guild is not None
-        return self.services.aliases.pseudonym(interaction.guild.id, interaction.user.id)
-
     async def _group(self, interaction: discord.Interaction, name: str) -> Group:
         assert interaction.guild is not None
         return await self.services.groups.by_name(interaction.guild.id, name)
@@ -56,7 +52,7 @@ class FramingCog(commands.GroupCog, group_name="framing",
                    mode: Literal["off", "private", "reflect"]) -> None:
         framing = _framing(self.bot)
         chosen = await self._group(interaction, group)
-        config = await framing.set_mode(chosen.guild_id, chosen.id, mode, actor=self._actor(interaction))
+        config = await framing.set_mode(chosen.guild_id, chosen.id, mode, actor=actor_pseudonym(interaction))
         await send_note(interaction, Note("Saved.\n" + describe_settings(chosen.name, config)), ephemeral=True)
 
     @app_commands.command(name="threshold", description="Set how sure the model must be before a nudge")
@@ -65,7 +61,7 @@ class FramingCog(commands.GroupCog, group_name="framing",
     async def threshold(self, interaction: discord.Interaction, group: str, value: float) -> None:
         framing = _framing(self.bot)
         chosen = await self._group(interaction, group)
-        config = await framing.set_threshold(chosen.guild_id, chosen.id, value, actor=self._actor(interaction))
+        config = await framing.set_threshold(chosen.guild_id, chosen.id, value, actor=actor_pseudonym(interaction))
         await send_note(interaction, Note("Saved.\n" + describe_settings(chosen.name, config)), ephemeral=True)
 
     @app_commands.command(name="reaction", description="Turn the 💛 reaction to common-humanity posts on or off")
@@ -75,7 +71,7 @@ class FramingCog(commands.GroupCog, group_name="framing",
         framing = _framing(self.bot)
         chosen = await self._group(interaction, group)
         config = await framing.set_reaction(chosen.guild_id, chosen.id, setting == "on",
-                                            actor=self._actor(interaction))
+                                            actor=actor_pseudonym(interaction))
         await send_note(interaction, Note("Saved.\n" + describe_settings(chosen.name, config)), ephemeral=True)
 
     @app_commands.command(name="stats", description="Posts per framing label and the connection index, by week")

@@ -14,7 +14,7 @@ from bot.core.errors import UserError
 from bot.core.groups import Group
 from bot.core.notify import Note
 from bot.discord_ui import send_note
-from cogs._checks import is_moderator
+from cogs._checks import actor_pseudonym, is_moderator
 from cogs._perms import forbidden_text
 
 REASON = "Peer-support group set-up"
@@ -58,10 +58,6 @@ class GroupsCog(commands.GroupCog, group_name="group", group_description="Create
         self.services = bot.services
         super().__init__()
 
-    def _actor(self, interaction: discord.Interaction) -> str:
-        assert interaction.guild is not None
-        return self.services.aliases.pseudonym(interaction.guild.id, interaction.user.id)
-
     async def focus_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=f, value=f) for f in self.services.groups.focus_options
                 if current.casefold() in f.casefold()][:25]
@@ -98,7 +94,7 @@ class GroupsCog(commands.GroupCog, group_name="group", group_description="Create
         try:
             group = await self.services.groups.create(guild.id, name, description, focus, size_limit=size, mode=mode,
                                                       channel_id=channel.id, role_id=role.id,
-                                                      actor=self._actor(interaction))
+                                                      actor=actor_pseudonym(interaction))
         except UserError:
             await channel.delete(reason="Group set-up failed")
             await role.delete(reason="Group set-up failed")
@@ -125,7 +121,7 @@ class GroupsCog(commands.GroupCog, group_name="group", group_description="Create
         guild = interaction.guild
         assert guild is not None
         current = await self.services.groups.by_name(guild.id, group)
-        edited = await self.services.groups.edit(guild.id, current.id, actor=self._actor(interaction), name=name,
+        edited = await self.services.groups.edit(guild.id, current.id, actor=actor_pseudonym(interaction), name=name,
                                                  description=description, focus=focus, size_limit=size, mode=mode)
         note = "Saved.\n" + describe(edited)
         channel = guild.get_channel(edited.channel_id or 0)
@@ -151,7 +147,7 @@ class GroupsCog(commands.GroupCog, group_name="group", group_description="Create
         guild = interaction.guild
         assert guild is not None
         current = await self.services.groups.by_name(guild.id, group)
-        archived = await self.services.groups.archive(guild.id, current.id, actor=self._actor(interaction),
+        archived = await self.services.groups.archive(guild.id, current.id, actor=actor_pseudonym(interaction),
                                                       reason=reason)
         note = f"“{archived.name}” is archived; its members have been let go kindly."
         role = guild.get_role(archived.role_id or 0)

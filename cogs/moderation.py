@@ -19,7 +19,7 @@ from bot.core.moderation import DISCORD_REASON, Action
 from bot.core.notify import Note
 from bot.core.reveal import result_text
 from bot.discord_ui import send_note
-from cogs._checks import NotModerator, is_moderator, member_is_moderator
+from cogs._checks import NotModerator, actor_pseudonym, is_moderator, member_is_moderator
 from cogs._discord_relay import WebhookRelay
 from cogs._perms import forbidden_text
 
@@ -44,10 +44,6 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
     async def cog_unload(self) -> None:
         self.bot.choice_handlers.pop("reveal", None)
 
-    def _actor(self, interaction: discord.Interaction) -> str:
-        assert interaction.guild is not None
-        return self.services.aliases.pseudonym(interaction.guild.id, interaction.user.id)
-
     async def _member(self, guild: discord.Guild, user_id: int) -> discord.Member:
         member = guild.get_member(user_id)
         if member is None:
@@ -63,7 +59,7 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
         note = self.services.moderation.member_note(action, interaction.guild.name) if tell_her else None
         if note is not None and not await self.bot.notifier.send_dm(interaction.guild.id, action.target.user_id, note):
             detail = "her DMs are closed, so she was not told"
-        done = await self.services.moderation.complete(action, self._actor(interaction), detail=detail)
+        done = await self.services.moderation.complete(action, actor_pseudonym(interaction), detail=detail)
         await send_note(interaction, done, ephemeral=True)
 
     # -- actions on an alias ----------------------------------------------------------------------
@@ -145,7 +141,7 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
     @is_moderator()
     async def ack(self, interaction: discord.Interaction, flag: int) -> None:
         assert interaction.guild is not None
-        done = await self.services.flags.acknowledge(interaction.guild.id, flag, self._actor(interaction))
+        done = await self.services.flags.acknowledge(interaction.guild.id, flag, actor_pseudonym(interaction))
         await send_note(interaction, Note(f"Flag #{done.id} is now {done.state}."))
 
     @app_commands.command(name="resolve", description="Resolve a flag")
@@ -153,7 +149,7 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
     @is_moderator()
     async def resolve(self, interaction: discord.Interaction, flag: int, reason: str) -> None:
         assert interaction.guild is not None
-        done = await self.services.flags.resolve(interaction.guild.id, flag, self._actor(interaction), reason)
+        done = await self.services.flags.resolve(interaction.guild.id, flag, actor_pseudonym(interaction), reason)
         await send_note(interaction, Note(f"Flag #{done.id} is now {done.state}."))
 
     @app_commands.command(name="audit", description="Recent moderator actions")
@@ -173,7 +169,7 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
         if (await self.services.guilds.get(guild.id)).mod_log_channel_id is None:
             raise UserError("A reveal needs a second moderator to approve in the moderator log, and none is set: "
                             "use /setup configure first.")
-        request = await self.services.reveals.request(guild.id, self._actor(interaction), alias, reason)
+        request = await self.services.reveals.request(guild.id, actor_pseudonym(interaction), alias, reason)
         if not await self.bot.notifier.send_mod_log(guild.id, self.services.reveals.request_note(request)):
             raise UserError(f"Reveal request #{request.id} is recorded, but I couldn't post it in the moderator log. "
                             "Please check I can send messages there.")
@@ -188,7 +184,7 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
     @is_moderator()
     async def reveal_result(self, interaction: discord.Interaction, request: int) -> None:
         assert interaction.guild is not None
-        found, target = await self.services.reveals.result(interaction.guild.id, request, self._actor(interaction))
+        found, target = await self.services.reveals.result(interaction.guild.id, request, actor_pseudonym(interaction))
         await send_note(interaction, Note(result_text(found, target)), ephemeral=True)
 
     async def on_reveal_choice(self, interaction: discord.Interaction, rest: str) -> None:
@@ -201,7 +197,7 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
             raise UserError(exc.message) from None
         assert interaction.guild is not None
         request, target = await self.services.reveals.approve(interaction.guild.id, int(number),
-                                                              self._actor(interaction))
+                                                              actor_pseudonym(interaction))
         await interaction.response.edit_message(
             content=f"🔐 Reveal request #{request.id} for **{request.target_alias}** was approved by a second "
                     "moderator. The result was shown only to the two moderators.", view=None)
