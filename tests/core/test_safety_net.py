@@ -292,6 +292,10 @@ CRISIS_INDIRECT = [
     ("I can hear the walls whispering at night", "psychosis"),
     ("I know I've been chosen for something special and the radio is sending me signals", "psychosis"),
     ("she isn't my daughter, she's been replaced", "psychosis"),
+    ("I've written out my will and left it on the table", "plan_or_goodbye"),
+    ("tell my son it was never his fault", "plan_or_goodbye"),
+    ("honestly not sure why I'm still fighting", "passive_death_wish"),
+    ("the depression is winning and I'm tired", "passive_death_wish"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
@@ -315,6 +319,9 @@ NOT_CRISIS_NEAR_MISSES = [
     "I feel scared of what the health visitor will say",
     "the quickest way to get him to sleep is the car",
     "my partner hid the chocolate so I'll find another way to get my sugar fix",
+    "I'm at the end of my tether with the night feeds",
+    "we finally sorted out our wills after the baby came",
+    "I'm at the end of the corridor in the maternity ward",
 ]
 
 
