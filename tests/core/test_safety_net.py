@@ -251,6 +251,92 @@ NOT_CRISIS = [
 ]
 
 
+# Wider coverage (issue 4): indirect wording. Written for the tests, not taken from the data files.
+CRISIS_INDIRECT = [
+    ("I've got a rope in the boot of the car now", "suicide"),
+    ("the tablets are lined up on the bedside table", "suicide"),
+    ("I've been saving my diazepam instead of taking it", "suicide"),
+    ("got the pills at three different chemists so nobody would ask", "suicide"),
+    ("how much of the co-codamol would it take", "suicide"),
+    ("every time I cross the bridge into town I think about jumping", "suicide"),
+    ("on the drive home I thought about just not stopping at the red light", "suicide"),
+    ("the only thing stopping me is my mum finding out", "suicide"),
+    ("if it wasn't for my daughter I'd have done it by now", "suicide"),
+    ("it would be so peaceful to just not wake up", "passive_death_wish"),
+    ("I honestly wish I'd died during the c-section", "passive_death_wish"),
+    ("part of me hopes a lorry will hit me on the way to work", "passive_death_wish"),
+    ("they would manage fine if I was gone", "passive_death_wish"),
+    ("the kids would be better off with their dad than with me", "passive_death_wish"),
+    ("I'm done fighting this", "passive_death_wish"),
+    ("I'd rather be dead than live like this for another week", "passive_death_wish"),
+    ("I keep imagining my own funeral", "passive_death_wish"),
+    ("there's no point going on", "passive_death_wish"),
+    ("the dark thoughts have turned into a plan", "plan_or_goodbye"),
+    ("I've picked the date.", "plan_or_goodbye"),
+    ("I feel calm now. I've decided.", "plan_or_goodbye"),
+    ("I've written letters to my kids and my partner and hidden them", "plan_or_goodbye"),
+    ("If I'm not on here tomorrow, please don't be sad", "plan_or_goodbye"),
+    ("I gave away my jewellery to my friends this week", "plan_or_goodbye"),
+    ("Thank you all for everything. I'm sorry", "plan_or_goodbye"),
+    ("I can't keep myself safe right now", "plan_or_goodbye"),
+    ("I'm terrified of what I might do tonight", "plan_or_goodbye"),
+    ("nobody can see the cuts because I wear jumpers", "self_harm"),
+    ("I've been punching my legs until they're purple", "self_harm"),
+    ("I scratched my arms hard enough to bleed", "self_harm"),
+    ("started cutting again after three months", "self_harm"),
+    ("I keep squeezing his arm too hard when he won't settle", "harm_to_baby"),
+    ("I put a pillow over her face for a second", "harm_to_baby"),
+    ("I don't feel safe on my own with the baby", "harm_to_baby"),
+    ("please take her, I can't be trusted with her", "harm_to_baby"),
+    ("the voice keeps saying the baby has to go", "psychosis"),
+    ("I can hear the walls whispering at night", "psychosis"),
+    ("I know I've been chosen for something special and the radio is sending me signals", "psychosis"),
+    ("she isn't my daughter, she's been replaced", "psychosis"),
+    ("I've written out my will and left it on the table", "plan_or_goodbye"),
+    ("tell my son it was never his fault", "plan_or_goodbye"),
+    ("honestly not sure why I'm still fighting", "passive_death_wish"),
+    ("the depression is winning and I'm tired", "passive_death_wish"),
+]
+
+NOT_CRISIS_NEAR_MISSES = [
+    "just shoot me, the washing machine has flooded again",
+    "the health visitor asked if I'd had thoughts of harming the baby and I said no, it's a routine question",
+    "is there a self harm question on the EPDS?",
+    "I have intrusive thoughts of hurting my baby but I would never act on them, my therapist says it's OCD",
+    "I bought rope for the garden swing",
+    "we need a plan for the christening, I've picked the date for the christening",
+    "I've got everything I need for the hospital bag",
+    "I wrote a letter to my son to open on his 18th birthday",
+    "thanks for trying to help with the sleep question",
+    "can't keep going to baby group if nobody talks to me",
+    "I'm done fighting with my mum about dummies",
+    "if I was gone for a weekend he'd have no idea where anything is",
+    "I'm not safe to drive on this little sleep",
+    "I cut my finger chopping onions",
+    "I gave away the baby clothes she's outgrown",
+    "I hear the voices of the kids next door through the wall",
+    "goodbye for now, I'm done for the day, see you tomorrow",
+    "I feel scared of what the health visitor will say",
+    "the quickest way to get him to sleep is the car",
+    "my partner hid the chocolate so I'll find another way to get my sugar fix",
+    "I'm at the end of my tether with the night feeds",
+    "we finally sorted out our wills after the baby came",
+    "I'm at the end of the corridor in the maternity ward",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), CRISIS_INDIRECT)
+def test_indirect_crisis_wording_is_caught(net: SafetyNet, text: str, category: str) -> None:
+    hits = net.check(text)
+    assert hits, "expected a crisis hit"
+    assert category in {h.category for h in hits}
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS_NEAR_MISSES)
+def test_near_misses_are_not_flagged(net: SafetyNet, text: str) -> None:
+    assert net.check(text) == []
+
+
 @pytest.mark.parametrize(("text", "category"), CRISIS)
 def test_crisis_wording_is_caught(net: SafetyNet, text: str, category: str) -> None:
     hits = net.check(text)
@@ -353,7 +439,7 @@ def test_gate_never_changes_results() -> None:
     """The literal pre-check is an optimisation only: results must equal the ungated net."""
     gated = SafetyNet.from_file(DATA)
     ungated = SafetyNet.from_file(DATA, use_gate=False)
-    for text in [t for t, _ in CRISIS] + NOT_CRISIS:
+    for text in [t for t, _ in CRISIS + CRISIS_INDIRECT] + NOT_CRISIS + NOT_CRISIS_NEAR_MISSES:
         assert gated.check(text) == ungated.check(text), text
 
 
