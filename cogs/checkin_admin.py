@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.client import PeerBot
 from bot.core.checkins.cadence import CADENCES
-from bot.core.checkins.messages import local_time
+from bot.core.checkins.messages import cancelled_note, scheduled_note
 from bot.core.notify import Note
 from bot.discord_ui import send_note
 from cogs import _checkin_jobs
@@ -39,10 +39,8 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
         _checkin_jobs.arm(self.bot, created)
         short = self.bot.services.instruments[created.instrument].short_name
         upcoming = created.timing.next_after(self.bot.services.clock.now())
-        await send_note(interaction, Note(
-            f"Scheduled #{created.id}: {short} for this group, {created.describe()}. The first goes out "
-            f"{local_time(upcoming, created.timezone)}. Members are asked for consent before their first one."
-        ), ephemeral=True)
+        await send_note(interaction, scheduled_note(created.id, short, created.describe(), upcoming, created.timezone),
+                        ephemeral=True)
 
     @schedule.autocomplete("group")
     async def group_autocomplete(self, interaction: discord.Interaction,
@@ -105,8 +103,7 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
         cancelled = await self.bot.services.checkins.schedules.cancel(interaction.guild.id, schedule,
                                                                       actor=actor_pseudonym(interaction))
         _checkin_jobs.disarm(self.bot, cancelled.job_id)
-        await send_note(interaction, Note(f"Schedule #{cancelled.id} is cancelled. Check-ins already sent can "
-                                          "still be finished."), ephemeral=True)
+        await send_note(interaction, cancelled_note(cancelled.id), ephemeral=True)
 
 
 async def setup(bot: PeerBot) -> None:

@@ -7,7 +7,7 @@ from discord.ext import commands
 
 from bot.client import PeerBot
 from bot.core.errors import UserError
-from bot.core.notify import Note
+from bot.core.flags import state_note
 from bot.discord_ui import note_view, send_note
 from cogs._checks import NotModerator, member_is_moderator
 
@@ -41,7 +41,7 @@ class FlagButtons(commands.Cog):
         status = f"\n✅ {flag.state.capitalize()} by {interaction.user.mention}"
         view = note_view(note)
         await interaction.response.edit_message(content=note.text + status, view=view)
-        await send_note(interaction, Note(f"Flag #{flag.id} is now {flag.state}."), ephemeral=True)
+        await send_note(interaction, state_note(flag), ephemeral=True)
 
 
 async def setup(bot: PeerBot) -> None:

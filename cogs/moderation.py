@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.client import PeerBot
 from bot.core.errors import UserError
+from bot.core.flags import state_note
 from bot.core.moderation import DISCORD_REASON, Action
 from bot.core.notify import Note
 from bot.core.reveal import result_text
@@ -142,7 +143,7 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
     async def ack(self, interaction: discord.Interaction, flag: int) -> None:
         assert interaction.guild is not None
         done = await self.services.flags.acknowledge(interaction.guild.id, flag, actor_pseudonym(interaction))
-        await send_note(interaction, Note(f"Flag #{done.id} is now {done.state}."))
+        await send_note(interaction, state_note(done))
 
     @app_commands.command(name="resolve", description="Resolve a flag")
     @app_commands.describe(flag="The flag number", reason="What was done")
@@ -150,7 +151,7 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
     async def resolve(self, interaction: discord.Interaction, flag: int, reason: str) -> None:
         assert interaction.guild is not None
         done = await self.services.flags.resolve(interaction.guild.id, flag, actor_pseudonym(interaction), reason)
-        await send_note(interaction, Note(f"Flag #{done.id} is now {done.state}."))
+        await send_note(interaction, state_note(done))
 
     @app_commands.command(name="audit", description="Recent moderator actions")
     @is_moderator()

@@ -44,6 +44,11 @@ class Flag:
     alert_count: int
 
 
+def state_note(flag: Flag) -> Note:
+    """What the moderator who changed a flag is told."""
+    return Note(f"Flag #{flag.id} is now {flag.state}.")
+
+
 def ack_choice(flag_id: int) -> Choice:
     return Choice(f"flag:ack:{flag_id}", "Acknowledge", "primary")
 

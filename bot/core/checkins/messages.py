@@ -126,3 +126,13 @@ def consent_intro(group_name: str, instrument: Instrument, *, reminder: bool = F
 
 
 NOTHING_DUE = Note("You have no check-in waiting right now. 💛 The next one comes with your group's schedule.")
+
+
+def scheduled_note(schedule_id: int, short_name: str, description: str, first: datetime, timezone: str) -> Note:
+    """What a moderator is told after /checkins schedule."""
+    return Note(f"Scheduled #{schedule_id}: {short_name} for this group, {description}. The first goes out "
+                f"{local_time(first, timezone)}. Members are asked for consent before their first one.")
+
+
+def cancelled_note(schedule_id: int) -> Note:
+    return Note(f"Schedule #{schedule_id} is cancelled. Check-ins already sent can still be finished.")

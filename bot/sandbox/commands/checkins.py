@@ -132,10 +132,8 @@ async def checkins_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -
                                                            rest[2] if len(rest) > 2 else None, actor=moderator)
         short = services.instruments[created.instrument].short_name
         upcoming = created.timing.next_after(services.clock.now())
-        world.ephemeral(MOD, Note(
-            f"Scheduled #{created.id}: {short} for this group, {created.describe()}. The first goes out "
-            f"{messages.local_time(upcoming, created.timezone)}. Members are asked for consent before their "
-            "first one."))
+        world.ephemeral(MOD, messages.scheduled_note(created.id, short, created.describe(), upcoming,
+                                                     created.timezone))
     elif sub == "list":
         world.ephemeral(MOD, Note(await services.checkins.schedules.describe_list(GUILD_ID)))
     elif sub == "status":
@@ -147,8 +145,7 @@ async def checkins_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -
         if len(args) < 2 or not args[1].lstrip("#").isdigit():
             raise SandboxError("usage: /checkins cancel SCHEDULE")
         cancelled = await services.checkins.schedules.cancel(GUILD_ID, int(args[1].lstrip("#")), actor=moderator)
-        world.ephemeral(MOD, Note(f"Schedule #{cancelled.id} is cancelled. Check-ins already sent can still be "
-                                  "finished."))
+        world.ephemeral(MOD, messages.cancelled_note(cancelled.id))
     else:
         raise SandboxError("use /checkins schedule|list|status|send-now|cancel")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.core import member_notes
 from bot.core.errors import UserError
+from bot.core.flags import state_note
 from bot.core.moderation import Action
-from bot.core.notify import Note
 from bot.core.reports import REPORT_REASONS, ReportedMessage
 from bot.sandbox.runner import Sandbox
 from bot.sandbox.script import SandboxError
@@ -77,7 +77,7 @@ async def _flag_change(sandbox: Sandbox, action: str, number: str, reason: str) 
         done = await services.flags.acknowledge(GUILD_ID, int(number.lstrip("#")), moderator)
     else:
         done = await services.flags.resolve(GUILD_ID, int(number.lstrip("#")), moderator, reason)
-    sandbox.world.ephemeral(MOD, Note(f"Flag #{done.id} is now {done.state}."))
+    sandbox.world.ephemeral(MOD, state_note(done))
 
 
 async def ack(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
