@@ -18,14 +18,17 @@ from tests.outcomes_data import (
 )
 
 GUILD = 987654321098765432
+# Real-sized snowflakes: a four-digit id could turn up by chance inside a random export id.
+ALPHA_FIRST_USER = 412345678901234000
+BETA_FIRST_USER = 412345678901235000
 
 
 @pytest.fixture
 async def scenario(services):
     """Group Alpha: 6 consented members and 1 who declined; group Beta: 4 consented (a small cell)."""
     instruments = services.outcomes.instruments
-    alpha_people = await make_people(services, GUILD, 7, 7000)
-    beta_people = await make_people(services, GUILD, 4, 7100)
+    alpha_people = await make_people(services, GUILD, 7, ALPHA_FIRST_USER)
+    beta_people = await make_people(services, GUILD, 4, BETA_FIRST_USER)
     alpha = await make_group(services, GUILD, "Alpha", alpha_people)
     beta = await make_group(services, GUILD, "Beta", beta_people)
     for index, person in enumerate(alpha_people):

@@ -248,12 +248,21 @@ NOT_CRISIS = [
     "we're better off gone before the traffic",
     "I'm scared I'll hurt her feelings",
     "I could sleep forever",
+    # hard negatives added with the fine-tuned model (issue 4, third pass)
+    "this teething is killing us both",
+    "kill me now, the pram won't fold again",
+    "overdosed on coffee again, my hands are shaking ☕",
+    "the health visitor asked the self-harm ones at the 6 week check, is that normal?",
+    "the 'what if I drop her' flashes are so common, loads of us get them",
 ]
 
 
 # Wider coverage (issue 4): indirect wording. Written for the tests, not taken from the data files.
 CRISIS_INDIRECT = [
     ("I've got a rope in the boot of the car now", "suicide"),
+    ("kill me now, I mean it, I can't do this", "passive_death_wish"),
+    ("I want to end it tonight, killing us both", "harm_to_baby"),
+    ("overdosed on my tablets last night and didn't tell anyone", "suicide"),
     ("the tablets are lined up on the bedside table", "suicide"),
     ("I've been saving my diazepam instead of taking it", "suicide"),
     ("got the pills at three different chemists so nobody would ask", "suicide"),

@@ -1,4 +1,4 @@
-"""The framing classifier: MiniLM features → linear softmax head, combined with the crisis safety net.
+"""The framing classifier: fine-tuned MiniLM features → linear softmax head, combined with the crisis safety net.
 
 Combination rule (the deployed behaviour, also used by eval-classifier):
     final label = "crisis"  if the safety net hits the whole text
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.framing.adapter import ADAPTER_FILE, Adapter
 from bot.core.framing.encoder import MiniLMEncoder
 from bot.core.framing.head import HEAD_FILE, LinearHead
 from bot.core.framing.labels import LABELS
@@ -65,10 +66,14 @@ class FramingClassifier:
 
     @classmethod
     def load(cls, crisis_threshold: float, max_chars: int, head_path: Path = HEAD_FILE,
-             net_path: Path = SAFETY_NET_FILE) -> FramingClassifier:
-        """Load the bundled MiniLM, the trained head and the safety net (ModelMissingError / HeadError)."""
+             adapter_path: Path = ADAPTER_FILE, net_path: Path = SAFETY_NET_FILE) -> FramingClassifier:
+        """The bundled MiniLM with the trained adapter, the head and the safety net.
+
+        Raises ModelMissingError, HeadError or AdapterError with a message that says what to run.
+        """
         head = LinearHead.load(head_path)
-        return cls(MiniLMEncoder(), head, SafetyNet.from_file(net_path), crisis_threshold, max_chars)
+        encoder = MiniLMEncoder(adapter=Adapter.load(adapter_path))
+        return cls(encoder, head, SafetyNet.from_file(net_path), crisis_threshold, max_chars)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         features = self.encoder.encode([text[: self.max_chars] for text in texts])  # type: ignore[attr-defined]

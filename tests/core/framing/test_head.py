@@ -1,15 +1,30 @@
 import numpy as np
 import pytest
 
-from bot.core.framing.examples import data_hash, load_split
-from bot.core.framing.head import HEAD_FILE, HeadError, LinearHead, train_head
+from bot.core.framing.adapter import ADAPTER_FILE, Adapter, AdapterError
+from bot.core.framing.classifier import FramingClassifier
+from bot.core.framing.examples import Example, data_hash, load_split
+from bot.core.framing.fine_tune import fine_tune
+from bot.core.framing.head import HEAD_FILE, HeadError, LinearHead
 from bot.core.framing.labels import LABELS
 
+TINY = [Example(text, label) for text, label in [
+    ("I don't want to be alive anymore", "crisis"),
+    ("everyone else copes better than me", "upward_comparison"),
+    ("at least mine sleeps, some have it worse", "downward_comparison"),
+    ("I'm the only one who feels like this", "isolation"),
+    ("me too, so many of us feel this", "common_humanity"),
+    ("anyone know a good baby sling?", "neutral"),
+] * 2]
 
-def test_committed_head_was_trained_on_the_current_train_split() -> None:
+
+def test_committed_head_and_adapter_were_trained_on_the_current_train_split() -> None:
     head = LinearHead.load(HEAD_FILE)
+    adapter = Adapter.load(ADAPTER_FILE)
+    current = data_hash(load_split("train"))
     assert head.labels == LABELS
-    assert head.data_hash == data_hash(load_split("train")), "run `python -m bot train-classifier`"
+    assert head.data_hash == current, "run `python -m bot train-classifier`"
+    assert adapter.data_hash == current, "run `python -m bot train-classifier`"
 
 
 def test_training_never_reads_held_out_lines() -> None:
@@ -18,18 +33,43 @@ def test_training_never_reads_held_out_lines() -> None:
     assert train and heldout and not train & heldout
 
 
-def test_training_is_deterministic_and_saves_byte_identical_files(tmp_path) -> None:
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(60, 8))
-    y = np.arange(60) % len(LABELS)
-    first, second = train_head(x, y, 3.0, "h"), train_head(x, y, 3.0, "h")
-    first.save(tmp_path / "a.safetensors")
-    second.save(tmp_path / "b.safetensors")
-    assert (tmp_path / "a.safetensors").read_bytes() == (tmp_path / "b.safetensors").read_bytes()
-    loaded = LinearHead.load(tmp_path / "a.safetensors")
-    assert np.allclose(loaded.probabilities(x), first.probabilities(x), atol=1e-5)
+def test_fine_tuning_is_deterministic_and_the_saved_files_reproduce_its_predictions(tmp_path) -> None:
+    first_adapter, first_head, encoder = fine_tune(TINY, epochs=1)
+    second_adapter, second_head, _ = fine_tune(TINY, epochs=1)
+    first_adapter.save(tmp_path / "a1.safetensors")
+    second_adapter.save(tmp_path / "a2.safetensors")
+    first_head.save(tmp_path / "h1.safetensors")
+    second_head.save(tmp_path / "h2.safetensors")
+    assert (tmp_path / "a1.safetensors").read_bytes() == (tmp_path / "a2.safetensors").read_bytes()
+    assert (tmp_path / "h1.safetensors").read_bytes() == (tmp_path / "h2.safetensors").read_bytes()
+    # The adapter really changed the encoder (B starts at zero, so an untrained one would be all zeros).
+    assert any(np.abs(b).max() > 0 for _, b in first_adapter.updates.values())
+
+    texts = [e.text for e in TINY[:6]]
+    expected = first_head.probabilities(encoder.encode(texts))
+    loaded = FramingClassifier.load(0.5, 2000, head_path=tmp_path / "h1.safetensors",
+                                    adapter_path=tmp_path / "a1.safetensors")
+    assert np.allclose(loaded.probabilities(texts), expected, atol=1e-4)
+    assert first_adapter.data_hash == first_head.data_hash == data_hash(TINY)
 
 
-def test_missing_head_names_the_command(tmp_path) -> None:
+def test_missing_head_or_adapter_names_the_command(tmp_path) -> None:
     with pytest.raises(HeadError, match="train-classifier"):
         LinearHead.load(tmp_path / "none.safetensors")
+    with pytest.raises(AdapterError, match="train-classifier"):
+        Adapter.load(tmp_path / "none.safetensors")
+
+
+def test_an_adapter_that_does_not_fit_the_model_is_refused(tmp_path) -> None:
+    wrong = Adapter(8, 16.0, {"encoder.layer.0.attention.self.query": (np.zeros((10, 8)), np.zeros((8, 10)))}, "h")
+    wrong.save(tmp_path / "wrong.safetensors")
+    with pytest.raises(AdapterError, match="does not fit"):
+        FramingClassifier.load(0.5, 2000, adapter_path=tmp_path / "wrong.safetensors")
+
+
+def test_unreadable_files_name_the_command(tmp_path) -> None:
+    (tmp_path / "broken.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(AdapterError, match=r"unreadable.*train-classifier"):
+        Adapter.load(tmp_path / "broken.safetensors")
+    with pytest.raises(HeadError, match=r"unreadable.*train-classifier"):
+        LinearHead.load(tmp_path / "broken.safetensors")
