@@ -55,10 +55,14 @@ def run(args: argparse.Namespace) -> int:
     result.adapter.save(ADAPTER_FILE)
     result.head.save(HEAD_FILE)
     print(f"trained in {time.perf_counter() - started:.0f} s → {ADAPTER_FILE.name}, {HEAD_FILE.name}")
-    print(f"crisis threshold chosen by {FOLDS}-fold CV on train: {result.crisis_threshold:g} "
-          f"(best macro-F1 with CV crisis recall ≥ {MIN_CV_CRISIS_RECALL})")
-    print(f"CV (train): macro-F1 {result.cv_macro_f1:.3f}, crisis precision {result.cv_crisis_precision:.3f}, "
-          f"recall {result.cv_crisis_recall:.3f}")
+    print(f"{FOLDS}-fold CV on train, out-of-fold (crisis recall/precision of the model alone, then as deployed):")
+    print("  threshold  model R  model P  deployed R  deployed P  macro-F1")
+    for row in result.table:
+        mark = "  ← chosen" if row is result.chosen else ""
+        print(f"  {row.threshold:9.3f}  {row.model_crisis_recall:7.3f}  {row.model_crisis_precision:7.3f}  "
+              f"{row.crisis_recall:10.3f}  {row.crisis_precision:10.3f}  {row.macro_f1:8.3f}{mark}")
+    print(f"crisis threshold {result.crisis_threshold:g}: the best deployed macro-F1 where the model alone finds "
+          f"≥ {MIN_CV_CRISIS_RECALL} of the crisis lines")
     if abs(result.crisis_threshold - settings.framing.crisis_threshold) > 1e-9:
         print(f"note: framing.crisis_threshold is {settings.framing.crisis_threshold:g}; the tuned value is "
               f"{result.crisis_threshold:g}: set it in config/settings.toml")
