@@ -233,7 +233,7 @@ async def test_threshold_decides_whether_to_nudge(framing_services, framing) -> 
     result = await framing.classify(UPWARD_2)
     assert result.label == "upward_comparison"
     probability = result.scores["upward_comparison"]
-    assert 0.5 < probability < 0.999
+    assert 0.5 < probability < 1.0
     await framing.set_threshold(GUILD, group.id, (probability + 1) / 2, actor=MOD)
     notifier = RecordingNotifier()
     await framing.observe(post(group, fern, UPWARD_2), notifier)
