@@ -58,10 +58,9 @@ class Adapter:
                 try:
                     linear = model.get_submodule(name)
                 except AttributeError:
-                    raise AdapterError(f"The framing adapter does not fit the model ({name}): "
-                                       "run `python -m bot train-classifier`.") from None
+                    linear = None
                 delta = torch.from_numpy((a.astype(np.float64) @ b.astype(np.float64)).T * self.scale)
-                if tuple(delta.shape) != tuple(linear.weight.shape):
+                if linear is None or tuple(delta.shape) != tuple(linear.weight.shape):
                     raise AdapterError(f"The framing adapter does not fit the model ({name}): "
                                        "run `python -m bot train-classifier`.")
                 linear.weight += delta.to(linear.weight.dtype)

@@ -72,7 +72,7 @@ class FramingClassifier:
         Raises ModelMissingError, HeadError or AdapterError with a message that says what to run.
         """
         head = LinearHead.load(head_path)
-        encoder = MiniLMEncoder(adapter=Adapter.load(adapter_path))
+        encoder = MiniLMEncoder.load(adapter=Adapter.load(adapter_path))
         return cls(encoder, head, SafetyNet.from_file(net_path), crisis_threshold, max_chars)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:

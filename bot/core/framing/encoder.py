@@ -94,19 +94,17 @@ class MiniLMEncoder:
     layers = 7
     dimension = 384 * layers
 
-    def __init__(self, folder: Path | None = None, adapter: Adapter | None = None) -> None:
-        self._torch, self._tokenizer, self._model = load_model(folder)
-        if adapter is not None:
-            adapter.merge_into(self._model)
-        self._model.eval()
+    def __init__(self, torch: Any, tokenizer: Any, model: Any) -> None:
+        self._torch, self._tokenizer, self._model = torch, tokenizer, model
+        model.eval()
 
     @classmethod
-    def from_model(cls, torch: Any, tokenizer: Any, model: Any) -> MiniLMEncoder:
-        """An encoder over an already loaded (for example, fine-tuned) model."""
-        encoder = cls.__new__(cls)
-        encoder._torch, encoder._tokenizer, encoder._model = torch, tokenizer, model
-        model.eval()
-        return encoder
+    def load(cls, folder: Path | None = None, adapter: Adapter | None = None) -> MiniLMEncoder:
+        """The bundled model (ModelMissingError if unusable), with the adapter merged in if given."""
+        torch, tokenizer, model = load_model(folder)
+        if adapter is not None:
+            adapter.merge_into(model)
+        return cls(torch, tokenizer, model)
 
     def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         """Features of texts (empty text is fine): float32 array of shape (len(texts), 2688)."""

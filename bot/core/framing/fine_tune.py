@@ -111,4 +111,4 @@ def fine_tune(examples: list[Example], *, epochs: int = EPOCHS, seed: int = SEED
         (head.bias.detach().numpy() * LOGIT_SCALE).astype(np.float64),
         fingerprint,
     )
-    return adapter, linear, MiniLMEncoder.from_model(torch, tokenizer, model)
+    return adapter, linear, MiniLMEncoder(torch, tokenizer, model)
