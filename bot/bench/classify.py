@@ -5,7 +5,9 @@ Loads the real model (MiniLM + head + safety net) as the bot does, then:
 2. a burst of N messages (default 1,000) submitted at once to the async `FramingBatcher`, as when
    many posts arrive together: messages per second from first submit to last result, while a
    ticker task measures the event loop's largest lag (the loop must keep answering);
-3. the process's peak resident memory (ru_maxrss).
+3. the safety net on its own: mean time per message over the texts, and one 10,000-character
+   message (every net regex is linear, so long input must stay cheap);
+4. the process's peak resident memory (ru_maxrss).
 Texts are the labelled examples (all splits), so lengths are realistic.
 """
 
@@ -25,6 +27,8 @@ HELP = "time the framing classifier: latency, batched throughput, peak memory, e
 TARGET_THROUGHPUT = 200.0
 TARGET_P95_MS = 30.0
 TARGET_LAG_MS = 50.0
+TARGET_NET_MS = 0.2  # mean per typical message
+LONG_MESSAGE_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class ClassifyBench:
     burst_seconds: float
     batches: int
     max_loop_lag_ms: float
+    net_mean_ms: float
+    net_long_ms: float
     peak_rss_mb: float
 
     @property
@@ -46,7 +52,7 @@ class ClassifyBench:
     @property
     def met(self) -> bool:
         return (self.throughput >= TARGET_THROUGHPUT and self.p95_ms <= TARGET_P95_MS
-                and self.max_loop_lag_ms <= TARGET_LAG_MS)
+                and self.max_loop_lag_ms <= TARGET_LAG_MS and self.net_mean_ms <= TARGET_NET_MS)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -70,6 +76,18 @@ async def _burst(classifier: object, texts: list[str], batch_max: int, window_ms
         await batcher.close()
 
 
+def _time_net(net: object, texts: list[str]) -> tuple[float, float]:
+    check = net.check  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    for text in texts:
+        check(text)
+    mean_ms = (time.perf_counter() - started) * 1000 / len(texts)
+    long_text = (" ".join(texts) * (LONG_MESSAGE_CHARS // max(sum(map(len, texts)), 1) + 1))[:LONG_MESSAGE_CHARS]
+    started = time.perf_counter()
+    check(long_text)
+    return mean_ms, (time.perf_counter() - started) * 1000
+
+
 def run_benchmark(classifier: object, texts: list[str], singles: int, burst: int, batch_max: int,
                   window_ms: int) -> ClassifyBench:
     classify = classifier.classify  # type: ignore[attr-defined]
@@ -84,8 +102,9 @@ def run_benchmark(classifier: object, texts: list[str], singles: int, burst: int
         latencies.append((time.perf_counter() - started) * 1000)
     burst_texts = [next(pool) for _ in range(burst)]
     seconds, batches, lag_ms = asyncio.run(_burst(classifier, burst_texts, batch_max, window_ms))
+    net_mean_ms, net_long_ms = _time_net(classifier.net, texts)  # type: ignore[attr-defined]
     return ClassifyBench(singles, statistics.median(latencies), _percentile(latencies, 0.95),
-                         _percentile(latencies, 0.99), burst, seconds, batches, lag_ms,
+                         _percentile(latencies, 0.99), burst, seconds, batches, lag_ms, net_mean_ms, net_long_ms,
                          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
@@ -102,6 +121,9 @@ def report(result: ClassifyBench, batch_max: int, window_ms: int) -> str:
         f"(≥ {TARGET_THROUGHPUT:g}/s: {verdict(result.throughput >= TARGET_THROUGHPUT)})",
         f"  largest event-loop lag during the burst: {result.max_loop_lag_ms:.1f} ms "
         f"(≤ {TARGET_LAG_MS:g} ms: {verdict(result.max_loop_lag_ms <= TARGET_LAG_MS)})",
+        f"  safety net alone: {result.net_mean_ms:.3f} ms per message on average "
+        f"(≤ {TARGET_NET_MS:g} ms: {verdict(result.net_mean_ms <= TARGET_NET_MS)}), "
+        f"{result.net_long_ms:.1f} ms for one {LONG_MESSAGE_CHARS:,}-character message",
         f"  peak RSS: {result.peak_rss_mb:.0f} MB",
     ])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -331,7 +330,39 @@ NOT_CRISIS_NEAR_MISSES = [
     "I'm at the end of my tether with the night feeds",
     "we finally sorted out our wills after the baby came",
     "I'm at the end of the corridor in the maternity ward",
+    "this is goodbye to the moses basket, she's too long for it now",
+    "I'm not anxious or hearing voices like the women in the programme, I just feel flat",
 ]
+
+
+# A peer tells her own past, resolved story to normalise it for others (recovered-story rule).
+RECOVERED_STORIES = [
+    "I had suicidal thoughts when my daughter was tiny. I got treated and it went. so many of us have been there",
+    "after my son was born I kept getting images of drowning him in the bath. I never would have. "
+    "CBT sorted it and they're long gone. you're not the only one",
+    "there was a time I wished I wouldn't wake up. that was two years on Monday and I've been well since. "
+    "loads of us have had that fog",
+    "I self harmed in the first few months. got support through my GP and haven't in over a year. "
+    "you're not alone in this",
+]
+# Story-shaped messages that are still crisis: relapse, present risk, or no resolution.
+STORY_SHAPED_CRISIS = [
+    "I had suicidal thoughts after my first and got help. so many of us have been there. lately they're back",
+    "I was suicidal after my first, got treated, it went. you're not alone. but I want to die again tonight",
+    "I had thoughts of drowning him in the bath. so many of us get them. I keep seeing it and I'm scared I'll do it",
+    "I used to self harm and I'm not the only one, we've all got scars. I cut myself last night",
+    "so many of us have been there, I know. I wished I wouldn't wake up this morning",
+]
+
+
+@pytest.mark.parametrize("text", RECOVERED_STORIES)
+def test_a_peers_resolved_story_is_not_flagged(net: SafetyNet, text: str) -> None:
+    assert net.check(text) == []
+
+
+@pytest.mark.parametrize("text", STORY_SHAPED_CRISIS)
+def test_story_shaped_crisis_is_still_caught(net: SafetyNet, text: str) -> None:
+    assert net.check(text), "expected a crisis hit"
 
 
 @pytest.mark.parametrize(("text", "category"), CRISIS_INDIRECT)
@@ -417,13 +448,11 @@ def test_robust_inputs_do_not_crash(net: SafetyNet, text: str) -> None:
     assert isinstance(hits, list)
 
 
-def test_long_input_finds_crisis_at_the_end_quickly(net: SafetyNet) -> None:
+def test_long_input_finds_crisis_at_the_end(net: SafetyNet) -> None:
+    # Its speed is measured by `python -m bot bench classify` (safety net alone, 10,000 characters).
     text = ("We had a lovely walk today and the baby slept well. " * 200)[:9_950] + " I want to die."
-    start = time.perf_counter()
     hits = net.check(text)
-    elapsed = time.perf_counter() - start
     assert any(h.category == "passive_death_wish" for h in hits)
-    assert elapsed < 0.5
 
 
 def test_hits_are_categories_and_ids_only(net: SafetyNet) -> None:
@@ -452,23 +481,6 @@ def test_gate_never_changes_results() -> None:
         assert gated.check(text) == ungated.check(text), text
 
 
-def test_typical_message_is_fast(net: SafetyNet) -> None:
-    messages = [
-        ORDINARY_POST,
-        "Does anyone else find the 4am feeds the hardest? I keep scrolling to stay awake.",
-        "Feeling a bit better today. Went for a walk with the pram and had a coffee.",
-        "I just feel like such a failure, everyone else seems to cope better than me.",
-    ]
-    n = 200
-    start = time.perf_counter()
-    for _ in range(n):
-        for m in messages:
-            net.check(m)
-    per_message = (time.perf_counter() - start) / (n * len(messages))
-    # Target is <= 0.2 ms on a developer machine; allow slack for slow CI runners.
-    assert per_message < 0.002
-
-
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -487,6 +499,13 @@ def test_typical_message_is_fast(net: SafetyNet) -> None:
                 "exclusions": {"idiom": [{"id": "i", "regex": "b", "scope": "sentence"}]},
             },
             "needs applies_to",
+        ),
+        (
+            {
+                "patterns": {"suicide": [{"id": "suicide.x", "regex": "a"}]},
+                "recovered_story": {"shared": "a", "resolved": "b", "told_in_past": "c", "risk_now": "d"},
+            },
+            "needs \\[past_resolved\\]",
         ),
     ],
 )

@@ -33,9 +33,16 @@ How a message is checked
        - it lies inside an exclusion span (idiom, negation, accident, someone else's story), e.g.
          "I'm not suicidal", "I would never hurt him", "cut myself shaving", "kill me now lol"; or
        - the past-and-resolved rule holds: the sentence has a recovery marker ("doing better",
-         "got help") and no relapse marker ("again", "lately", "it's back"), and the clause with
-         the match has a distant-past marker ("last year", "after my first") and no present-tense
-         marker. Recent past ("last night", "this week") never counts as resolved.
+         "got help"), the message has no relapse marker ("again", "lately", "it's back", "last
+         night"), and the clause with the match has a distant-past marker ("last year", "after my
+         first") and no present-tense marker. Recent past never counts as resolved.
+       - the recovered-story rule holds: a peer tells her own PAST story to normalise it for others
+         ("I had suicidal thoughts after my son was born. I got treated and I've been well for
+         years. so many of us have been there"). The message has a resolution marker ("been well
+         for years", "they're gone"), a sharing marker ("so many of us", "you're not the only
+         one") and no relapse or present-time marker anywhere ("again", "lately", "tonight"),
+         and the sentence with the match is told in the past with no present-tense risk
+         ("I want", "I keep"). One condition missing and the match stands.
        Exclusions are span-based, never message-wide: "I'm not suicidal but I want to die" still
        fires, and any one crisis sentence makes the whole message match. "I'm not sure I want to
        be alive" and "not actively suicidal" are deliberately NOT negations.
@@ -314,6 +321,15 @@ class _PastRule:
     relapse: re.Pattern[str]
 
 
+@dataclass(frozen=True)
+class _StoryRule:
+    shared: re.Pattern[str]
+    resolved: re.Pattern[str]
+    told_in_past: re.Pattern[str]
+    risk_now: re.Pattern[str]
+    relapse: re.Pattern[str]
+
+
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 _CLAUSE_BREAK = re.compile(
     r"\b(?:but|though|although|however|whereas|yet)\b"
@@ -527,7 +543,7 @@ def _load_exclusions(kinds: object, macros: dict[str, str], patterns: list[_Patt
 class _Context:
     """Per-message lazy analysis: sentences, exclusion spans, past-resolved state."""
 
-    __slots__ = ("_ex_sentences", "_ex_spans", "_net", "_past", "_unless", "ends", "starts", "text")
+    __slots__ = ("_ex_sentences", "_ex_spans", "_net", "_past", "_story", "_unless", "ends", "starts", "text")
 
     def __init__(self, net: SafetyNet, text: str) -> None:
         self._net = net
@@ -544,6 +560,7 @@ class _Context:
         self._ex_sentences: dict[str, set[int]] = {}
         self._unless: dict[tuple[str, int], bool] = {}
         self._past: dict[int, tuple[bool, list[int]]] = {}
+        self._story: bool | None = None
 
     def sentence_of(self, pos: int) -> int:
         return max(bisect.bisect_right(self.starts, pos) - 1, 0)
@@ -593,7 +610,7 @@ class _Context:
         state = self._past.get(sentence)
         if state is None:
             text = self.sentence(sentence)
-            applies = rule.recovery.search(text) is not None and rule.relapse.search(text) is None
+            applies = rule.recovery.search(text) is not None and rule.relapse.search(self.text) is None
             breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)] if applies else []
             state = (applies, breaks)
             self._past[sentence] = state
@@ -616,7 +633,20 @@ class _Context:
             excluded = sentence in self._sentences_hit(ex) if ex.sentence_scope else self._inside(ex, start, end)
             if excluded and not self._lifted(ex, sentence):
                 return False
-        return not self._resolved_past(sentence, start)
+        return not self._resolved_past(sentence, start) and not self._recovered_story(sentence)
+
+    def _recovered_story(self, sentence: int) -> bool:
+        rule = self._net._story_rule
+        if rule is None:
+            return False
+        if self._story is None:
+            self._story = (rule.shared.search(self.text) is not None
+                           and rule.resolved.search(self.text) is not None
+                           and rule.relapse.search(self.text) is None)
+        if not self._story:
+            return False
+        text = self.sentence(sentence)
+        return rule.told_in_past.search(text) is not None and rule.risk_now.search(text) is None
 
 
 class SafetyNet:
@@ -627,6 +657,7 @@ class SafetyNet:
         patterns: list[_Pattern],
         exclusions: list[_Exclusion],
         past_rule: _PastRule | None,
+        story_rule: _StoryRule | None = None,
         *,
         use_gate: bool = True,
     ) -> None:
@@ -635,6 +666,7 @@ class SafetyNet:
         self._literals = tuple(sorted({lit for p in patterns for g in p.gates if g for lit in g}))
         self._exclusions = tuple(exclusions)
         self._past_rule = past_rule
+        self._story_rule = story_rule
 
     # -- construction --------------------------------------------------------------------------
 
@@ -661,7 +693,17 @@ class SafetyNet:
                     for key in ("past", "present", "recovery", "relapse")
                 }
             )
-        return cls(patterns, exclusions, past_rule, use_gate=use_gate)
+        story_rule = None
+        raw_story = data.get("recovered_story")
+        if raw_story is not None:
+            if past_rule is None:
+                raise ValueError("safety net: [recovered_story] needs [past_resolved] (it reuses its relapse regex)")
+            story_rule = _StoryRule(
+                **{key: _compile(raw_story.get(key), macros, f"recovered_story.{key}")
+                   for key in ("shared", "resolved", "told_in_past", "risk_now")},
+                relapse=past_rule.relapse,
+            )
+        return cls(patterns, exclusions, past_rule, story_rule, use_gate=use_gate)
 
     # -- inspection ------------------------------------------------------------------------------
 
