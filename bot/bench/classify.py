@@ -82,7 +82,8 @@ def _time_net(net: object, texts: list[str]) -> tuple[float, float]:
     for text in texts:
         check(text)
     mean_ms = (time.perf_counter() - started) * 1000 / len(texts)
-    long_text = (" ".join(texts) * (LONG_MESSAGE_CHARS // max(sum(map(len, texts)), 1) + 1))[:LONG_MESSAGE_CHARS]
+    joined = " ".join(texts)
+    long_text = (joined * (LONG_MESSAGE_CHARS // max(len(joined), 1) + 1))[:LONG_MESSAGE_CHARS]
     started = time.perf_counter()
     check(long_text)
     return mean_ms, (time.perf_counter() - started) * 1000

@@ -355,36 +355,19 @@ STORY_SHAPED_CRISIS = [
 ]
 
 
-@pytest.mark.parametrize("text", RECOVERED_STORIES)
-def test_a_peers_resolved_story_is_not_flagged(net: SafetyNet, text: str) -> None:
-    assert net.check(text) == []
-
-
 @pytest.mark.parametrize("text", STORY_SHAPED_CRISIS)
 def test_story_shaped_crisis_is_still_caught(net: SafetyNet, text: str) -> None:
     assert net.check(text), "expected a crisis hit"
 
 
-@pytest.mark.parametrize(("text", "category"), CRISIS_INDIRECT)
-def test_indirect_crisis_wording_is_caught(net: SafetyNet, text: str, category: str) -> None:
-    hits = net.check(text)
-    assert hits, "expected a crisis hit"
-    assert category in {h.category for h in hits}
-
-
-@pytest.mark.parametrize("text", NOT_CRISIS_NEAR_MISSES)
-def test_near_misses_are_not_flagged(net: SafetyNet, text: str) -> None:
-    assert net.check(text) == []
-
-
-@pytest.mark.parametrize(("text", "category"), CRISIS)
+@pytest.mark.parametrize(("text", "category"), CRISIS + CRISIS_INDIRECT)
 def test_crisis_wording_is_caught(net: SafetyNet, text: str, category: str) -> None:
     hits = net.check(text)
     assert hits, "expected a crisis hit"
     assert category in {h.category for h in hits}
 
 
-@pytest.mark.parametrize("text", NOT_CRISIS)
+@pytest.mark.parametrize("text", NOT_CRISIS + NOT_CRISIS_NEAR_MISSES + RECOVERED_STORIES)
 def test_non_crisis_wording_is_not_flagged(net: SafetyNet, text: str) -> None:
     assert net.check(text) == []
 
@@ -477,7 +460,8 @@ def test_gate_never_changes_results() -> None:
     """The literal pre-check is an optimisation only: results must equal the ungated net."""
     gated = SafetyNet.from_file(DATA)
     ungated = SafetyNet.from_file(DATA, use_gate=False)
-    for text in [t for t, _ in CRISIS + CRISIS_INDIRECT] + NOT_CRISIS + NOT_CRISIS_NEAR_MISSES:
+    for text in ([t for t, _ in CRISIS + CRISIS_INDIRECT] + STORY_SHAPED_CRISIS + NOT_CRISIS
+                 + NOT_CRISIS_NEAR_MISSES + RECOVERED_STORIES):
         assert gated.check(text) == ungated.check(text), text
 
 

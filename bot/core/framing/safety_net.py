@@ -327,7 +327,6 @@ class _StoryRule:
     resolved: re.Pattern[str]
     told_in_past: re.Pattern[str]
     risk_now: re.Pattern[str]
-    relapse: re.Pattern[str]
 
 
 _SENTENCE_END = re.compile(r"[.!?\n]+")
@@ -543,7 +542,8 @@ def _load_exclusions(kinds: object, macros: dict[str, str], patterns: list[_Patt
 class _Context:
     """Per-message lazy analysis: sentences, exclusion spans, past-resolved state."""
 
-    __slots__ = ("_ex_sentences", "_ex_spans", "_net", "_past", "_story", "_unless", "ends", "starts", "text")
+    __slots__ = ("_ex_sentences", "_ex_spans", "_net", "_past", "_relapse", "_story", "_unless", "ends", "starts",
+                 "text")
 
     def __init__(self, net: SafetyNet, text: str) -> None:
         self._net = net
@@ -560,6 +560,7 @@ class _Context:
         self._ex_sentences: dict[str, set[int]] = {}
         self._unless: dict[tuple[str, int], bool] = {}
         self._past: dict[int, tuple[bool, list[int]]] = {}
+        self._relapse: bool | None = None
         self._story: bool | None = None
 
     def sentence_of(self, pos: int) -> int:
@@ -610,7 +611,7 @@ class _Context:
         state = self._past.get(sentence)
         if state is None:
             text = self.sentence(sentence)
-            applies = rule.recovery.search(text) is not None and rule.relapse.search(self.text) is None
+            applies = rule.recovery.search(text) is not None and not self._relapse_anywhere()
             breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)] if applies else []
             state = (applies, breaks)
             self._past[sentence] = state
@@ -635,6 +636,13 @@ class _Context:
                 return False
         return not self._resolved_past(sentence, start) and not self._recovered_story(sentence)
 
+    def _relapse_anywhere(self) -> bool:
+        """A relapse or recent-time marker anywhere in the message (both past rules need it)."""
+        if self._relapse is None:
+            rule = self._net._past_rule
+            self._relapse = rule is not None and rule.relapse.search(self.text) is not None
+        return self._relapse
+
     def _recovered_story(self, sentence: int) -> bool:
         rule = self._net._story_rule
         if rule is None:
@@ -642,7 +650,7 @@ class _Context:
         if self._story is None:
             self._story = (rule.shared.search(self.text) is not None
                            and rule.resolved.search(self.text) is not None
-                           and rule.relapse.search(self.text) is None)
+                           and not self._relapse_anywhere())
         if not self._story:
             return False
         text = self.sentence(sentence)
@@ -698,11 +706,8 @@ class SafetyNet:
         if raw_story is not None:
             if past_rule is None:
                 raise ValueError("safety net: [recovered_story] needs [past_resolved] (it reuses its relapse regex)")
-            story_rule = _StoryRule(
-                **{key: _compile(raw_story.get(key), macros, f"recovered_story.{key}")
-                   for key in ("shared", "resolved", "told_in_past", "risk_now")},
-                relapse=past_rule.relapse,
-            )
+            story_rule = _StoryRule(**{key: _compile(raw_story.get(key), macros, f"recovered_story.{key}")
+                                       for key in ("shared", "resolved", "told_in_past", "risk_now")})
         return cls(patterns, exclusions, past_rule, story_rule, use_gate=use_gate)
 
     # -- inspection ------------------------------------------------------------------------------
