@@ -13,17 +13,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import PeerBot
-from bot.core.checkins import messages
+from bot.core.checkins import buttons, messages
 from bot.core.checkins.sessions import Step
-from bot.core.consent import CONSENT_PREFIX, KINDS
-from bot.core.errors import UserError
+from bot.core.consent import CONSENT_PREFIX
 from bot.core.notify import Note
 from bot.discord_ui import clip, note_view, send_note, send_to
 from cogs import _checkin_jobs
 
 log = logging.getLogger(__name__)
-
-UNKNOWN_BUTTON = "This button isn't recognised any more. Please run /checkin now in your server. 💛"
 
 
 def _in_server(interaction: discord.Interaction) -> bool:
@@ -37,13 +34,13 @@ class Checkins(commands.GroupCog, group_name="checkin", group_description="Your 
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.bot.route_choice(messages.PREFIX, self.on_checkin_choice)
+        self.bot.route_choice(buttons.PREFIX, self.on_checkin_choice)
         self.bot.route_choice(CONSENT_PREFIX, self.on_consent_choice)
         armed = await _checkin_jobs.arm_all(self.bot)
         log.info("Armed %d check-in schedule(s)", armed)
 
     async def cog_unload(self) -> None:
-        self.bot.choice_handlers.pop(messages.PREFIX, None)
+        self.bot.choice_handlers.pop(buttons.PREFIX, None)
         self.bot.choice_handlers.pop(CONSENT_PREFIX, None)
         _checkin_jobs.disarm_all(self.bot)
 
@@ -97,38 +94,12 @@ class Checkins(commands.GroupCog, group_name="checkin", group_description="Your 
             await send_note(interaction, note, ephemeral=_in_server(interaction))
 
     async def on_checkin_choice(self, interaction: discord.Interaction, rest: str) -> None:
-        parts = rest.split(":")
-        if not parts[0].isdigit() or len(parts) not in (2, 3):
-            raise UserError(UNKNOWN_BUTTON)
-        checkin_id, user_id = int(parts[0]), interaction.user.id
-        sessions = self.bot.services.checkins.sessions
-        if len(parts) == 2:
-            if parts[1] != "go":
-                raise UserError(UNKNOWN_BUTTON)
-            await self._show(interaction, await sessions.resume(checkin_id, user_id))
-            return
-        item, action = parts[1], parts[2]
-        if not item.isdigit():
-            raise UserError(UNKNOWN_BUTTON)
-        if action == "back":
-            step = await sessions.back(checkin_id, user_id, int(item))
-        elif action == "pause":
-            step = await sessions.pause(checkin_id, user_id)
-        elif action.isdigit():
-            step = await sessions.answer(checkin_id, user_id, int(item), int(action), self.bot.notifier)
-        else:
-            raise UserError(UNKNOWN_BUTTON)
+        step = await self.bot.services.checkins.sessions.press(rest, interaction.user.id, self.bot.notifier)
         await self._show(interaction, step)
 
     async def on_consent_choice(self, interaction: discord.Interaction, rest: str) -> None:
-        guild, _, choice = rest.partition(":")
-        kind, _, answer = choice.partition(":")
-        if not guild.isdigit() or kind not in KINDS or answer not in ("yes", "no"):
-            raise UserError("This button isn't recognised any more. Please use /consent. 💛")
-        if interaction.guild is not None and interaction.guild.id != int(guild):
-            raise UserError("This button belongs to another server. Please use /consent here. 💛")
-        outcome = await self.bot.services.checkins.set_consent(int(guild), interaction.user.id, kind,  # type: ignore[arg-type]
-                                                               answer == "yes")
+        server_id = interaction.guild.id if interaction.guild is not None else None
+        outcome = await self.bot.services.checkins.press_consent(rest, interaction.user.id, server_id=server_id)
         await interaction.response.edit_message(content=clip(outcome.note.text), view=note_view(outcome.note))
         if outcome.checkin is None:
             return

@@ -54,13 +54,10 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
                 raise UserError("That member is no longer in this server.") from None
         return member
 
-    async def _finish(self, interaction: discord.Interaction, action: Action, *, tell_her: bool = True) -> None:
+    async def _finish(self, interaction: discord.Interaction, action: Action) -> None:
         assert interaction.guild is not None
-        detail = ""
-        note = self.services.moderation.member_note(action, interaction.guild.name) if tell_her else None
-        if note is not None and not await self.bot.notifier.send_dm(interaction.guild.id, action.target.user_id, note):
-            detail = "her DMs are closed, so she was not told"
-        done = await self.services.moderation.complete(action, actor_pseudonym(interaction), detail=detail)
+        done = await self.services.moderation.finish(action, actor_pseudonym(interaction), self.bot.notifier,
+                                                     server_name=interaction.guild.name)
         await send_note(interaction, done, ephemeral=True)
 
     # -- actions on an alias ----------------------------------------------------------------------
@@ -120,7 +117,7 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
             channel = guild.get_channel(channel_id)
             raise UserError(forbidden_text(guild, channel if isinstance(channel, discord.TextChannel) else None,
                                            ("manage_messages",), "delete that post")) from None
-        await self._finish(interaction, action, tell_her=False)
+        await self._finish(interaction, action)
 
     # -- looking things up ------------------------------------------------------------------------
 

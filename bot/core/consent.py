@@ -3,21 +3,30 @@
 Both are stored by pseudonym with the time of the last change, every change is kept in
 `consent_events`, and both can be withdrawn at any time. Nothing is assumed: "not asked yet" is
 its own state, and no questionnaire is sent before she says yes to check-ins.
+
+Consent button ids are `consent:<guild>:<checkins|research>:<yes|no>`, built by `consent_choice`
+and read back by `parse_consent_choice`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from bot.clock import Clock, from_iso, to_iso
+from bot.core.errors import UserError
 from bot.core.notify import Choice, Note
 from bot.store import Database
 
 ConsentKind = Literal["checkins", "research"]
 KINDS: tuple[ConsentKind, ...] = ("checkins", "research")
 CONSENT_PREFIX = "consent"
+UNKNOWN_CONSENT_BUTTON = "This button isn't recognised any more. Please use /consent. 💛"
+OTHER_SERVER_BUTTON = "This button belongs to another server. Please use /consent here. 💛"
+# ASCII digits only (str.isdigit also accepts "²"), and no longer than a Discord snowflake.
+_CONSENT_ID = re.compile(rf"([0-9]{{1,19}}):({'|'.join(KINDS)}):(yes|no)")
 
 ABOUT_CHECKINS = (
     "**Check-ins** are short questionnaires your group runs now and then, sent to you privately. "
@@ -47,6 +56,23 @@ NOT_ASKED = Consent(None, None, None, None)
 def consent_choice(guild_id: int, kind: ConsentKind, give: bool, label: str) -> Choice:
     return Choice(f"{CONSENT_PREFIX}:{guild_id}:{kind}:{'yes' if give else 'no'}", label,
                   "success" if give else "secondary")
+
+
+@dataclass(frozen=True)
+class ConsentChoice:
+    """One pressed consent button: her answer about one kind of consent in one server."""
+
+    guild_id: int
+    kind: ConsentKind
+    given: bool
+
+
+def parse_consent_choice(rest: str) -> ConsentChoice:
+    """The id after "consent:" as a ConsentChoice; anything else is a kind UserError."""
+    match = _CONSENT_ID.fullmatch(rest)
+    if match is None or int(match[1]) >= 2**63:
+        raise UserError(UNKNOWN_CONSENT_BUTTON)
+    return ConsentChoice(int(match[1]), KINDS[KINDS.index(match[2])], match[3] == "yes")
 
 
 def _state_line(label: str, given: bool | None, changed: datetime | None) -> str:

@@ -1,8 +1,9 @@
 """Moderator actions on aliases and posts, each with a reason and an audit entry.
 
-An action is planned first (validation only, nothing changes), the adapter does the Discord side
-(DM, timeout, role, message deletion), then `complete` writes the database change and its audit
-entry in one transaction. A failed Discord step therefore leaves nothing recorded as done.
+An action is planned first (validation only, nothing changes), the adapter does the Discord step
+(timeout, role, message deletion), then `finish` tells her privately and `complete` writes the
+database change and its audit entry in one transaction. A failed Discord step therefore leaves
+nothing recorded as done.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from bot.core.audit import AuditLog, clean_reason
 from bot.core.errors import UserError
 from bot.core.flags import FlagQueue
 from bot.core.groups import Group, GroupService
-from bot.core.notify import Note
+from bot.core.notify import Note, Notifier
 from bot.core.relay import RelayedPost, RelayService
 from bot.store import Database
 
 MAX_TIMEOUT_MINUTES = 28 * 24 * 60  # Discord's longest timeout
 # What Discord's own audit log (visible to admins next to the account) is told: never the alias.
 DISCORD_REASON = "Peer-support moderation (details in the bot's audit log)"
+# Notifier.send_dm gives False for closed DMs, a member who has left and a Discord error alike, so all
+# three are named: "her DMs are closed" alone would sometimes be untrue.
+NOT_TOLD = "she was not told: my DM could not reach her — her DMs are closed, she left, or Discord failed"
 ACTION_WORDS = {"warn": "warned", "timeout": "timed out", "remove": "removed from a group", "delete": "post removed"}
 
 
@@ -77,6 +81,13 @@ class ModerationService:
             raise UserError("The author of that post has erased her data; the post can be deleted by hand.")
         group = await self._groups.get(guild_id, post.group_id)
         return Action(guild_id, "delete", target, reason, group=group, post=post)
+
+    async def finish(self, action: Action, actor: str, notifier: Notifier, *, server_name: str) -> Note:
+        """After the adapter's Discord step: tell her privately (`member_note`; nothing for a deleted post),
+        then record the action. Returns the moderator's note, which says when she could not be told."""
+        note = self.member_note(action, server_name)
+        told = note is None or await notifier.send_dm(action.guild_id, action.target.user_id, note)
+        return await self.complete(action, actor, detail="" if told else NOT_TOLD)
 
     async def complete(self, action: Action, actor: str, *, detail: str = "") -> Note:
         """The Discord side is done: write the change and its audit entry together."""

@@ -177,6 +177,23 @@ async def test_unrecognised_buttons_are_refused_kindly(bot, guild, setup_world, 
         await bot.choice_handlers["ci"](make_interaction(bot, member, guild=guild), rest)
 
 
+@pytest.mark.parametrize(("rest", "message"), [
+    (f"{GUILD}:checkins:maybe", "isn't recognised"),
+    (f"{GUILD}:²:yes", "isn't recognised"),
+    (f"{GUILD + 1}:checkins:yes", "another server"),
+])
+async def test_unrecognised_consent_buttons_are_refused_kindly(bot, guild, setup_world, rest, message) -> None:
+    from bot.core.errors import UserError
+
+    member = await member_in_group(bot, guild, setup_world, consent=None)
+    click = make_interaction(bot, member, guild=guild)
+    with pytest.raises(UserError, match=message):
+        await bot.choice_handlers["consent"](click, rest)
+    click.response.edit_message.assert_not_called()
+    pseudonym = bot.services.aliases.pseudonym(GUILD, member.id)
+    assert (await bot.services.consent.get(GUILD, pseudonym)).checkins is None
+
+
 async def test_pause_resume_snooze_and_settings(bot, guild, setup_world) -> None:
     member = await member_in_group(bot, guild, setup_world)
     cog = member_cog(bot)

@@ -39,6 +39,16 @@ async def test_warn_dms_her_kindly_and_is_audited(world, cog, fern) -> None:
     assert await actions(world) == ["group_create", "warn"]
 
 
+async def test_warn_with_closed_dms_tells_the_moderator_she_was_not_told(world, cog, fern) -> None:
+    _, alias = fern
+    world.notifier.dms_open = False
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.warn, cog, interaction, alias=alias.alias, reason="please avoid advice")
+    reply = last_reply(interaction)
+    assert "she was not told" in reply["content"] and reply["ephemeral"] is True
+    assert await actions(world) == ["group_create", "warn"]
+
+
 async def test_unknown_alias_is_a_kind_message(world, cog) -> None:
     interaction = world.interaction(world.moderator)
     await invoke(cog.warn, cog, interaction, alias="Nobody Here", reason="x")

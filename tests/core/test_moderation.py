@@ -1,6 +1,8 @@
 import pytest
 
 from bot.core.errors import NotFound, UserError
+from bot.core.moderation import NOT_TOLD
+from tests.helpers import RecordingNotifier
 
 GUILD = 31
 MOD = "m" * 64
@@ -47,6 +49,51 @@ async def test_delete_post_marks_it_and_drops_the_mapping(services, world) -> No
     assert await services.relay.by_message(GUILD, 5001) is None
     entry = (await services.audit.recent(GUILD))[0]
     assert (entry.action, entry.detail) == ("delete", "post #1; group Night feeds")
+
+
+# -- finish: tell her privately, then record, and tell the moderator what happened ------------------
+
+
+@pytest.mark.parametrize(
+    ("plan", "dm_words", "detail"),
+    [
+        (lambda m, alias: m.plan_warn(GUILD, alias, "please be gentle"), "please be gentle", ""),
+        (lambda m, alias: m.plan_timeout(GUILD, alias, 30, "cool off"), "cool off", "30 min"),
+        (lambda m, alias: m.plan_remove(GUILD, alias, "Night feeds", "repeated"), "removed you from **Night feeds**",
+         "group Night feeds"),
+    ],
+)
+async def test_finish_tells_her_privately_then_records(services, world, plan, dm_words, detail) -> None:
+    _, fern = world
+    notifier = RecordingNotifier()
+    action = await plan(services.moderation, fern.alias)
+    done = await services.moderation.finish(action, MOD, notifier, server_name="Mums Together")
+    [(guild, user_id, note)] = notifier.dms
+    assert (guild, user_id) == (GUILD, 1001) and dm_words in note.text
+    entry = (await services.audit.recent(GUILD))[0]
+    assert (entry.action, entry.detail, entry.actor_pseudonym) == (action.kind, detail, MOD)
+    assert done.text.startswith(f"Done: **{fern.alias}**") and done.text.endswith("Recorded in the audit log.")
+    assert "not told" not in done.text
+
+
+async def test_finish_says_honestly_when_she_could_not_be_told(services, world) -> None:
+    _, fern = world
+    notifier = RecordingNotifier(dms_open=False)
+    action = await services.moderation.plan_warn(GUILD, fern.alias, "please be gentle")
+    done = await services.moderation.finish(action, MOD, notifier, server_name="Mums Together")
+    assert notifier.dms == []
+    assert NOT_TOLD in done.text and "warned" in done.text
+    assert (await services.audit.recent(GUILD))[0].detail == NOT_TOLD
+
+
+async def test_finish_deleting_a_post_sends_her_nothing(services, world) -> None:
+    _, fern = world
+    notifier = RecordingNotifier(dms_open=False)
+    action = await services.moderation.plan_delete(GUILD, "#1", "identifying details", None)
+    done = await services.moderation.finish(action, MOD, notifier, server_name="Mums Together")
+    assert notifier.dms == [] and "not told" not in done.text
+    assert done.text == f"Done: **{fern.alias}** post removed (post #1; group Night feeds). Recorded in the audit log."
+    assert await services.relay.by_message(GUILD, 5001) is None
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,6 @@
 """Everything a member sees during a check-in, as Notes (the Discord bot and the sandbox show the same text).
 
-Button ids (all under the "ci" prefix, far below Discord's 100-character limit):
-  ci:<checkin>:<item>:<position>   answer item <item> with option <position> (0-based)
-  ci:<checkin>:<item>:back         go back from item <item> to the one before
-  ci:<checkin>:<item>:pause        pause at item <item>
-  ci:<checkin>:go                  continue where she left off
+The buttons' ids are built and parsed in `buttons.py`.
 """
 
 from __future__ import annotations
@@ -12,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.checkins.buttons import answer_id, back_id, continue_id, pause_id
 from bot.core.instruments import Instrument, ScoreResult
 from bot.core.notify import Choice, Note
 
-PREFIX = "ci"
 MAX_LABEL = 80
 TRENDS_POINTER = "/mytrends shows how your check-ins change over time."
 
@@ -26,7 +22,7 @@ def _label(text: str | None, fallback: str) -> str:
 
 
 def continue_choice(checkin_id: int) -> Choice:
-    return Choice(f"{PREFIX}:{checkin_id}:go", "Continue", "primary")
+    return Choice(continue_id(checkin_id), "Continue", "primary")
 
 
 def local_time(moment: datetime, timezone: str) -> str:
@@ -49,13 +45,13 @@ def item_note(checkin_id: int, instrument: Instrument, item_number: int, *, grou
     lines.append(f"_{instrument.recall}_")
     lines.append(f"**{item.text}**")
     choices = [
-        Choice(f"{PREFIX}:{checkin_id}:{item_number}:{position}", _label(option.label, f"Option {position + 1}"),
+        Choice(answer_id(checkin_id, item_number, position), _label(option.label, f"Option {position + 1}"),
                "primary")
         for position, option in enumerate(item.options)
     ]
     if item_number > 1:
-        choices.append(Choice(f"{PREFIX}:{checkin_id}:{item_number}:back", "◀ Back"))
-    choices.append(Choice(f"{PREFIX}:{checkin_id}:{item_number}:pause", "Pause"))
+        choices.append(Choice(back_id(checkin_id, item_number), "◀ Back"))
+    choices.append(Choice(pause_id(checkin_id, item_number), "Pause"))
     return Note("\n".join(lines), tuple(choices))
 
 

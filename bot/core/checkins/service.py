@@ -22,7 +22,7 @@ from bot.core.checkins.planner import Planner
 from bot.core.checkins.prefs import MemberPrefs, PrefsService
 from bot.core.checkins.schedule import ScheduleService
 from bot.core.checkins.sessions import CheckinRow, SessionService, checkin_row
-from bot.core.consent import ConsentKind, ConsentService, render_consent
+from bot.core.consent import OTHER_SERVER_BUTTON, ConsentKind, ConsentService, parse_consent_choice, render_consent
 from bot.core.errors import UserError
 from bot.core.flags import FlagQueue
 from bot.core.groups import GroupService
@@ -268,6 +268,14 @@ class CheckinService:
                     row = await self.sessions.load(row.id) or row
                 return ConsentOutcome(note, await self.sessions.current_note(row))
         return ConsentOutcome(note)
+
+    async def press_consent(self, rest: str, user_id: int, *, server_id: int | None) -> ConsentOutcome:
+        """A consent button she pressed, by its id after "consent:". `server_id` is the server it was pressed
+        in, None in a DM (a button from another server's message is refused there)."""
+        choice = parse_consent_choice(rest)
+        if server_id is not None and server_id != choice.guild_id:
+            raise UserError(OTHER_SERVER_BUTTON)
+        return await self.set_consent(choice.guild_id, user_id, choice.kind, choice.given)
 
     async def consent_note(self, guild_id: int, user_id: int) -> Note:
         pseudonym = self._aliases.pseudonym(guild_id, user_id)

@@ -18,6 +18,7 @@ import aiosqlite
 from bot.clock import Clock, from_iso, to_iso
 from bot.core.aliases import AliasService
 from bot.core.checkins import messages
+from bot.core.checkins.buttons import parse_checkin_choice
 from bot.core.checkins.prefs import PrefsService
 from bot.core.errors import UserError
 from bot.core.flags import FlagQueue
@@ -140,6 +141,19 @@ class SessionService:
                                   first=not row.answers)
 
     # -- her actions --------------------------------------------------------------------------------
+
+    async def press(self, rest: str, user_id: int, notifier: Notifier) -> Step:
+        """A check-in button she pressed, by its id after "ci:": the step it takes and what to show next."""
+        choice = parse_checkin_choice(rest)
+        if choice.action == "go":
+            return await self.resume(choice.checkin_id, user_id)
+        assert choice.item is not None
+        if choice.action == "back":
+            return await self.back(choice.checkin_id, user_id, choice.item)
+        if choice.action == "pause":
+            return await self.pause(choice.checkin_id, user_id)
+        assert choice.position is not None
+        return await self.answer(choice.checkin_id, user_id, choice.item, choice.position, notifier)
 
     async def answer(self, checkin_id: int, user_id: int, item_number: int, position: int,
                      notifier: Notifier) -> Step:

@@ -3,17 +3,15 @@ and cogs/checkin_admin.py: the same items, buttons, results and safety notes).""
 
 from __future__ import annotations
 
-from bot.core.checkins import messages
+from bot.core.checkins import buttons, messages
 from bot.core.checkins.sessions import Step
-from bot.core.consent import CONSENT_PREFIX, KINDS
+from bot.core.consent import CONSENT_PREFIX
 from bot.core.errors import UserError
 from bot.core.notify import Note
 from bot.sandbox.commands.groups import ensure_member
 from bot.sandbox.runner import Sandbox
 from bot.sandbox.script import SandboxError
 from bot.sandbox.world import GUILD_ID, MOD
-
-UNKNOWN_BUTTON = "This button isn't recognised any more. Please use /checkin now. 💛"
 
 
 def _show(sandbox: Sandbox, person: str, step: Step) -> None:
@@ -22,52 +20,38 @@ def _show(sandbox: Sandbox, person: str, step: Step) -> None:
 
 
 async def on_checkin_choice(sandbox: Sandbox, person: str, rest: str) -> None:
-    user_id = sandbox.world.user_id(person)
     sessions = sandbox.world.services.checkins.sessions
-    parts = rest.split(":")
-    if not parts[0].isdigit() or len(parts) not in (2, 3):
-        raise UserError(UNKNOWN_BUTTON)
-    checkin_id = int(parts[0])
-    if len(parts) == 2:
-        _show(sandbox, person, await sessions.resume(checkin_id, user_id))
-        return
-    item, action = int(parts[1]), parts[2]
-    if action == "back":
-        step = await sessions.back(checkin_id, user_id, item)
-    elif action == "pause":
-        step = await sessions.pause(checkin_id, user_id)
-    elif action.isdigit():
-        step = await sessions.answer(checkin_id, user_id, item, int(action), sandbox.notifier)
-    else:
-        raise UserError(UNKNOWN_BUTTON)
-    _show(sandbox, person, step)
+    _show(sandbox, person, await sessions.press(rest, sandbox.world.user_id(person), sandbox.notifier))
+
+
+def _shown_checkin_buttons(sandbox: Sandbox, person: str) -> list[tuple[str, buttons.CheckinChoice]]:
+    """The check-in buttons on the last message she was shown: (id after "ci:", what it does)."""
+    shown = []
+    for choice_id, _ in sandbox.world.screen.last_choices.get(person, []):
+        prefix, _, rest = choice_id.partition(":")
+        if prefix == buttons.PREFIX:
+            shown.append((rest, buttons.parse_checkin_choice(rest)))
+    return shown
 
 
 async def answer(sandbox: Sandbox, person: str, number: int) -> None:
     """`answer N`: option N (as numbered on screen) of the questionnaire item she was shown last."""
-    choices = sandbox.world.screen.last_choices.get(person, [])
-    resume = [choice for choice, _ in choices if choice.startswith(f"{messages.PREFIX}:") and choice.endswith(":go")]
+    resume = [rest for rest, choice in _shown_checkin_buttons(sandbox, person) if choice.action == "go"]
     if resume:  # a reminder or a paused check-in: "Continue" first brings the item back
-        await on_checkin_choice(sandbox, person, resume[0].partition(":")[2])
-        choices = sandbox.world.screen.last_choices.get(person, [])
-    options = [choice for choice, _ in choices if choice.startswith(f"{messages.PREFIX}:")
-               and choice.rsplit(":", 1)[-1].isdigit()]
+        await on_checkin_choice(sandbox, person, resume[0])
+    options = [rest for rest, choice in _shown_checkin_buttons(sandbox, person) if choice.action == "answer"]
     if not options:
         raise SandboxError(f"{person} has no questionnaire item waiting for an answer")
     if not 1 <= number <= len(options):
         raise SandboxError(f"{person} can answer 1 to {len(options)}")
-    await on_checkin_choice(sandbox, person, options[number - 1].partition(":")[2])
+    await on_checkin_choice(sandbox, person, options[number - 1])
 
 
 async def on_consent_choice(sandbox: Sandbox, person: str, rest: str) -> None:
-    guild, _, choice = rest.partition(":")
-    kind, _, given = choice.partition(":")
-    if not guild.isdigit() or kind not in KINDS or given not in ("yes", "no"):
-        raise UserError("This button isn't recognised any more. Please use /consent. 💛")
     world = sandbox.world
-    outcome = await world.services.checkins.set_consent(int(guild), world.user_id(person), kind,  # type: ignore[arg-type]
-                                                        given == "yes")
     in_server = world.screen.last_place.get(person, "").startswith("ephemeral:")
+    outcome = await world.services.checkins.press_consent(rest, world.user_id(person),
+                                                          server_id=GUILD_ID if in_server else None)
     world.screen.reply(person, outcome.note)
     if outcome.checkin is None:
         return
@@ -156,7 +140,7 @@ def register(sandbox: Sandbox) -> None:
     sandbox.command("checkin")(checkin)
     sandbox.command("checkins", moderator=True)(checkins_admin)
     sandbox.answer_handler = answer
-    sandbox.on_choice(messages.PREFIX, on_checkin_choice)
+    sandbox.on_choice(buttons.PREFIX, on_checkin_choice)
     sandbox.on_choice(CONSENT_PREFIX, on_consent_choice)
 
 

@@ -18,14 +18,10 @@ def _need(args: tuple[str, ...], count: int, usage: str) -> None:
         raise SandboxError(f"usage: {usage}")
 
 
-async def _finish(sandbox: Sandbox, action: Action, *, tell_her: bool = True) -> None:
+async def _finish(sandbox: Sandbox, action: Action) -> None:
     world = sandbox.world
-    services = world.services
-    detail = ""
-    note = services.moderation.member_note(action, "the sandbox server") if tell_her else None
-    if note is not None and not await sandbox.notifier.send_dm(GUILD_ID, action.target.user_id, note):
-        detail = "her DMs are closed, so she was not told"
-    done = await services.moderation.complete(action, world.pseudonym(MOD), detail=detail)
+    done = await world.services.moderation.finish(action, world.pseudonym(MOD), sandbox.notifier,
+                                                  server_name="the sandbox server")
     world.ephemeral(MOD, done)
 
 
@@ -56,7 +52,7 @@ async def delete(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
     action = await world.services.moderation.plan_delete(GUILD_ID, args[0], " ".join(args[1:]), world.group.id)
     assert action.post is not None
     world.screen.info(f"post #{action.post.number} disappears from the group channel")
-    await _finish(sandbox, action, tell_her=False)
+    await _finish(sandbox, action)
 
 
 async def history(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
