@@ -7,10 +7,11 @@ the offline sandbox both use it, so they run the same code.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
@@ -18,8 +19,10 @@ from bot.core.aliases import AliasService
 from bot.core.audit import AuditLog
 from bot.core.checkins.service import CheckinService
 from bot.core.consent import ConsentService
+from bot.core.crisis_care import CrisisCare
 from bot.core.data_rights import DataRights
 from bot.core.flags import FlagQueue
+from bot.core.framing.safety_net import SafetyNet
 from bot.core.framing.service import FramingService
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
@@ -28,12 +31,13 @@ from bot.core.membership import MembershipService
 from bot.core.moderation import ModerationService
 from bot.core.notify import Notifier
 from bot.core.outcomes.service import OutcomesService
-from bot.core.posts import PostObserver
 from bot.core.privacy import Pseudonymizer, load_key
 from bot.core.relay import RelayService
 from bot.core.reports import ReportService
 from bot.core.resources import load_resources
 from bot.core.reveal import RevealService
+from bot.core.screening import Screener
+from bot.core.sharing import SharingPipeline
 from bot.settings import CONFIG_DIR, Settings
 from bot.store import Database
 
@@ -64,8 +68,10 @@ class Services:
     consent: ConsentService
     checkins: CheckinService
     outcomes: OutcomesService
-    post_observers: list[PostObserver] = field(default_factory=list)
-    # None when started without the framing model (tests and tools that do not need it).
+    screener: Screener
+    sharing: SharingPipeline
+    # None when started without the framing model (tests and tools that do not need it); the
+    # safety net still screens every text then.
     framing: FramingService | None = None
 
     async def run_due(self, notifier: Notifier) -> None:
@@ -90,6 +96,12 @@ QUESTIONNAIRE_DIR = CONFIG_DIR / "questionnaires"
 RESOURCES_FILE = CONFIG_DIR / "resources.toml"
 
 
+@functools.cache
+def default_net() -> SafetyNet:
+    """The safety net from config (compiled once per process: it is read-only)."""
+    return SafetyNet.from_file()
+
+
 def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer: Pseudonymizer,
                    classifier: FramingClassifier | None = None) -> Services:
     audit = AuditLog(db, clock)
@@ -106,7 +118,12 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
                               audit, resources)
     framing = None
     if classifier is not None:
-        framing = FramingService(db, clock, settings.framing, classifier, audit, guilds, flags, resources)
+        framing = FramingService(db, clock, settings.framing, classifier, audit)
+    membership = MembershipService(aliases, groups)
+    # The classifier carries the net it combines with; without a model the net is loaded alone.
+    net = classifier.net if classifier is not None else default_net()
+    screener = Screener(net, framing.classify if framing else None, settings.framing.model_timeout_seconds)
+    care = CrisisCare(flags, guilds, aliases, resources)
     services = Services(
         settings=settings,
         db=db,
@@ -117,7 +134,7 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         audit=audit,
         flags=flags,
         groups=groups,
-        membership=MembershipService(aliases, groups),
+        membership=membership,
         relay=relay,
         moderation=ModerationService(db, audit, aliases, groups, relay, flags),
         reveals=RevealService(db, clock, audit, aliases, settings.groups.reveal_window_minutes),
@@ -127,10 +144,10 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         consent=consent,
         checkins=checkins,
         outcomes=OutcomesService(db, clock, instruments, settings.research.k_anonymity),
+        screener=screener,
+        sharing=SharingPipeline(screener, care, relay, groups, aliases, membership, flags, framing),
         framing=framing,
     )
-    if framing is not None:
-        services.post_observers.append(framing)
     return services
 
 

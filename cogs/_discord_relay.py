@@ -7,25 +7,13 @@ import logging
 import discord
 
 from bot.core.relay import RelayPlan
+from bot.core.sharing import PublishFailed
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_NAME = "PeerBot relay"
 # Discord's six default avatars: one consistent avatar per alias colour, with nothing to host.
 AVATAR_URL = "https://cdn.discordapp.com/embed/avatars/{index}.png"
-
-
-class RelayFailed(Exception):
-    """The post could not be sent. `reason` is for her; `moderator_text` (if any) for the moderator log."""
-
-    def __init__(self, reason: str, moderator_text: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.moderator_text = moderator_text
-
-
-def message_link(guild_id: int, channel_id: int, message_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
 class WebhookRelay:
@@ -67,10 +55,10 @@ class WebhookRelay:
             return await hook.send(part, **kwargs)
 
     async def send(self, plan: RelayPlan) -> list[int]:
-        """Post every part; on failure remove the parts already posted and raise RelayFailed."""
+        """Post every part; on failure remove the parts already posted and raise PublishFailed."""
         channel = await self.channel(plan.channel_id)
         if channel is None:
-            raise RelayFailed("the group's channel is missing",
+            raise PublishFailed("the group's channel is missing",
                               f"The channel of a group (id {plan.channel_id}) is missing: please check /group list.")
         sent: list[discord.WebhookMessage] = []
         try:
@@ -79,13 +67,13 @@ class WebhookRelay:
         except discord.Forbidden:
             await self._remove(sent)
             missing = "Manage Webhooks"
-            raise RelayFailed("I don't have permission to post in the group right now",
+            raise PublishFailed("I don't have permission to post in the group right now",
                               f"I couldn't relay an anonymous post in {channel.mention}: I'm missing the **{missing}** "
                               "permission there. Please ask a server admin to give my role that permission.") from None
         except discord.HTTPException as exc:
             await self._remove(sent)
             log.warning("Relay to channel %s failed with HTTP status %s", channel.id, exc.status)
-            raise RelayFailed("Discord didn't accept the post; please try again in a moment") from None
+            raise PublishFailed("Discord didn't accept the post; please try again in a moment") from None
         return [message.id for message in sent]
 
     @staticmethod

@@ -212,3 +212,41 @@ class RecordingNotifier:
     async def send_mod_log(self, guild_id: int, note: Any) -> bool:
         self.mod_log.append((guild_id, note))
         return True
+
+
+class RecordingOutlet:
+    """Stands in for an adapter's outlet of the sharing pipeline (bot/core/sharing.py Outlet).
+
+    `can_answer=False` is a place with no private reply (a message she wrote in a channel, or an
+    interaction that expired); `publish_error` makes the relay fail with that exception."""
+
+    def __init__(self, notifier: RecordingNotifier, *, can_answer: bool = True,
+                 publish_error: Exception | None = None) -> None:
+        self.notifier = notifier
+        self.can_answer = can_answer
+        self.publish_error = publish_error
+        self.answers: list[Any] = []
+        self.published: list[Any] = []
+        self.reactions: list[tuple[str, int | None]] = []
+        self.held: list[tuple[Any, Any]] = []
+
+    async def answer(self, note: Any) -> bool:
+        if self.can_answer:
+            self.answers.append(note)
+        return self.can_answer
+
+    async def publish(self, plan: Any) -> list[int]:
+        if self.publish_error is not None:
+            raise self.publish_error
+        self.published.append(plan)
+        return [next_id() for _ in plan.parts]
+
+    async def react(self, emoji: str, message_id: int | None) -> None:
+        self.reactions.append((emoji, message_id))
+
+    async def hold(self, note: Any, held: Any) -> None:
+        self.held.append((note, held))
+        await self.answer(note)
+
+    def texts(self) -> list[str]:
+        return [note.text for note in self.answers]

@@ -42,6 +42,24 @@ class Flag:
     state: str
     created_at: str
     alert_count: int
+    delivery: str | None = None  # crisis flags: dm | here | none (see DELIVERY_LINES)
+    entry: str | None = None  # crisis flags: where her words came from (see ENTRY_WORDS)
+
+
+# What the alert says about the resources she was sent: only what really happened.
+DELIVERY_LINES = {
+    "dm": "She has been sent crisis resources by DM.",
+    "here": "Her DMs are closed: she was shown crisis resources privately where she wrote.",
+    "none": "⚠️ Crisis resources could **not** be delivered to her (DMs closed, nowhere else to reach her). "
+            "Please find a way to reach out to her.",
+}
+ENTRY_WORDS = {
+    "share": "a /share post",
+    "dm": "a direct message to the bot",
+    "channel": "a message in the group channel",
+    "thread": "a message in a thread of the group channel",
+    "edit": "an edited message",
+}
 
 
 def state_note(flag: Flag) -> Note:
@@ -67,7 +85,8 @@ class FlagQueue:
     @staticmethod
     def _flag(row: aiosqlite.Row) -> Flag:
         return Flag(row["id"], row["guild_id"], row["kind"], row["pseudonym"], row["alias"], row["group_id"],
-                    row["detail"], row["jump_url"], row["state"], row["created_at"], row["alert_count"])
+                    row["detail"], row["jump_url"], row["state"], row["created_at"], row["alert_count"],
+                    row["delivery"], row["entry"])
 
     async def raise_flag(
         self,
@@ -79,17 +98,31 @@ class FlagQueue:
         group_id: int | None = None,
         detail: str = "",
         jump_url: str | None = None,
+        delivery: str | None = None,
+        entry: str | None = None,
     ) -> Flag:
         """Open a flag. Crisis and safety flags are re-alerted until a moderator acknowledges."""
         now = self._clock.now()
         realert = kind in ("crisis", "safety")
         flag_id = await self._db.execute(
             "INSERT INTO flags (guild_id, kind, pseudonym, alias, group_id, detail, jump_url, created_at, realert, "
-            "next_alert_at, alert_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            "next_alert_at, alert_count, delivery, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
             (guild_id, kind, pseudonym, alias, group_id, detail, jump_url, to_iso(now), int(realert),
-             to_iso(now + self._realert) if realert else None),
+             to_iso(now + self._realert) if realert else None, delivery, entry),
         )
         return await self.get(guild_id, flag_id)
+
+    async def open_crisis_flag(self, guild_id: int, pseudonym: str, group_id: int | None) -> Flag | None:
+        """Her open crisis flag for this group (or for no group), if one is still re-alerting."""
+        row = await self._db.fetchone(
+            "SELECT * FROM flags WHERE guild_id = ? AND kind = 'crisis' AND pseudonym = ? AND group_id IS ? "
+            "AND state = 'open' ORDER BY id DESC LIMIT 1", (guild_id, pseudonym, group_id))
+        return None if row is None else self._flag(row)
+
+    async def set_jump_url(self, guild_id: int, flag_id: int, jump_url: str) -> None:
+        """Her post was relayed after the alert went out: later renderings link to it."""
+        await self._db.execute("UPDATE flags SET jump_url = ? WHERE id = ? AND guild_id = ? AND jump_url IS NULL",
+                               (jump_url, flag_id, guild_id))
 
     async def get(self, guild_id: int, flag_id: int) -> Flag:
         row = await self._db.fetchone("SELECT * FROM flags WHERE id = ? AND guild_id = ?", (flag_id, guild_id))
@@ -158,7 +191,11 @@ class FlagQueue:
             lines.append(f"About: {flag.detail}")
         if flag.jump_url:
             lines.append(f"Message: {flag.jump_url}")
-        if flag.kind in ("crisis", "safety"):
+        if flag.entry in ENTRY_WORDS:
+            lines.append(f"From: {ENTRY_WORDS[flag.entry]}")
+        if flag.delivery in DELIVERY_LINES:
+            lines.append(f"{DELIVERY_LINES[flag.delivery]} Please acknowledge when someone is on it.")
+        elif flag.kind in ("crisis", "safety"):
             lines.append("She has been sent crisis resources privately and told a moderator will check in. "
                          "Please acknowledge when someone is on it.")
         choices: tuple[Choice, ...] = ()

@@ -1,7 +1,7 @@
 """Every message a member sees from the groups features, as a Note.
 
 The Discord cogs and the offline sandbox both render these, so the wording lives in one place.
-Text a member wrote appears only in `relay_failed` (handed straight back to her, never stored).
+Text a member wrote appears only in `text_back` (handed straight back to her, never stored).
 """
 
 from __future__ import annotations
@@ -77,9 +77,8 @@ def unshared(number: int) -> Note:
     return Note(f"Post #{number} has been removed.")
 
 
-def no_group() -> Note:
-    return Note("You're not in a group yet, so I can't post this anywhere. Use /join in the server to find a "
-                "group; your words weren't saved.")
+NO_GROUP_REASON = ("You're not in a group yet, so I can't post this anywhere. Use /join in the server to find a "
+                   "group.")
 
 
 def pick_group(groups: list[Group], prefix: str) -> Note:
@@ -88,10 +87,12 @@ def pick_group(groups: list[Group], prefix: str) -> Note:
                 tuple(Choice(f"{prefix}{group.id}", group.name[:80], "primary") for group in groups[:5]))
 
 
-def relay_failed(reason: str, text: str) -> list[Note]:
-    """Her words back, so nothing she wrote is lost. Split to fit Discord's message limit."""
-    intro = f"I couldn't post that just now ({reason}). Here is what you wrote, so nothing is lost:\n\n"
-    notes = [Note(intro.rstrip())]
+def text_back(reason: str, text: str) -> list[Note]:
+    """Her words back after a refusal, so nothing she wrote is lost. Split to fit Discord's message limit."""
+    reason = reason.strip()
+    if reason and reason[-1] not in ".!?)💛":
+        reason += "."
+    notes = [Note(f"{reason} Here is what you wrote, so nothing is lost:")]
     for start in range(0, len(text), SPLIT_LIMIT - 10):
         notes.append(Note(text[start:start + SPLIT_LIMIT - 10]))
     return notes

@@ -70,6 +70,10 @@ class RelayedPost:
     created_at: str
 
 
+def message_link(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
 def avatar_index(colour: int) -> int:
     return PALETTE.index(colour) % 6 if colour in PALETTE else colour % 6
 

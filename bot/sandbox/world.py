@@ -1,4 +1,4 @@
-"""The simulated server: one moderator, one anonymous group, members who join on first use."""
+"""The simulated server: one moderator, two anonymous groups and an open one, members who join on first use."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.clock import ManualClock
 from bot.core.aliases import AliasRecord
+from bot.core.errors import UserError
 from bot.core.groups import Group
 from bot.core.notify import Note
 from bot.sandbox.output import Screen
@@ -27,6 +29,11 @@ FIRST_MEMBER_ID = 900_000_000_000_001_000
 MOD = "mod"
 GROUP_NAME = "Night owls"
 GROUP_CHANNEL = "night-owls"
+# The other groups: (name, channel, mode, description). Channel and role ids follow GROUP_ROLE_ID.
+OTHER_GROUPS = (
+    ("Early days", "early-days", "anonymous", "For mums in the first weeks after birth"),
+    ("Open room", "open-room", "open", "An open group: members write in the channel as themselves"),
+)
 
 
 @dataclass
@@ -42,8 +49,13 @@ class World:
     clock: ManualClock
     screen: Screen
     group: Group
+    groups: dict[str, Group] = field(default_factory=dict)  # by channel name, the default group first
     members: dict[str, SandboxMember] = field(default_factory=dict)
     names_by_id: dict[int, str] = field(default_factory=dict)
+    # In memory only, as in Discord: words waiting on a choice, and each member's last own message
+    # (for edits), by member name (casefolded). Filled by bot/sandbox/commands/groups.py.
+    holding: dict[str, Any] = field(default_factory=dict)
+    last_words: dict[str, Any] = field(default_factory=dict)
 
     @property
     def guild_id(self) -> int:
@@ -74,6 +86,19 @@ class World:
 
     def channel(self, note: Note, channel: str = GROUP_CHANNEL) -> None:
         self.screen.show(f"#{channel}", note)
+
+    def group_in(self, channel: str | None) -> Group:
+        """The group whose channel is `channel` (without #), or the default group for None."""
+        if channel is None:
+            return self.group
+        group = self.groups.get(channel.lstrip("#").lower())
+        if group is None:
+            raise UserError(f"There is no group channel #{channel.lstrip('#')} here. Channels: "
+                            + ", ".join(f"#{name}" for name in self.groups))
+        return group
+
+    def channel_name(self, channel_id: int | None) -> str:
+        return next((name for name, group in self.groups.items() if group.channel_id == channel_id), GROUP_CHANNEL)
 
 
 class SandboxNotifier:
@@ -122,4 +147,10 @@ async def open_world(
                 services.groups.focus_options[0], channel_id=GROUP_CHANNEL_ID, role_id=GROUP_ROLE_ID,
                 actor=moderator,
             )
-            yield World(services, clock, screen, group)
+            groups = {GROUP_CHANNEL: group}
+            for offset, (name, channel, mode, description) in enumerate(OTHER_GROUPS, 1):
+                channel_id, role_id = GROUP_ROLE_ID + 2 * offset - 1, GROUP_ROLE_ID + 2 * offset
+                groups[channel] = await services.groups.by_channel(GUILD_ID, channel_id) or \
+                    await services.groups.create(GUILD_ID, name, description, services.groups.focus_options[0],
+                                                 mode=mode, channel_id=channel_id, role_id=role_id, actor=moderator)
+            yield World(services, clock, screen, group, groups)

@@ -67,11 +67,10 @@ async def test_group_autocomplete_lists_groups(world, cog) -> None:
 async def test_stats_show_counts_and_index_without_text(world, cog) -> None:
     fern = await world.join(world.member("fern"))
     framing = world.bot.services.framing
-    from bot.core.posts import Post
-
     for text in ("Me too, you're definitely not alone, so many of us have felt exactly like this",
                  "I feel so alone, nobody understands and I've got no one to talk to"):
-        await framing.observe(Post(world.guild.id, world.group, fern, text, None, "share"), world.notifier)
+        await framing.after_post(world.guild.id, world.group.id, fern.pseudonym, fern.user_id,
+                                 await framing.classify(text), "share", world.notifier)
     interaction = world.interaction(world.moderator)
     await invoke(cog.stats, cog, interaction, group="Night feeds")
     content = last_reply(interaction)["content"]

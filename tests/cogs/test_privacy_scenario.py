@@ -4,12 +4,12 @@ and of the log file: no post text anywhere, and no Discord user id outside the `
 import logging
 from datetime import timedelta
 
-from bot.core.notify import Note
 from bot.logging_setup import _CLAMPED, setup_logging
 from tests.helpers import click, invoke, last_reply, make_dm_channel, make_message, make_webhook, replies
 
 SHARED = "I cried in the car park again today"
 BY_DM = "Nobody at home knows how bad the nights are"
+CRISIS_DM = "honestly I want to end my life, the tablets are in the drawer"
 REPLY = "Sending you so much warmth, you are not alone"
 
 
@@ -33,7 +33,7 @@ async def test_no_text_and_no_user_id_outside_aliases(world, tmp_path) -> None:
 
     bot = world.bot
     user_ids = {str(member_id) for member_id in world.members}
-    texts = (SHARED, BY_DM, REPLY, "car park", "warmth")
+    texts = (SHARED, BY_DM, REPLY, CRISIS_DM, "car park", "warmth", "tablets are in")
     tables = [row[0] for row in await bot.services.db.fetchall(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
     assert {"relayed_posts", "relayed_messages", "reveal_requests", "flags", "audit_log"} <= set(tables)
@@ -50,21 +50,11 @@ async def test_no_text_and_no_user_id_outside_aliases(world, tmp_path) -> None:
     assert checked_rows > 10
     assert await bot.services.db.fetchval("SELECT count(*) FROM relayed_posts") >= 3
     log_text = log_path.read_text(encoding="utf-8")
-    assert "Dropped a private note" in log_text  # the log really was written during the scenario
+    assert "Crisis language in a dm entry" in log_text  # the log really was written during the scenario
     for text in texts:
         assert text not in log_text
     for user_id in user_ids:
         assert user_id not in log_text
-
-
-class NotingObserver:
-    """Like the framing feature: reads the text in memory and answers with a private note."""
-
-    async def before_share(self, post):
-        return None
-
-    async def observe(self, post, notifier):
-        return [Note(f"A gentle thought for {post.author.alias}")]
 
 
 async def run_scenario(world) -> None:
@@ -75,7 +65,6 @@ async def run_scenario(world) -> None:
     sharing = bot.get_cog("Sharing")
     reports, moderation = bot.get_cog("Reports"), bot.get_cog("ModerationCog")
     ana, bea = world.member("ana"), world.member("bea")
-    bot.services.post_observers.append(NotingObserver())
 
     for member in (ana, bea):
         await click(bot, world.interaction(member), f"join:accept:{world.group.id}")
@@ -94,6 +83,9 @@ async def run_scenario(world) -> None:
     dm = make_dm_channel(ana)
     await sharing.on_message(make_message(author=ana, channel=dm, content=BY_DM))
     assert "Shared in" in dm.send.call_args.args[0]
+    world.bot.services.clock.advance(timedelta(minutes=1))
+    await sharing.on_message(make_message(author=ana, channel=dm, content=CRISIS_DM))
+    assert any("Crisis language" in note.text for _, note in world.notifier.mod_log)
 
     post = await bot.services.relay.find(world.guild.id, "#1")
     message_id = (await bot.services.relay.message_ids(post.id))[0]

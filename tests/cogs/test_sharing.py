@@ -5,24 +5,7 @@ from unittest.mock import MagicMock
 import discord
 import pytest
 
-from bot.core.notify import Choice, Note
-from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE
-from tests.helpers import invoke, last_reply, make_dm_channel, make_message, make_webhook, replies
-
-
-class RecordingObserver:
-    def __init__(self, before: Note | None = None, after: list[Note] | None = None) -> None:
-        self.before, self.after = before, after or []
-        self.seen: list = []
-        self.asked: list = []
-
-    async def before_share(self, post):
-        self.asked.append(post)
-        return self.before
-
-    async def observe(self, post, notifier):
-        self.seen.append(post)
-        return list(self.after)
+from tests.helpers import invoke, last_reply, make_dm_channel, make_message, make_webhook, replies, sent_texts
 
 
 @pytest.fixture
@@ -155,56 +138,23 @@ async def test_missing_manage_webhooks_tells_moderators_by_name(world, cog) -> N
     assert "**Manage Webhooks**" in world.notifier.mod_log[-1][1].text
 
 
-async def test_before_share_note_then_share_as_it_is(world, cog, hook) -> None:
-    member = world.member()
-    await world.join(member)
-    note = Note("A gentle thought before you post…", (Choice(REFLECT_SHARE, "Share as it is"),
-                                                      Choice(REFLECT_EDIT, "Edit")))
-    observer = RecordingObserver(before=note, after=[Note("private after-note")])
-    world.bot.services.post_observers.append(observer)
-    submitted = await share(world, cog, member, "everyone else copes better")
-    reply = last_reply(submitted)
-    assert reply["content"] == note.text and type(reply["view"]).__name__ == "ReflectView"
-    hook.send.assert_not_awaited()
-    clicked = world.interaction(member, world.channel)
-    await reply["view"].share.callback(clicked)
-    assert hook.send.call_args.args[0].endswith("everyone else copes better")
-    assert observer.seen[0].source == "share" and observer.seen[0].jump_url.startswith("https://discord.com/")
-    assert [r["content"] for r in replies(clicked)][-1] == "private after-note"
-
-
-async def test_edit_reopens_the_modal_prefilled(world, cog, hook) -> None:
-    member = world.member()
-    await world.join(member)
-    world.bot.services.post_observers.append(RecordingObserver(before=Note("pause?", ())))
-    submitted = await share(world, cog, member, "first draft")
-    view = last_reply(submitted)["view"]
-    clicked = world.interaction(member, world.channel)
-    await view.edit.callback(clicked)
-    modal = clicked.response.send_modal.call_args.args[0]
-    assert modal.text.default == "first draft"
-    assert view.text == ""  # the view no longer holds her words
-
-
 async def test_dm_from_someone_in_no_group(world, cog) -> None:
     user = world.member()
     dm = make_dm_channel(user)
     await cog.on_message(make_message(author=user, channel=dm, content="hello?"))
-    assert "not in a group yet" in dm.send.call_args.args[0]
+    first, back = sent_texts(dm.send)
+    assert "not in a group yet" in first and "nothing is lost" in first and back == "hello?"
 
 
-async def test_dm_with_one_group_is_relayed_and_notes_are_dropped_without_text(world, cog, hook, caplog) -> None:
+async def test_dm_with_one_group_is_relayed_and_answered_in_the_dm(world, cog, hook, caplog) -> None:
     user = world.member()
     await world.join(user)
-    observer = RecordingObserver(after=[Note("private")])
-    world.bot.services.post_observers.append(observer)
     dm = make_dm_channel(user)
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.DEBUG):
         await cog.on_message(make_message(author=user, channel=dm, content="sent by DM"))
     assert hook.send.call_args.args[0] == "**#1**\nsent by DM"
     assert "as **#1**" in dm.send.call_args.args[0]
-    assert observer.seen[0].source == "dm"
-    assert "Dropped a private note" in caplog.text and "sent by DM" not in caplog.text
+    assert "sent by DM" not in caplog.text
 
 
 async def test_dm_with_several_groups_asks_which(world, cog, hook) -> None:
@@ -218,8 +168,8 @@ async def test_dm_with_several_groups_asks_which(world, cog, hook) -> None:
     dm = make_dm_channel(user)
     await cog.on_message(make_message(author=user, channel=dm, content="which one?"))
     view = dm.send.call_args.kwargs["view"]
-    assert type(view).__name__ == "DMPickView" and "Which group" in dm.send.call_args.args[0]
-    button = next(item for item in view.children if item.custom_id == f"dmpick-{other.id}")
+    assert type(view).__name__ == "HeldView" and "Which group" in dm.send.call_args.args[0]
+    button = next(item for item in view.children if item.label == "Anxious mums")
     clicked = world.interaction(user)
     await button.callback(clicked)
     other_hook.send.assert_awaited_once()
@@ -227,14 +177,12 @@ async def test_dm_with_several_groups_asks_which(world, cog, hook) -> None:
     assert "Anxious mums" in last_reply(clicked)["content"]
 
 
-async def test_open_group_messages_go_to_observers_without_relay(world, cog, hook) -> None:
+async def test_open_group_messages_are_screened_without_relay(world, cog, hook) -> None:
     group, channel, _ = await world.add_group("Open chat", mode="open")
     user = world.member()
     await world.join(user, group)
-    observer = RecordingObserver()
-    world.bot.services.post_observers.append(observer)
     await cog.on_message(make_message(author=user, channel=channel, guild=world.guild, content="hi all"))
-    assert observer.seen[0].source == "channel" and observer.seen[0].text == "hi all"
+    assert world.bot.services.screener.stats.screened == 1
     channel.create_webhook.assert_not_called()
 
 
@@ -250,32 +198,3 @@ async def test_unshare_deletes_her_own_post(world, cog, hook) -> None:
     other = world.interaction(someone, world.channel)
     await invoke(cog.unshare, cog, other, post="#1")
     assert "can't find post" in last_reply(other)["content"]
-
-
-class ReactingObserver(RecordingObserver):
-    """Like the framing service: it can ask for a reaction on the post."""
-
-    async def observe_with_reaction(self, post, notifier):
-        from bot.core.posts import Observed
-
-        self.seen.append(post)
-        return Observed([], "💛")
-
-
-async def test_an_observer_reaction_is_added_to_an_open_group_message(world, cog, hook) -> None:
-    group, channel, _ = await world.add_group("Open chat", mode="open")
-    user = world.member()
-    await world.join(user, group)
-    world.bot.services.post_observers.append(ReactingObserver())
-    message = make_message(author=user, channel=channel, guild=world.guild, content="me too, you're not alone")
-    await cog.on_message(message)
-    message.add_reaction.assert_awaited_once_with("💛")
-
-
-async def test_an_observer_reaction_is_added_to_the_relayed_post(world, cog, hook) -> None:
-    member = world.member()
-    await world.join(member)
-    world.bot.services.post_observers.append(ReactingObserver())
-    world.bot.get_channel = lambda channel_id: world.channel if channel_id == world.channel.id else None
-    await share(world, cog, member, "so many of us feel this")
-    world.channel.get_partial_message.return_value.add_reaction.assert_awaited_once_with("💛")

@@ -258,6 +258,8 @@ NOT_CRISIS = [
 
 # Wider coverage (issue 4): indirect wording. Written for the tests, not taken from the data files.
 CRISIS_INDIRECT = [
+    ("I don't think I can keep myself safe tonight", "plan_or_goodbye"),
+    ("not sure i can keep myself safe if he leaves", "plan_or_goodbye"),
     ("I've got a rope in the boot of the car now", "suicide"),
     ("kill me now, I mean it, I can't do this", "passive_death_wish"),
     ("I want to end it tonight, killing us both", "harm_to_baby"),

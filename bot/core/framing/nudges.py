@@ -44,13 +44,15 @@ def with_opt_out(text: str) -> str:
     return text if "/nudges off" in text else f"{text}\n-# {OPT_OUT_LINE}"
 
 
-def crisis_message(resources_text: str, moderator_told: bool) -> str:
-    told = ("I've asked one of the group's moderators to check in with you."
-            if moderator_told else "I've let the group's moderators know, so someone can check in with you.")
+def crisis_message(resources_text: str) -> str:
+    """Sent before anything else happens to her words, so it promises nothing about the post or the moderators."""
     return (
-        "I'm really glad you shared how you're feeling. It sounds so hard right now, and you don't have to "
-        f"carry it alone. {told}\n\n"
+        "I'm really glad you told me how you're feeling. It sounds so hard right now, and you don't have to "
+        "carry it alone.\n\n"
         "If things feel too much, please reach out now. These people are there for you:\n"
         f"{resources_text}\n\n"
-        "-# This group is peer support, not a crisis service. Your post has been shared as you wrote it."
+        "-# This group is peer support, not a crisis service."
     )
+
+
+MODERATORS_TOLD = "I've let the moderators know, so someone can check in with you. 💛"

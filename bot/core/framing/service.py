@@ -1,25 +1,19 @@
-"""Framing in the groups: the post observer behind crisis care, nudges, reactions and counts.
+"""Framing in the groups: the model call, nudges, the 💛 reaction and daily counts.
 
-For every post (relayed with /share or by DM, or written in an open group) the text is classified
-off the event loop (`FramingBatcher`) and then:
+The sharing pipeline (bot/core/sharing.py) screens every text first (screening.py: safety net plus
+this service's `classify`, off the event loop through `FramingBatcher`) and does crisis care
+itself (crisis_care.py). With the screening result it then asks this service for:
 
-- **crisis** (safety net OR crisis probability ≥ framing.crisis_threshold): never a public reply.
-  She gets a private message with warm words and her server's crisis resources, and is told a
-  moderator has been asked to check in; the moderator log gets a crisis flag (alias, group, jump
-  link) in the shared flag queue, re-alerted until acknowledged. If her DMs are closed, the
-  message is returned from `observe` for the adapter to show ephemerally. The post is always
-  relayed: `before_share` never pauses a crisis post. While she already has an open crisis flag
-  in the group, another crisis post sends her the resources again but does not open a second flag
-  (the open one keeps re-alerting).
 - **upward_comparison / downward_comparison / isolation** with probability ≥ the group's nudge
   threshold: a nudge by the group's mode (`off`; `private`: a short DM after the post;
-  `reflect`: for /share, a pause note before relaying with "Share as it is" / "Edit", never
-  blocking; DM and channel posts fall back to private). At most one nudge per member per
-  framing.nudge_interval_hours, never the same text twice in a row, none after `/nudges off`.
-- **common_humanity**: in groups with reactions on, `observe_with_reaction` returns "💛" for the
-  adapter to add to the message.
-- Every post adds one to framing_counts(guild, group, day, label). Nothing of the text is kept or
-  logged anywhere.
+  `reflect`: for /share, `reflect_note` gives a pause note before relaying with "Share as it is" /
+  "Edit", never blocking; DM and channel posts fall back to private). At most one nudge per member
+  per framing.nudge_interval_hours, never the same text twice in a row, none after `/nudges off`.
+  A crisis post never gets a nudge or a pause.
+- **common_humanity**: in groups with reactions on, `after_post` returns "💛" for the adapter to
+  add to the message.
+- Every published post adds one to framing_counts(guild, group, day, label). Nothing of the text is
+  kept or logged anywhere.
 """
 
 from __future__ import annotations
@@ -31,15 +25,12 @@ from datetime import date, timedelta
 from bot.clock import Clock, from_iso, to_iso
 from bot.core.audit import AuditLog
 from bot.core.errors import UserError
-from bot.core.flags import FlagQueue
 from bot.core.framing.batcher import FramingBatcher
 from bot.core.framing.classifier import FramingClassifier, FramingResult
 from bot.core.framing.labels import CONNECTION_LABELS, LABELS, NUDGE_LABELS
-from bot.core.framing.nudges import NudgeTexts, crisis_message, with_opt_out
-from bot.core.guilds import GuildSettingsService
+from bot.core.framing.nudges import NudgeTexts, with_opt_out
 from bot.core.notify import Choice, Note, Notifier
-from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE, Post
-from bot.core.resources import RegionResources, render_resources
+from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE
 from bot.settings import FramingSettings
 from bot.store import Database
 
@@ -81,20 +72,15 @@ def connection_index(counts: dict[str, int]) -> float | None:
 
 
 class FramingService:
-    """The framing PostObserver (registered in Services.post_observers) and its moderator controls."""
+    """The model call, nudges, reactions and counts, and the moderators' per-group controls."""
 
     def __init__(self, db: Database, clock: Clock, settings: FramingSettings, classifier: FramingClassifier,
-                 audit: AuditLog, guilds: GuildSettingsService, flags: FlagQueue,
-                 resources: dict[str, RegionResources], nudges: NudgeTexts | None = None,
-                 rng: random.Random | None = None) -> None:
+                 audit: AuditLog, nudges: NudgeTexts | None = None, rng: random.Random | None = None) -> None:
         self._db = db
         self._clock = clock
         self.settings = settings
         self.classifier = classifier
         self._audit = audit
-        self._guilds = guilds
-        self._flags = flags
-        self._resources = resources
         self._nudges = nudges or NudgeTexts.load()
         self._rng = rng or random.Random()
         self.batcher = FramingBatcher(classifier.classify, settings.batch_max, settings.batch_window_ms)
@@ -105,59 +91,35 @@ class FramingService:
     async def classify(self, text: str) -> FramingResult:
         return await self.batcher.classify(text)
 
-    # -- the PostObserver hook ----------------------------------------------------------------------
+    # -- after screening (bot/core/sharing.py calls these with the screening result) ------------------
 
-    async def before_share(self, post: Post) -> Note | None:
-        config = await self.group_settings(post.guild_id, post.group.id)
-        if config.mode != "reflect":
+    async def reflect_note(self, guild_id: int, group_id: int, pseudonym: str, result: FramingResult) -> Note | None:
+        """In a `reflect` group, a pause note before a /share that reads as comparison or isolation."""
+        config = await self.group_settings(guild_id, group_id)
+        if config.mode != "reflect" or result.label == "crisis" or not self._wants_nudge(result, config):
             return None
-        result = await self.classify(post.text)
-        if result.label == "crisis" or not self._wants_nudge(result, config):
-            return None
-        text = await self._take_nudge(post.guild_id, post.author.pseudonym, "reflect")
+        text = await self._take_nudge(guild_id, pseudonym, "reflect")
         return None if text is None else Note(text, REFLECT_CHOICES)
 
-    async def observe(self, post: Post, notifier: Notifier) -> list[Note]:
-        return (await self.observe_with_reaction(post, notifier)).notes
+    async def after_post(self, guild_id: int, group_id: int, pseudonym: str, user_id: int, result: FramingResult,
+                         entry: str, notifier: Notifier) -> FramingOutcome:
+        """Count a published post, nudge her if the group's mode asks, and say which reaction to add.
 
-    async def observe_with_reaction(self, post: Post, notifier: Notifier) -> FramingOutcome:
-        """Classify a published post, act on it, and say which reaction (if any) the adapter should add."""
-        result = await self.classify(post.text)
-        await self._count(post.guild_id, post.group.id, result.label)
-        config = await self.group_settings(post.guild_id, post.group.id)
+        Crisis care is not done here: the pipeline did it before the post was published."""
+        await self._count(guild_id, group_id, result.label)
         if result.label == "crisis":
-            return FramingOutcome(result, await self._crisis(post, result, notifier))
+            return FramingOutcome(result)
+        config = await self.group_settings(guild_id, group_id)
         notes: list[Note] = []
-        reflect_handled = config.mode == "reflect" and post.source == "share"
+        reflect_handled = config.mode == "reflect" and entry == "share"
         if config.mode != "off" and not reflect_handled and self._wants_nudge(result, config):
-            text = await self._take_nudge(post.guild_id, post.author.pseudonym, result.label)
+            text = await self._take_nudge(guild_id, pseudonym, result.label)
             if text is not None:
                 note = Note(with_opt_out(text))
-                if not await notifier.send_dm(post.guild_id, post.author.user_id, note):
+                if not await notifier.send_dm(guild_id, user_id, note):
                     notes.append(note)
         reaction = REACTION if config.react and result.label == "common_humanity" else None
         return FramingOutcome(result, notes, reaction)
-
-    # -- crisis -------------------------------------------------------------------------------------
-
-    async def _crisis(self, post: Post, result: FramingResult, notifier: Notifier) -> list[Note]:
-        open_flag = await self._db.fetchval(
-            "SELECT 1 FROM flags WHERE guild_id = ? AND kind = 'crisis' AND pseudonym = ? AND group_id = ? "
-            "AND state = 'open'",
-            (post.guild_id, post.author.pseudonym, post.group.id),
-        )
-        told = True
-        if not open_flag:
-            flag = await self._flags.raise_flag(
-                post.guild_id, "crisis", post.author.pseudonym, post.author.alias, group_id=post.group.id,
-                detail=result.crisis_reason or "crisis language", jump_url=post.jump_url,
-            )
-            told = await notifier.send_mod_log(post.guild_id, self._flags.render(flag, post.group.name))
-        region = (await self._guilds.get(post.guild_id)).region
-        note = Note(crisis_message(render_resources(region, self._resources), told))
-        if await notifier.send_dm(post.guild_id, post.author.user_id, note):
-            return []
-        return [note]
 
     # -- nudges -------------------------------------------------------------------------------------
 

@@ -1,33 +1,103 @@
-"""Joining, posting and aliases in the sandbox, through the same core as cogs/membership.py and
-cogs/sharing.py: the same checks, the same post numbering, the same member-facing Notes."""
+"""Joining, posting and aliases in the sandbox. Every word a member writes (a post, /share, a DM to the
+bot, a message in the open group, an edit) goes through the core sharing pipeline, exactly as in
+cogs/sharing.py; this module only implements the pipeline's outlet for the terminal."""
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.core import member_notes
 from bot.core.agreement import agreement_note
 from bot.core.errors import UserError
-from bot.core.groups import GroupFull
+from bot.core.groups import Group, GroupFull
 from bot.core.notify import Note
-from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE, Post, PostSource, observe_post
+from bot.core.posts import REFLECT_EDIT
+from bot.core.relay import RelayPlan, message_link
+from bot.core.sharing import Held, Words
 from bot.sandbox.runner import Sandbox
 from bot.sandbox.script import SandboxError
-from bot.sandbox.world import GROUP_CHANNEL, GUILD_ID, MOD
+from bot.sandbox.world import GUILD_ID, MOD
 
 _message_ids = itertools.count(950_000_000_000_000_001)
-# Texts waiting on a reflect note's "Share as it is" / "Edit", in memory only, as in the cog.
-_pending: dict[str, tuple[str, int | None]] = {}
+# How long a held choice (a DM's group, a reflect note) waits, as in the Discord view.
+HOLD = timedelta(minutes=10)
 
 
-async def ensure_member(sandbox: Sandbox, person: str) -> None:
-    """Members join the sandbox's group on first use (accepting the agreement)."""
-    world = sandbox.world
-    pseudonym = world.pseudonym(person)
-    if await world.services.groups.is_member(world.group.id, pseudonym):
+@dataclass
+class _Holding:
+    held: Held
+    outlet: SandboxOutlet
+    since: datetime
+
+
+
+
+class SandboxOutlet:
+    """Where the pipeline reaches her in the terminal: privately in the app, in her DM with the bot,
+    or nowhere (a message she wrote in a channel has no private reply)."""
+
+    def __init__(self, sandbox: Sandbox, person: str, where: str) -> None:
+        self.sandbox, self.person, self.where = sandbox, person, where
+        self.notifier = sandbox.notifier
+
+    async def answer(self, note: Note) -> bool:
+        world = self.sandbox.world
+        if self.where == "app":
+            world.ephemeral(self.person, note)
+        elif self.where == "dm":
+            world.screen.show(f"dm:{self.person}", note, person=self.person)
+        else:
+            return False
+        return True
+
+    async def publish(self, plan: RelayPlan) -> list[int]:
+        world = self.sandbox.world
+        ids = []
+        for part in plan.parts:
+            world.channel(Note(f"{plan.alias}: {part}"), world.channel_name(plan.channel_id))
+            ids.append(next(_message_ids))
+        return ids
+
+    async def react(self, emoji: str, message_id: int | None) -> None:
+        whose = "her message" if message_id is None else "the post"
+        self.sandbox.world.screen.info(f"the bot reacts {emoji} to {whose}")
+
+    async def hold(self, note: Note, held: Held) -> None:
+        await self.answer(note)
+        self.sandbox.world.holding[self.person.casefold()] = _Holding(held, self, self.sandbox.world.clock.now())
+
+
+async def expire_held(sandbox: Sandbox) -> None:
+    """Choices not made within ten minutes time out, and her words go back to her (run on `wait`)."""
+    now = sandbox.world.clock.now()
+    for key, holding in list(sandbox.world.holding.items()):
+        if now - holding.since >= HOLD:
+            del sandbox.world.holding[key]
+            await sandbox.world.services.sharing.expire(holding.held, holding.outlet)
+
+
+async def on_held_choice(sandbox: Sandbox, person: str, choice_id: str) -> None:
+    holding = sandbox.world.holding.pop(person.casefold(), None)
+    if holding is None:
+        raise UserError("That choice has timed out; please write your message again.")
+    if choice_id == REFLECT_EDIT:
+        holding.held.take()
+        sandbox.world.screen.info(f"{person} edits her post (write the new text with `as {person}: …`)")
         return
-    sandbox.world.screen.info(f"{person} joins “{world.group.name}” and accepts the group agreement")
-    await accept(sandbox, person, world.group.id)
+    where = "dm" if holding.held.words.entry == "dm" else "app"
+    await sandbox.world.services.sharing.resume(holding.held, choice_id, SandboxOutlet(sandbox, person, where))
+
+
+async def ensure_member(sandbox: Sandbox, person: str, group: Group | None = None) -> None:
+    """Members join a group on first use (accepting the agreement)."""
+    world = sandbox.world
+    group = group or world.group
+    if await world.services.groups.is_member(group.id, world.pseudonym(person)):
+        return
+    world.screen.info(f"{person} joins “{group.name}” and accepts the group agreement")
+    await accept(sandbox, person, group.id)
 
 
 async def accept(sandbox: Sandbox, person: str, group_id: int) -> None:
@@ -40,59 +110,58 @@ async def accept(sandbox: Sandbox, person: str, group_id: int) -> None:
     world.ephemeral(person, member_notes.welcome(joined.group, joined.alias))
 
 
-async def relay(sandbox: Sandbox, person: str, text: str, reply_to: int | None, source: PostSource) -> None:
-    """Post under her alias (what the webhook shows), record the mapping, then the observers."""
+async def share(sandbox: Sandbox, person: str, text: str, reply_to: int | None = None,
+                group: Group | None = None) -> None:
+    """`/share` in an anonymous group: the pipeline screens, checks, maybe pauses, then relays."""
     world = sandbox.world
-    services = world.services
-    author = await world.alias(person)
-    plan = await services.relay.prepare(world.group, author, text, reply_to)
-    message_ids = []
-    for part in plan.parts:
-        world.channel(Note(f"{plan.alias}: {part}"))
-        message_ids.append(next(_message_ids))
-    await services.relay.confirm(plan, message_ids)
-    world.ephemeral(person, member_notes.shared(world.group, plan.number))
-    jump = f"https://discord.com/channels/{GUILD_ID}/{world.group.channel_id}/{message_ids[0]}"
-    post = Post(GUILD_ID, world.group, author, text, jump, source)
-    for observer in services.post_observers:
-        observed = await observe_post(observer, post, sandbox.notifier)
-        if observed.reaction:
-            world.screen.info(f"the bot reacts {observed.reaction} to post #{plan.number}")
-        for note in observed.notes:
-            world.ephemeral(person, note)
+    group = group or world.group
+    await ensure_member(sandbox, person, group)
+    words = Words(world.user_id(person), text, "share", guild_id=GUILD_ID, group_id=group.id, reply_to=reply_to)
+    await world.services.sharing.submit(words, SandboxOutlet(sandbox, person, "app"))
 
 
-async def share(sandbox: Sandbox, person: str, text: str, reply_to: int | None = None) -> None:
-    """`/share` in an anonymous group: checks, an optional reflect note, then the relay."""
+async def post_line(sandbox: Sandbox, person: str, text: str, channel: str | None = None) -> None:
+    """`as NAME: TEXT` (her default group) or `as NAME #CHANNEL: TEXT`: a /share in an anonymous
+    group, a message written as herself in an open group."""
     world = sandbox.world
-    await ensure_member(sandbox, person)
-    author = await world.alias(person)
-    text = await world.services.relay.check(world.group, author, text, reply_to)
-    post = Post(GUILD_ID, world.group, author, text, None, "share")
-    for observer in world.services.post_observers:
-        note = await observer.before_share(post)
-        if note is not None:
-            _pending[person.casefold()] = (text, reply_to)
-            world.ephemeral(person, note)
-            return
-    await relay(sandbox, person, text, reply_to, "share")
+    group = world.group_in(channel)
+    if group.mode == "anonymous":
+        await share(sandbox, person, text, group=group)
+        return
+    await ensure_member(sandbox, person, group)
+    name = world.channel_name(group.channel_id)
+    world.channel(Note(f"{person}: {text}"), name)
+    jump = message_link(GUILD_ID, group.channel_id or 0, next(_message_ids))
+    words = Words(world.user_id(person), text, "channel", guild_id=GUILD_ID, channel_id=group.channel_id,
+                  jump_url=jump)
+    world.last_words[person.casefold()] = words
+    await world.services.sharing.submit(words, SandboxOutlet(sandbox, person, "channel"))
 
 
-async def on_reflect(sandbox: Sandbox, person: str, rest: str) -> None:
-    pending = _pending.pop(person.casefold(), None)
-    if pending is None:
-        raise UserError("That choice has timed out; please use /share again.")
-    text, reply_to = pending
-    if f"reflect:{rest}" == REFLECT_SHARE:
-        await relay(sandbox, person, text, reply_to, "share")
-    elif f"reflect:{rest}" == REFLECT_EDIT:
-        sandbox.world.screen.info(f"{person} edits her post (write the new text with `as {person}: …`)")
-    else:
-        raise SandboxError("unknown reflect button")
+async def dm_line(sandbox: Sandbox, person: str, text: str) -> None:
+    """`as NAME dm: TEXT`: a direct message to the bot (she shares the sandbox's server with it)."""
+    world = sandbox.world
+    if person == MOD:
+        raise SandboxError("the moderator doesn't DM the bot in the sandbox")
+    world.screen.show(f"dm:{person}", Note(f"{person}: {text}"))
+    words = Words(world.user_id(person), text, "dm", mutual_guild_ids=(GUILD_ID,))
+    world.last_words[person.casefold()] = words
+    await world.services.sharing.submit(words, SandboxOutlet(sandbox, person, "dm"))
 
 
-async def post_line(sandbox: Sandbox, person: str, text: str) -> None:
-    await share(sandbox, person, text)
+async def edit_line(sandbox: Sandbox, person: str, text: str) -> None:
+    """`as NAME edit: TEXT`: she edits her last DM or open-group message (relayed posts can't be edited)."""
+    world = sandbox.world
+    last = world.last_words.get(person.casefold())
+    if last is None:
+        raise SandboxError(f"{person} has no message to edit: only DMs and open-group messages can be edited "
+                           "(an anonymous post is removed with /unshare and shared again)")
+    where = "dm" if last.guild_id is None else "channel"
+    shown = f"dm:{person}" if where == "dm" else f"#{world.channel_name(last.channel_id)}"
+    world.screen.show(shown, Note(f"{person} (edited): {text}"))
+    words = Words(last.user_id, text, "edit", guild_id=last.guild_id, channel_id=last.channel_id,
+                  jump_url=last.jump_url, mutual_guild_ids=last.mutual_guild_ids)
+    await world.services.sharing.submit(words, SandboxOutlet(sandbox, person, where))
 
 
 async def cmd_share(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
@@ -130,10 +199,9 @@ async def cmd_unshare(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> N
     world = sandbox.world
     if not args:
         raise UserError("Please give the post's number, e.g. /unshare 14.")
-    found = await world.services.relay.find(GUILD_ID, args[0], pseudonym=world.pseudonym(person),
-                                            group_id=world.group.id)
+    found = await world.services.relay.find(GUILD_ID, args[0], pseudonym=world.pseudonym(person))
     await world.services.relay.unshare(found)
-    world.screen.info(f"post #{found.number} disappears from #{GROUP_CHANNEL}")
+    world.screen.info(f"post #{found.number} disappears from #{world.channel_name(found.channel_id)}")
     world.ephemeral(person, member_notes.unshared(found.number))
 
 
@@ -162,8 +230,11 @@ async def cmd_dms(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
 
 def register(sandbox: Sandbox) -> None:
     sandbox.post_handler = post_line
+    sandbox.dm_handler = dm_line
+    sandbox.edit_handler = edit_line
     for name, handler in {"share": cmd_share, "join": cmd_join, "leave": cmd_leave, "unshare": cmd_unshare,
                           "alias": cmd_alias, "dms": cmd_dms}.items():
         sandbox.command(name)(handler)
     sandbox.on_choice("join", on_join_choice)
-    sandbox.on_choice("reflect", on_reflect)
+    sandbox.on_choice("reflect", lambda box, person, rest: on_held_choice(box, person, f"reflect:{rest}"))
+    sandbox.on_choice("pick", lambda box, person, rest: on_held_choice(box, person, f"pick:{rest}"))

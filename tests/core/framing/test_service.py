@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.errors import UserError
 from bot.core.framing.nudges import NudgeTexts
-from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE, Post
+from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE
 from tests.helpers import RecordingNotifier
 
 GUILD = 31
@@ -37,83 +37,29 @@ async def setup_member(services, user=5001, *, group_name="Night feeds"):
     return await services.groups.get(GUILD, group.id), joined.alias
 
 
-def post(group, author, text, source="share", jump="https://discord.com/channels/31/900/1"):
-    return Post(GUILD, group, author, text, jump, source)
+async def observe_outcome(framing, group, author, text, notifier, entry="share"):
+    """What the pipeline does after a post is published: classify, then counts, nudges, reaction."""
+    result = await framing.classify(text)
+    return await framing.after_post(GUILD, group.id, author.pseudonym, author.user_id, result, entry, notifier)
 
 
-async def test_framing_is_registered_as_a_post_observer(framing_services) -> None:
-    assert framing_services.framing in framing_services.post_observers
+async def observe(framing, group, author, text, notifier, entry="share"):
+    return (await observe_outcome(framing, group, author, text, notifier, entry)).notes
+
+
+async def reflect(framing, group, author, text):
+    return await framing.reflect_note(GUILD, group.id, author.pseudonym, await framing.classify(text))
+
+
+async def test_the_screener_reads_with_the_model(framing_services) -> None:
+    screened = await framing_services.screener.screen(UPWARD)
+    assert screened.result is not None and screened.label == "upward_comparison"
 
 
 async def test_services_build_without_the_model(services) -> None:
     assert services.framing is None
-
-
-# -- crisis ---------------------------------------------------------------------------------------
-
-async def test_crisis_gets_a_private_message_with_resources_and_a_moderator_alert(framing_services, framing) -> None:
-    await framing_services.guilds.update(GUILD, region="UK")
-    group, fern = await setup_member(framing_services)
-    notifier = RecordingNotifier()
-    notes = await framing.observe(post(group, fern, CRISIS), notifier)
-    assert notes == []
-    [(guild, user, dm)] = notifier.dms
-    assert (guild, user) == (GUILD, fern.user_id)
-    assert "999" in dm.text and "Samaritans" in dm.text
-    assert "moderator" in dm.text
-    [(_, alert)] = notifier.mod_log
-    assert fern.alias in alert.text and group.name in alert.text
-    assert "https://discord.com/channels/31/900/1" in alert.text
-    assert "end my life" not in alert.text
-    [flag] = await framing_services.flags.list(GUILD)
-    assert flag.kind == "crisis" and flag.group_id == group.id
-    assert flag.detail.startswith("crisis language (")
-
-
-async def test_model_only_crisis_is_labelled_as_the_model(framing_services, framing) -> None:
-    group, fern = await setup_member(framing_services)
-    result = await framing.classify(MODEL_CRISIS)
-    assert result.label == "crisis"
-    await framing.observe(post(group, fern, MODEL_CRISIS), RecordingNotifier())
-    [flag] = await framing_services.flags.list(GUILD)
-    assert flag.detail == result.crisis_reason
-
-
-async def test_crisis_is_realerted_until_acknowledged(framing_services, framing, clock) -> None:
-    group, fern = await setup_member(framing_services)
-    notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, CRISIS), notifier)
-    clock.advance(timedelta(minutes=framing_services.settings.framing.realert_minutes))
-    await framing_services.run_due(notifier)
-    assert len(notifier.mod_log) == 2 and "Re-alert" in notifier.mod_log[1][1].text
-    [flag] = await framing_services.flags.list(GUILD)
-    await framing_services.flags.acknowledge(GUILD, flag.id, MOD)
-    clock.advance(timedelta(hours=2))
-    await framing_services.run_due(notifier)
-    assert len(notifier.mod_log) == 2
-
-
-async def test_crisis_with_closed_dms_returns_the_note_for_an_ephemeral_reply(framing_services, framing) -> None:
-    group, fern = await setup_member(framing_services)
-    notifier = RecordingNotifier(dms_open=False)
-    [note] = await framing.observe(post(group, fern, CRISIS), notifier)
-    assert "moderator" in note.text and not note.choices
-    assert len(notifier.mod_log) == 1
-
-
-async def test_crisis_never_pauses_a_share_even_in_reflect_mode(framing_services, framing) -> None:
-    group, fern = await setup_member(framing_services)
-    await framing.set_mode(GUILD, group.id, "reflect", actor=MOD)
-    assert await framing.before_share(post(group, fern, CRISIS)) is None
-
-
-async def test_a_second_crisis_post_resends_resources_without_a_second_open_flag(framing_services, framing) -> None:
-    group, fern = await setup_member(framing_services)
-    notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, CRISIS), notifier)
-    await framing.observe(post(group, fern, CRISIS), notifier)
-    assert len(notifier.dms) == 2
-    assert len(await framing_services.flags.list(GUILD)) == 1
+    screened = await services.screener.screen(CRISIS)
+    assert screened.crisis and screened.result is None  # the safety net alone still screens
 
 
 # -- nudges ---------------------------------------------------------------------------------------
@@ -121,7 +67,7 @@ async def test_a_second_crisis_post_resends_resources_without_a_second_open_flag
 async def test_private_mode_nudges_by_dm_after_the_post(framing_services, framing) -> None:
     group, fern = await setup_member(framing_services)
     notifier = RecordingNotifier()
-    assert await framing.observe(post(group, fern, UPWARD), notifier) == []
+    assert await observe(framing, group, fern, UPWARD, notifier) == []
     [(_, user, note)] = notifier.dms
     assert user == fern.user_id
     assert any(note.text.startswith(text) for text in NudgeTexts.load().texts("upward_comparison"))
@@ -131,7 +77,7 @@ async def test_private_mode_nudges_by_dm_after_the_post(framing_services, framin
 
 async def test_nudge_with_closed_dms_is_returned(framing_services, framing) -> None:
     group, fern = await setup_member(framing_services)
-    [note] = await framing.observe(post(group, fern, ISOLATION), RecordingNotifier(dms_open=False))
+    [note] = await observe(framing, group, fern, ISOLATION, RecordingNotifier(dms_open=False))
     assert any(note.text.startswith(text) for text in NudgeTexts.load().texts("isolation"))
 
 
@@ -139,19 +85,19 @@ async def test_off_mode_never_nudges(framing_services, framing) -> None:
     group, fern = await setup_member(framing_services)
     await framing.set_mode(GUILD, group.id, "off", actor=MOD)
     notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, UPWARD), notifier)
+    await observe(framing, group, fern, UPWARD, notifier)
     assert notifier.dms == []
 
 
 async def test_reflect_mode_pauses_a_share_with_both_choices(framing_services, framing) -> None:
     group, fern = await setup_member(framing_services)
     await framing.set_mode(GUILD, group.id, "reflect", actor=MOD)
-    note = await framing.before_share(post(group, fern, UPWARD))
+    note = await reflect(framing, group, fern, UPWARD)
     assert note is not None and note.text in NudgeTexts.load().texts("reflect")
     assert [c.id for c in note.choices] == [REFLECT_SHARE, REFLECT_EDIT]
     assert [c.label for c in note.choices] == ["Share as it is", "Edit"]
     notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, UPWARD), notifier)
+    await observe(framing, group, fern, UPWARD, notifier)
     assert notifier.dms == []  # the pause was her nudge
 
 
@@ -160,24 +106,24 @@ async def test_reflect_mode_falls_back_to_private_for_dm_and_channel_posts(frami
     group, fern = await setup_member(framing_services)
     await framing.set_mode(GUILD, group.id, "reflect", actor=MOD)
     notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, UPWARD, source=source), notifier)
+    await observe(framing, group, fern, UPWARD, notifier, entry=source)
     assert len(notifier.dms) == 1
 
 
 async def test_private_mode_does_not_pause_shares(framing_services, framing) -> None:
     group, fern = await setup_member(framing_services)
-    assert await framing.before_share(post(group, fern, UPWARD)) is None
+    assert await reflect(framing, group, fern, UPWARD) is None
 
 
 async def test_at_most_one_nudge_per_interval(framing_services, framing, clock) -> None:
     group, fern = await setup_member(framing_services)
     notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, UPWARD), notifier)
+    await observe(framing, group, fern, UPWARD, notifier)
     clock.advance(timedelta(hours=framing_services.settings.framing.nudge_interval_hours) - timedelta(minutes=1))
-    await framing.observe(post(group, fern, ISOLATION), notifier)
+    await observe(framing, group, fern, ISOLATION, notifier)
     assert len(notifier.dms) == 1
     clock.advance(timedelta(minutes=1))
-    await framing.observe(post(group, fern, ISOLATION), notifier)
+    await observe(framing, group, fern, ISOLATION, notifier)
     assert len(notifier.dms) == 2
 
 
@@ -185,8 +131,8 @@ async def test_the_rate_limit_is_per_member(framing_services, framing) -> None:
     group, fern = await setup_member(framing_services, 5001)
     _, robin = await setup_member(framing_services, 5002)
     notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, UPWARD), notifier)
-    await framing.observe(post(group, robin, UPWARD), notifier)
+    await observe(framing, group, fern, UPWARD, notifier)
+    await observe(framing, group, robin, UPWARD, notifier)
     assert [user for _, user, _ in notifier.dms] == [fern.user_id, robin.user_id]
 
 
@@ -195,22 +141,14 @@ async def test_opt_out_and_back_in(framing_services, framing, clock) -> None:
     await framing.set_nudges(GUILD, fern.pseudonym, False)
     assert not await framing.nudges_enabled(GUILD, fern.pseudonym)
     notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, UPWARD), notifier)
+    await observe(framing, group, fern, UPWARD, notifier)
     await framing.set_mode(GUILD, group.id, "reflect", actor=MOD)
-    assert await framing.before_share(post(group, fern, UPWARD)) is None
+    assert await reflect(framing, group, fern, UPWARD) is None
     assert notifier.dms == []
     await framing.set_nudges(GUILD, fern.pseudonym, True)
     await framing.set_mode(GUILD, group.id, "private", actor=MOD)
-    await framing.observe(post(group, fern, UPWARD), notifier)
+    await observe(framing, group, fern, UPWARD, notifier)
     assert len(notifier.dms) == 1
-
-
-async def test_opted_out_members_still_get_crisis_care(framing_services, framing) -> None:
-    group, fern = await setup_member(framing_services)
-    await framing.set_nudges(GUILD, fern.pseudonym, False)
-    notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, CRISIS), notifier)
-    assert len(notifier.dms) == 1 and len(notifier.mod_log) == 1
 
 
 async def test_never_the_same_text_twice_in_a_row(framing_services, framing, clock) -> None:
@@ -218,7 +156,7 @@ async def test_never_the_same_text_twice_in_a_row(framing_services, framing, clo
     framing._rng = random.Random(7)
     notifier = RecordingNotifier()
     for _ in range(25):
-        await framing.observe(post(group, fern, UPWARD), notifier)
+        await observe(framing, group, fern, UPWARD, notifier)
         clock.advance(timedelta(hours=7))
     texts = [note.text for _, _, note in notifier.dms]
     assert len(texts) == 25
@@ -236,10 +174,10 @@ async def test_threshold_decides_whether_to_nudge(framing_services, framing) -> 
     assert 0.5 < probability < 1.0
     await framing.set_threshold(GUILD, group.id, (probability + 1) / 2, actor=MOD)
     notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, UPWARD_2), notifier)
+    await observe(framing, group, fern, UPWARD_2, notifier)
     assert notifier.dms == []
     await framing.set_threshold(GUILD, group.id, probability - 0.01, actor=MOD)
-    await framing.observe(post(group, fern, UPWARD_2), notifier)
+    await observe(framing, group, fern, UPWARD_2, notifier)
     assert len(notifier.dms) == 1
 
 
@@ -247,7 +185,7 @@ async def test_threshold_decides_whether_to_nudge(framing_services, framing) -> 
 async def test_no_nudge_for_connection_or_neutral_posts(framing_services, framing, text) -> None:
     group, fern = await setup_member(framing_services)
     notifier = RecordingNotifier()
-    await framing.observe(post(group, fern, text), notifier)
+    await observe(framing, group, fern, text, notifier)
     assert notifier.dms == [] and notifier.mod_log == []
 
 
@@ -280,12 +218,12 @@ async def test_settings_changes_are_audited(framing_services, framing) -> None:
 
 async def test_common_humanity_reaction_only_when_the_group_has_it_on(framing_services, framing) -> None:
     group, fern = await setup_member(framing_services)
-    outcome = await framing.observe_with_reaction(post(group, fern, CH), RecordingNotifier())
+    outcome = await observe_outcome(framing, group, fern, CH, RecordingNotifier())
     assert outcome.reaction is None
     await framing.set_reaction(GUILD, group.id, True, actor=MOD)
-    outcome = await framing.observe_with_reaction(post(group, fern, CH), RecordingNotifier())
+    outcome = await observe_outcome(framing, group, fern, CH, RecordingNotifier())
     assert outcome.reaction == "💛"
-    outcome = await framing.observe_with_reaction(post(group, fern, NEUTRAL), RecordingNotifier())
+    outcome = await observe_outcome(framing, group, fern, NEUTRAL, RecordingNotifier())
     assert outcome.reaction is None
 
 
@@ -295,7 +233,7 @@ async def test_counts_per_day_and_label_and_no_text_anywhere(framing_services, f
     group, fern = await setup_member(framing_services)
     notifier = RecordingNotifier()
     for text in (CH, CH, UPWARD, NEUTRAL, CRISIS):
-        await framing.observe(post(group, fern, text), notifier)
+        await observe(framing, group, fern, text, notifier)
     [week] = await framing.weekly_stats(GUILD, group.id)
     assert week.counts["common_humanity"] == 2 and week.counts["upward_comparison"] == 1
     assert week.counts["neutral"] == 1 and week.counts["crisis"] == 1
@@ -310,16 +248,16 @@ async def test_counts_per_day_and_label_and_no_text_anywhere(framing_services, f
 
 async def test_connection_index_is_none_without_framed_posts(framing_services, framing) -> None:
     group, fern = await setup_member(framing_services)
-    await framing.observe(post(group, fern, NEUTRAL), RecordingNotifier())
+    await observe(framing, group, fern, NEUTRAL, RecordingNotifier())
     [week] = await framing.weekly_stats(GUILD, group.id)
     assert week.connection_index is None
 
 
 async def test_weeks_are_separate(framing_services, framing, clock) -> None:
     group, fern = await setup_member(framing_services)
-    await framing.observe(post(group, fern, CH), RecordingNotifier())
+    await observe(framing, group, fern, CH, RecordingNotifier())
     clock.advance(timedelta(days=7))
-    await framing.observe(post(group, fern, NEUTRAL), RecordingNotifier())
+    await observe(framing, group, fern, NEUTRAL, RecordingNotifier())
     newest, oldest = await framing.weekly_stats(GUILD, group.id)
     assert newest.week_start > oldest.week_start
     assert newest.counts["neutral"] == 1 and oldest.counts["common_humanity"] == 1
@@ -329,7 +267,7 @@ async def test_nothing_is_logged_from_the_text(framing_services, framing, caplog
     caplog.set_level("DEBUG")
     group, fern = await setup_member(framing_services)
     for text in (CRISIS, UPWARD):
-        await framing.observe(post(group, fern, text), RecordingNotifier())
+        await observe(framing, group, fern, text, RecordingNotifier())
     assert "end my life" not in caplog.text and "falling apart" not in caplog.text
 
 

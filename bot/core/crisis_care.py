@@ -1,0 +1,120 @@
+"""Crisis care: her resources wherever she can be reached, then an alert that says what really happened.
+
+Runs straight after screening, before any policy check or relay, so it never waits on them.
+
+1. Resources first. The message promises nothing about her post or the moderators, so it can go
+   before either is known. It goes by DM, or where she is (the DM channel she wrote in, or
+   privately in the app); `delivery` records which worked: dm, here or none.
+2. One alert per server she wrote in (or, from a DM, per server where she is in a group), unless
+   she already has an open crisis flag there for that group (it keeps re-alerting). The alert
+   states the delivery as it was, and names the entry path; never her words.
+3. Only when a moderator log took the alert and she could be reached is she told the moderators
+   know.
+
+Someone in none of the groups (never joined, left, removed, group archived) who DMs crisis words
+still gets resources: her server's region, or every configured region of the servers she shares
+with the bot. Where that is exactly one server, its moderators get an alert under an alias: her
+existing alias there, or a new one made now. That is the least identifying detail that still lets
+them reach her: the alias reveals nothing by itself, and reaching the account behind it is the
+audited two-moderator reveal, the same as for any member. Where she shares several servers with
+the bot and is in none of their groups, no server is alerted: choosing one would tell strangers
+about her, and alerting all would tell every one of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.core.aliases import AliasService
+from bot.core.flags import FlagQueue
+from bot.core.framing.nudges import MODERATORS_TOLD, crisis_message
+from bot.core.groups import Group
+from bot.core.guilds import GuildSettingsService
+from bot.core.notify import Note, Notifier
+from bot.core.resources import FALLBACK_REGION, RegionResources, render_resources
+from bot.core.screening import Screened
+
+log = logging.getLogger(__name__)
+
+# Show a Note where she is (the interaction, or the DM channel she wrote in); False if it could not.
+Answer = Callable[[Note], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where her words belong for an alert: a server, and the group if there is one."""
+
+    guild_id: int
+    group: Group | None = None
+
+
+@dataclass(frozen=True)
+class CareReport:
+    delivery: str  # dm | here | none
+    flag_ids: tuple[int, ...]
+    moderators_told: bool
+
+
+class CrisisCare:
+    def __init__(self, flags: FlagQueue, guilds: GuildSettingsService, aliases: AliasService,
+                 resources: dict[str, RegionResources]) -> None:
+        self._flags = flags
+        self._guilds = guilds
+        self._aliases = aliases
+        self._resources = resources
+
+    async def resources_text(self, guild_ids: list[int]) -> str:
+        """Her server's resources; each region once when her servers differ; the general list when none."""
+        regions: list[str] = []
+        for guild_id in guild_ids:
+            region = (await self._guilds.get(guild_id)).region
+            if region not in regions:
+                regions.append(region)
+        if not regions:
+            regions = [FALLBACK_REGION]
+        if len(regions) == 1:
+            return render_resources(regions[0], self._resources)
+        parts = []
+        for region in regions:
+            code = next((r for r in self._resources if r.casefold() == region.casefold()), FALLBACK_REGION)
+            parts.append(f"__{self._resources[code].label}__\n{render_resources(region, self._resources)}")
+        return "\n\n".join(parts)
+
+    async def care(self, user_id: int, places: list[Place], region_guilds: list[int], screened: Screened,
+                   entry: str, jump_url: str | None, answer: Answer, notifier: Notifier) -> CareReport:
+        """Resources to her, then alerts. `region_guilds`: more servers whose region applies (no alert there)."""
+        guilds = list(dict.fromkeys([place.guild_id for place in places] + region_guilds))
+        guild_id = guilds[0] if guilds else 0
+        note = Note(crisis_message(await self.resources_text(guilds)))
+        # In a DM she is already in the channel the bot can answer; elsewhere a DM keeps the details
+        # where she can find them again, and the private reply in the app is the fallback.
+        routes: list[tuple[str, Answer]] = [("dm", lambda n: notifier.send_dm(guild_id, user_id, n))]
+        routes.insert(0 if entry == "dm" else 1, ("dm" if entry == "dm" else "here", answer))
+        delivery, route = "none", None
+        for kind, send in routes:
+            if await send(note):
+                delivery, route = kind, send
+                break
+        flag_ids: list[int] = []
+        told = False
+        for place in places:
+            alias = await self._aliases.ensure(place.guild_id, user_id)
+            group_id = place.group.id if place.group else None
+            if await self._flags.open_crisis_flag(place.guild_id, alias.pseudonym, group_id) is not None:
+                told = True  # the open flag keeps re-alerting until someone acknowledges it
+                continue
+            flag = await self._flags.raise_flag(
+                place.guild_id, "crisis", alias.pseudonym, alias.alias, group_id=group_id, detail=screened.reason,
+                jump_url=jump_url, delivery=delivery, entry=entry)
+            flag_ids.append(flag.id)
+            group_name = place.group.name if place.group else None
+            if await notifier.send_mod_log(place.guild_id, self._flags.render(flag, group_name)):
+                told = True
+            else:
+                log.warning("A crisis alert (flag %s) could not reach the moderator log of guild %s",
+                            flag.id, place.guild_id)
+        if told and route is not None:
+            await route(Note(MODERATORS_TOLD))
+        return CareReport(delivery, tuple(flag_ids), told)
