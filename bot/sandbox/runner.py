@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Protocol
 
 from bot.core.errors import UserError
 from bot.core.notify import Note
@@ -16,8 +18,19 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[["Sandbox", str, tuple[str, ...]], Awaitable[None]]
 ChoiceHandler = Callable[["Sandbox", str, str], Awaitable[None]]
+# `as NAME dm: TEXT` and `as NAME edit: TEXT`: (sandbox, person, text).
+WordsHandler = Callable[["Sandbox", str, str], Awaitable[None]]
+# `@NAME` as a whole argument of a moderator command: her current alias.
+_MENTION = re.compile(r"@(?P<name>[A-Za-z][\w-]{0,31})")
 # How far the clock moves between two runs of the due work while waiting.
 WAIT_STEP = timedelta(minutes=5)
+
+
+class PostHandler(Protocol):
+    """`as NAME: TEXT` (channel None: her group) or `as NAME #CHANNEL: TEXT` (the channel's name, no "#").
+    Called without the channel argument when the line names none, so it keeps its default."""
+
+    def __call__(self, sandbox: Sandbox, person: str, text: str, channel: str | None = None) -> Awaitable[None]: ...
 
 
 class Sandbox:
@@ -28,7 +41,9 @@ class Sandbox:
         self.commands: dict[str, Handler] = {}
         self.moderator_commands: dict[str, Handler] = {}
         self.choice_handlers: dict[str, ChoiceHandler] = {}
-        self.post_handler: Callable[[Sandbox, str, str], Awaitable[None]] | None = None
+        self.post_handler: PostHandler | None = None
+        self.dm_handler: WordsHandler | None = None
+        self.edit_handler: WordsHandler | None = None
         self.answer_handler: Callable[[Sandbox, str, int], Awaitable[None]] | None = None
 
     # -- registration (bot/sandbox/commands.py fills these) ---------------------------------------
@@ -58,10 +73,8 @@ class Sandbox:
     async def _run(self, action: Action) -> None:
         if action.kind == "wait":
             await self.wait(action.delta)
-        elif action.kind == "post":
-            if self.post_handler is None:
-                raise SandboxError("posting is not available in this sandbox")
-            await self.post_handler(self, action.person or "", action.text)
+        elif action.kind in ("post", "dm", "edit"):
+            await self._words(action)
         elif action.kind == "press":
             await self.press(action.person or MOD, action.number)
         elif action.kind == "answer":
@@ -71,6 +84,25 @@ class Sandbox:
         else:
             await self._command(action)
 
+    async def _words(self, action: Action) -> None:
+        """What a member writes: a post (her group or #CHANNEL), a DM to the bot, an edit."""
+        person = action.person or MOD
+        if person == MOD:
+            raise SandboxError("the moderator runs commands (`mod: /mod flags`); only members post, DM or edit")
+        if action.kind == "post":
+            if self.post_handler is None:
+                raise SandboxError("posting is not available in this sandbox")
+            if action.channel is None:
+                await self.post_handler(self, person, action.text)
+            else:
+                await self.post_handler(self, person, action.text, action.channel)
+            return
+        handler = self.dm_handler if action.kind == "dm" else self.edit_handler
+        if handler is None:
+            what = "a DM to the bot" if action.kind == "dm" else "editing a message"
+            raise SandboxError(f"{what} is not available in this sandbox")
+        await handler(self, person, action.text)
+
     async def _command(self, action: Action) -> None:
         person = action.person or MOD
         name = action.command
@@ -78,6 +110,8 @@ class Sandbox:
             name, args = f"mod {action.args[0].lower()}", action.args[1:]
         else:
             args = action.args
+        if person == MOD:
+            args = tuple([await self._mention(arg) for arg in args])
         table = self.moderator_commands if person == MOD else self.commands
         handler = table.get(name)
         if handler is None:
@@ -88,6 +122,20 @@ class Sandbox:
             known = ", ".join(f"/{n}" for n in sorted(table))
             raise SandboxError(f"unknown command /{name} (try: {known})")
         await handler(self, person, args)
+
+    async def _mention(self, arg: str) -> str:
+        """A moderator's `@Anna` is Anna's current alias (moderators only ever see aliases)."""
+        mention = _MENTION.fullmatch(arg)
+        if mention is None:
+            return arg
+        name = mention["name"]
+        member = self.world.members.get(name.casefold())
+        record = None
+        if member is not None:
+            record = await self.world.services.aliases.for_user(self.world.guild_id, member.user_id)
+        if record is None:
+            raise SandboxError(f"{name} has no alias yet: she joins on her first post")
+        return record.alias
 
     async def press(self, person: str, number: int) -> None:
         choices = self.world.screen.last_choices.get(person)
