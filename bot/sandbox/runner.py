@@ -43,6 +43,8 @@ class Sandbox:
         self.choice_handlers: dict[str, ChoiceHandler] = {}
         self.post_handler: PostHandler | None = None
         self.dm_handler: WordsHandler | None = None
+        # Sandbox-side work that falls due as the clock moves (e.g. held choices timing out).
+        self.due_hooks: list[Callable[[Sandbox], Awaitable[None]]] = []
         self.edit_handler: WordsHandler | None = None
         self.answer_handler: Callable[[Sandbox, str, int], Awaitable[None]] | None = None
 
@@ -152,6 +154,8 @@ class Sandbox:
 
     async def run_due(self) -> None:
         await self.world.services.run_due(self.notifier)
+        for hook in self.due_hooks:
+            await hook(self)
 
     async def wait(self, delta: timedelta) -> None:
         self.world.screen.info(f"time passes: {delta}")

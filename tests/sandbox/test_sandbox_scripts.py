@@ -77,12 +77,14 @@ async def test_a_members_mistake_is_shown_kindly_not_a_failure(play_sandbox: Pla
 async def test_crisis_post_gets_private_resources_and_a_moderator_alert_never_a_public_reply(
     play_sandbox: PlaySandbox,
 ) -> None:
-    result = await play_sandbox(f"as Cara: {CRISIS}\n")
+    result = await play_sandbox(f"as Cara: {CRISIS}\nmod: /mod flags\n")
     assert result.code == 0, result.stderr
     dms = "\n".join(result.lines_for("[dm:Cara]"))
     assert "116 123" in dms and "999" in dms and "moderator" in dms
     alert = "\n".join(result.lines_for("[#mod-log]"))
-    assert "Crisis language" in alert and "Night owls" in alert and "https://discord.com/channels/" in alert
+    assert "Crisis language" in alert and "Night owls" in alert and "by DM" in alert
+    flags = "\n".join(result.lines_for("[ephemeral:mod]"))
+    assert "https://discord.com/channels/" in flags  # the flag links to her relayed post
     group = result.lines_for("[#night-owls]")
     assert any("better off without me" in line for line in group)  # her post is still relayed
     assert all(line.startswith("[#night-owls] ") and ":" in line for line in group[:1])

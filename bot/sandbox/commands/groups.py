@@ -232,6 +232,7 @@ def register(sandbox: Sandbox) -> None:
     sandbox.post_handler = post_line
     sandbox.dm_handler = dm_line
     sandbox.edit_handler = edit_line
+    sandbox.due_hooks.append(expire_held)
     for name, handler in {"share": cmd_share, "join": cmd_join, "leave": cmd_leave, "unshare": cmd_unshare,
                           "alias": cmd_alias, "dms": cmd_dms}.items():
         sandbox.command(name)(handler)
