@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import PeerBot
-from bot.core.checkins import buttons, messages
+from bot.core.checkins import buttons
 from bot.core.checkins.sessions import Step
 from bot.core.consent import CONSENT_PREFIX
 from bot.core.notify import Note
@@ -103,25 +103,22 @@ class Checkins(commands.GroupCog, group_name="checkin", group_description="Your 
         await interaction.response.edit_message(content=clip(outcome.note.text), view=note_view(outcome.note))
         if outcome.checkin is None:
             return
-        if not _in_server(interaction):
-            await send_note(interaction, outcome.checkin, ephemeral=False)
-            return
-        await self._deliver_by_dm(interaction, outcome.checkin)
+        in_server = _in_server(interaction)
+        notes = await self.bot.services.checkins.first_questionnaire(
+            outcome.checkin, in_server=in_server, send_dm=lambda note: self._dm(interaction, note))
+        for note in notes:
+            await send_note(interaction, note, ephemeral=in_server)
 
-    async def _deliver_by_dm(self, interaction: discord.Interaction, note: Note) -> None:
-        """Send the questionnaire to her DMs; if they are closed, give it to her here, privately."""
+    @staticmethod
+    async def _dm(interaction: discord.Interaction, note: Note) -> bool:
         try:
             await send_to(interaction.user, note)
         except discord.Forbidden:
-            await send_note(interaction, messages.DM_CLOSED, ephemeral=True)
-            await send_note(interaction, note, ephemeral=True)
-            return
+            return False
         except discord.HTTPException:
             log.warning("Could not DM a check-in in guild %s", getattr(interaction.guild, "id", None))
-            await send_note(interaction, messages.DM_CLOSED, ephemeral=True)
-            await send_note(interaction, note, ephemeral=True)
-            return
-        await send_note(interaction, messages.SENT_TO_DMS, ephemeral=True)
+            return False
+        return True
 
 
 class Consent(commands.Cog):

@@ -277,6 +277,17 @@ class CheckinService:
             raise UserError(OTHER_SERVER_BUTTON)
         return await self.set_consent(choice.guild_id, user_id, choice.kind, choice.given)
 
+    @staticmethod
+    async def first_questionnaire(checkin: Note, *, in_server: bool,
+                                  send_dm: Callable[[Note], Awaitable[bool]]) -> list[Note]:
+        """Where the first questionnaire goes after she says yes: pressed in a DM, right there; pressed
+        in the server, to her DMs (she is told so), or, with her DMs closed, privately in the server."""
+        if not in_server:
+            return [checkin]
+        if await send_dm(checkin):
+            return [messages.SENT_TO_DMS]
+        return [messages.DM_CLOSED, checkin]
+
     async def consent_note(self, guild_id: int, user_id: int) -> Note:
         pseudonym = self._aliases.pseudonym(guild_id, user_id)
         return render_consent(guild_id, await self._consent.get(guild_id, pseudonym))

@@ -55,13 +55,12 @@ async def on_consent_choice(sandbox: Sandbox, person: str, rest: str) -> None:
     world.screen.reply(person, outcome.note)
     if outcome.checkin is None:
         return
-    if not in_server:
-        world.screen.reply(person, outcome.checkin)
-    elif await sandbox.notifier.send_dm(GUILD_ID, world.user_id(person), outcome.checkin):
-        world.ephemeral(person, messages.SENT_TO_DMS)
-    else:  # her DMs are closed: the questionnaire is given to her privately in the server
-        world.ephemeral(person, messages.DM_CLOSED)
-        world.ephemeral(person, outcome.checkin)
+    user_id = world.user_id(person)
+    notes = await world.services.checkins.first_questionnaire(
+        outcome.checkin, in_server=in_server,
+        send_dm=lambda note: sandbox.notifier.send_dm(GUILD_ID, user_id, note))
+    for note in notes:
+        world.screen.reply(person, note)
 
 
 async def consent(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
