@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from unittest.mock import MagicMock
 
 import discord
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.client import PeerBot
+from bot.client import PeerBot, discover_extensions
 from tests.helpers import (
     RecordingNotifier,
     make_guild,
@@ -86,3 +88,23 @@ async def world(bot: PeerBot, monkeypatch: pytest.MonkeyPatch) -> World:
     await bot.services.guilds.update(guild.id, moderator_role_id=mod_role.id, mod_log_channel_id=999)
     w.group, w.channel, w.group_role = await w.add_group("Night feeds")
     return w
+
+
+@pytest.fixture
+async def framing_bot(framing_services: Any) -> AsyncIterator[PeerBot]:
+    """A bot with the framing model (the session's one classifier); a module uses it as its `bot`."""
+    instance = PeerBot(framing_services, AsyncIOScheduler())
+    for extension in discover_extensions():
+        await instance.load_extension(extension)
+    yield instance
+    for extension in list(instance.extensions):
+        await instance.unload_extension(extension)
+
+
+@pytest.fixture
+def hook(world: World) -> Any:
+    """The group channel's relay webhook, recording what is posted."""
+    hook = make_webhook()
+    world.channel.create_webhook.side_effect = None
+    world.channel.create_webhook.return_value = hook
+    return hook

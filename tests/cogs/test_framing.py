@@ -1,23 +1,17 @@
 """/framing (moderators) and /nudges (members) through the real command callbacks and the real model."""
 
-from collections.abc import AsyncIterator
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.client import PeerBot, discover_extensions
+from bot.client import PeerBot
 from tests.helpers import invoke, last_reply
 
 
 @pytest.fixture
-async def bot(framing_services) -> AsyncIterator[PeerBot]:
-    """This module's bot runs with the framing model (the session's one classifier)."""
-    instance = PeerBot(framing_services, AsyncIOScheduler())
-    for extension in discover_extensions():
-        await instance.load_extension(extension)
-    yield instance
-    for extension in list(instance.extensions):
-        await instance.unload_extension(extension)
+def bot(framing_bot):
+    """This module's bot runs with the framing model."""
+    return framing_bot
 
 
 @pytest.fixture

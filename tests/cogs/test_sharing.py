@@ -33,14 +33,6 @@ async def share(world, cog, member, text, **kwargs):
     return submitted
 
 
-@pytest.fixture
-def hook(world):
-    hook = make_webhook()
-    world.channel.create_webhook.side_effect = None
-    world.channel.create_webhook.return_value = hook
-    return hook
-
-
 async def test_share_relays_under_the_alias_with_a_number(world, cog, hook) -> None:
     member = world.member("ana")
     alias = await world.join(member)

@@ -1,15 +1,12 @@
 """Every Discord entry of a member's words, with the real model: screened first, whatever happens next."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from unittest.mock import MagicMock
 
 import discord
 import pytest
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.client import PeerBot, discover_extensions
-from tests.helpers import make_dm_channel, make_message, make_webhook, replies, sent_texts
+from tests.helpers import make_dm_channel, make_message, replies, sent_texts
 
 CRISIS = "I don't think I can keep myself safe tonight"
 RESOURCES = "If you or your baby are in immediate danger"
@@ -18,27 +15,14 @@ CH = "Me too, you're definitely not alone, so many of us have felt exactly like 
 
 
 @pytest.fixture
-async def bot(framing_services) -> AsyncIterator[PeerBot]:
-    """This module's bot runs with the framing model (the session's one classifier)."""
-    instance = PeerBot(framing_services, AsyncIOScheduler())
-    for extension in discover_extensions():
-        await instance.load_extension(extension)
-    yield instance
-    for extension in list(instance.extensions):
-        await instance.unload_extension(extension)
+def bot(framing_bot):
+    """This module's bot runs with the framing model."""
+    return framing_bot
 
 
 @pytest.fixture
 def cog(bot):
     return bot.get_cog("Sharing")
-
-
-@pytest.fixture
-def hook(world):
-    hook = make_webhook()
-    world.channel.create_webhook.side_effect = None
-    world.channel.create_webhook.return_value = hook
-    return hook
 
 
 async def open_modal(world, cog, member, **kwargs):
@@ -166,12 +150,17 @@ async def test_a_link_preview_edit_is_not_her_words_changing(world, cog) -> None
     assert world.bot.services.screener.stats.screened == 0
 
 
-async def test_reflect_note_then_share_as_it_is(world, cog, hook) -> None:
+async def share_in_reflect_mode(world, cog, text):
+    """A member of a `reflect` group shares `text`; returns her and the last private reply."""
     member = world.member("ana")
     await world.join(member)
     await world.bot.services.framing.set_mode(world.guild.id, world.group.id, "reflect", actor="m" * 64)
-    submitted = await submit(world, await open_modal(world, cog, member), member, UPWARD)
-    held = replies(submitted)[-1]
+    submitted = await submit(world, await open_modal(world, cog, member), member, text)
+    return member, replies(submitted)[-1]
+
+
+async def test_reflect_note_then_share_as_it_is(world, cog, hook) -> None:
+    member, held = await share_in_reflect_mode(world, cog, UPWARD)
     assert type(held["view"]).__name__ == "HeldView" and held["ephemeral"]
     hook.send.assert_not_awaited()
     share_button = next(item for item in held["view"].children if item.label == "Share as it is")
@@ -182,11 +171,8 @@ async def test_reflect_note_then_share_as_it_is(world, cog, hook) -> None:
 
 
 async def test_reflect_edit_reopens_the_form_with_her_words_and_forgets_them(world, cog, hook) -> None:
-    member = world.member("ana")
-    await world.join(member)
-    await world.bot.services.framing.set_mode(world.guild.id, world.group.id, "reflect", actor="m" * 64)
-    submitted = await submit(world, await open_modal(world, cog, member), member, UPWARD)
-    view = replies(submitted)[-1]["view"]
+    member, held = await share_in_reflect_mode(world, cog, UPWARD)
+    view = held["view"]
     edit = next(item for item in view.children if item.label == "Edit")
     clicked = world.interaction(member, world.channel)
     await edit.callback(clicked)
