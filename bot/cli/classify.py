@@ -2,7 +2,12 @@
 
 Input ``{"text": ...}``; output ``{"text", "label", "scores": {label: probability}}`` with all six
 labels (scores are the model's probabilities; the label follows the deployed combination rule with
-the safety net). A bad line gets ``{"error": ...}`` and the next line is read; exit status 0.
+the safety net). A bad line gets ``{"error": ...}`` and the next line is read; exit status 0. That
+holds for any input: a line that is not UTF-8, not JSON (or nested too deeply to parse), has no
+"text" string, or holds a text the model cannot score (each text is scored on its own: one bad text
+never costs another line its result). A text with a lone surrogate (``"\\ud83d"``) is scored with it
+replaced by U+FFFD and echoed as given; a line that the output encoding cannot carry is written with
+ASCII escapes, so printing never fails.
 """
 
 from __future__ import annotations
@@ -23,13 +28,52 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults()
 
 
+def _json_line(row: dict[str, object]) -> str:
+    """row as one JSON line that stdout can always print (ASCII escapes when it could not)."""
+    line = json.dumps(row, ensure_ascii=False)
+    try:
+        line.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        line = json.dumps(row)
+    return line
+
+
+def _error(message: str) -> str:
+    return _json_line({"error": message})
+
+
 def _flush(classifier: object, pending: list[tuple[int, str]], out: dict[int, str]) -> None:
-    if pending:
-        for (number, text), result in zip(pending, classifier.classify([t for _, t in pending]), strict=True):  # type: ignore[attr-defined]
-            out[number] = json.dumps({"text": text, "label": result.label,
-                                      "scores": {k: round(v, 4) for k, v in result.scores.items()}},
-                                     ensure_ascii=False)
-        pending.clear()
+    if not pending:
+        return
+    try:
+        outcomes = classifier.classify_each([t for _, t in pending])  # type: ignore[attr-defined]
+    except Exception as exc:  # the model as a whole failed: these lines get errors, the input goes on
+        outcomes = [exc] * len(pending)
+    for (number, text), outcome in zip(pending, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            out[number] = _error(f"the model could not score this text ({type(outcome).__name__})")
+        else:
+            out[number] = _json_line({"text": text, "label": outcome.label,
+                                      "scores": {k: round(v, 4) for k, v in outcome.scores.items()}})
+    pending.clear()
+
+
+def _text_of(line: bytes | str) -> str | dict[str, str]:
+    """The "text" of one input line, or the {"error": ...} row for a bad line."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError:
+            return {"error": "not valid UTF-8: expected {\"text\": ...}"}
+    if not line.strip():
+        return {"error": "empty line: expected {\"text\": ...}"}
+    try:
+        row = json.loads(line)
+    except (ValueError, RecursionError):
+        return {"error": "not valid JSON: expected {\"text\": ...}"}
+    if isinstance(row, dict) and isinstance(row.get("text"), str):
+        return row["text"]
+    return {"error": "each line needs a \"text\" string"}
 
 
 def _more_waiting() -> bool:
@@ -52,20 +96,13 @@ def run(args: argparse.Namespace) -> int:
     pending: list[tuple[int, str]] = []
     out: dict[int, str] = {}
     next_to_print = 0
-    for number, line in enumerate(sys.stdin):
-        if not line.strip():
-            out[number] = json.dumps({"error": "empty line: expected {\"text\": ...}"})
+    lines = getattr(sys.stdin, "buffer", sys.stdin)  # bytes when we can, so bad UTF-8 is one bad line
+    for number, line in enumerate(lines):
+        text = _text_of(line)
+        if isinstance(text, str):
+            pending.append((number, text))
         else:
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                row = None
-                out[number] = json.dumps({"error": "not valid JSON: expected {\"text\": ...}"})
-            if row is not None:
-                if isinstance(row, dict) and isinstance(row.get("text"), str):
-                    pending.append((number, row["text"]))
-                else:
-                    out[number] = json.dumps({"error": "each line needs a \"text\" string"})
+            out[number] = _json_line(text)
         if len(pending) >= BATCH or (pending and not _more_waiting()):
             _flush(classifier, pending, out)
         while next_to_print in out and not pending:

@@ -1,27 +1,58 @@
 import json
+import os
+import subprocess
+import sys
 
 from bot.core.framing.labels import LABELS
+from bot.settings import load_settings
 from tests.cli.test_main import ROOT, run_cli
+
+
+def run_classify(stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+    base = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN" and not k.startswith("PEERBOT_")}
+    return subprocess.run([sys.executable, "-m", "bot", "classify"], input=stdin, capture_output=True,
+                          timeout=300, cwd=ROOT, check=False, env={**base, "PYTHONPATH": str(ROOT)})
 
 
 def test_classify_answers_every_line_and_survives_bad_ones() -> None:
     lines = ['{"text": "Me too, you are not alone in this"}', "not json", '{"nope": 1}', "",
              '{"text": ""}', json.dumps({"text": "😭" * 10}), '{"text": 5}']
-    import os
-    import subprocess
-    import sys
-
-    base = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN" and not k.startswith("PEERBOT_")}
-    result = subprocess.run([sys.executable, "-m", "bot", "classify"], input="\n".join(lines) + "\n",
-                            capture_output=True, text=True, timeout=300, cwd=ROOT, check=False,
-                            env={**base, "PYTHONPATH": str(ROOT)})
+    result = run_classify(("\n".join(lines) + "\n").encode())
     assert result.returncode == 0, result.stderr
-    out = [json.loads(line) for line in result.stdout.splitlines()]
+    out = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert len(out) == len(lines)
     assert out[0]["label"] == "common_humanity" and out[0]["text"] == "Me too, you are not alone in this"
     assert set(out[0]["scores"]) == set(LABELS)
     assert "error" in out[1] and "error" in out[2] and "error" in out[3] and "error" in out[6]
     assert out[4]["label"] in LABELS and out[5]["label"] in LABELS
+
+
+def test_classify_survives_a_lone_surrogate_bad_utf8_and_deep_nesting() -> None:
+    crisis = "I have decided to end my life tonight, I've got the tablets ready"
+    lines = [json.dumps({"text": "Me too, you are not alone in this"}).encode(),
+             b'{"text": "hello \\ud83d"}',  # the JSON escape of a lone surrogate
+             json.dumps({"text": crisis}).encode(),
+             b'{"text": "caf\xe9"}',  # Latin-1, not UTF-8
+             b"[" * 100_000,
+             json.dumps({"text": "Thank you 💛"}, ensure_ascii=False).encode()]
+    result = run_classify(b"\n".join(lines) + b"\n")
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert len(out) == len(lines)
+    assert out[0]["label"] == "common_humanity"
+    assert out[1]["text"] == "hello \ud83d" and out[1]["label"] in LABELS and set(out[1]["scores"]) == set(LABELS)
+    assert out[2]["text"] == crisis and out[2]["label"] == "crisis"
+    assert "UTF-8" in out[3]["error"] and "JSON" in out[4]["error"]
+    assert out[5]["text"] == "Thank you 💛" and out[5]["label"] in LABELS
+
+
+def test_classify_reads_a_long_post_whole() -> None:
+    text = "We went to the park with the pram and fed the ducks. " * 60 + "I can't keep myself safe tonight."
+    result = run_classify((json.dumps({"text": text}) + "\n").encode())
+    [row] = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert row["label"] == "crisis"
+    assert row["scores"]["crisis"] >= load_settings(env={}).framing.crisis_threshold  # the model, not only the net
 
 
 def test_eval_classifier_prints_all_three_measurements(tmp_path) -> None:

@@ -5,6 +5,10 @@ worker task takes the first waiting text, collects more for up to framing.batch_
 most framing.batch_max), and runs the whole batch in one forward pass on a dedicated single-thread
 executor, so the loop keeps answering while the model works and the model is only ever used from
 one thread.
+
+One text never fails another: when a batch raises, each of its texts is run again alone, so only
+the text that really fails gets the exception and every other text gets its result. Failures are
+logged with the exception's type and batch size only, never the text.
 """
 
 from __future__ import annotations
@@ -67,18 +71,41 @@ class FramingBatcher:
             waiting = [(text, future) for text, future in batch if not future.cancelled()]
             if not waiting:
                 continue
-            try:
-                results = await loop.run_in_executor(self._executor, self._classify, [t for t, _ in waiting])
-            except Exception as exc:
-                log.exception("Framing classification failed for a batch of %d", len(waiting))
-                for _, future in waiting:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
+            outcomes = await self._classify_batch(loop, [text for text, _ in waiting])
             self.batches += 1
-            for (_, future), result in zip(waiting, results, strict=True):
-                if not future.done():
-                    future.set_result(result)
+            for (_, future), outcome in zip(waiting, outcomes, strict=True):
+                if future.done():
+                    continue
+                if isinstance(outcome, BaseException):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)
+
+    async def _classify_batch(self, loop: asyncio.AbstractEventLoop,
+                              texts: list[str]) -> list[FramingResult | Exception]:
+        """Results for the texts in one forward pass; if that raises, each text alone."""
+        try:
+            results = await loop.run_in_executor(self._executor, self._classify, texts)
+            if len(results) != len(texts):
+                raise RuntimeError(f"the classifier returned {len(results)} results for {len(texts)} texts")
+            return list(results)
+        except Exception as exc:
+            if len(texts) == 1:
+                log.error("Framing classification failed for one text (%s)", type(exc).__name__,
+                          exc_info=exc)
+                return [exc]
+            log.warning("Framing classification failed for a batch of %d (%s); classifying each text alone",
+                        len(texts), type(exc).__name__)
+        outcomes: list[FramingResult | Exception] = []
+        for text in texts:
+            try:
+                [result] = await loop.run_in_executor(self._executor, self._classify, [text])
+                outcomes.append(result)
+            except Exception as exc:
+                log.error("Framing classification failed for one text of the batch (%s)", type(exc).__name__,
+                          exc_info=exc)
+                outcomes.append(exc)
+        return outcomes
 
     async def close(self) -> None:
         if self._worker is not None:

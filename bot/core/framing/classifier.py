@@ -4,8 +4,20 @@ Combination rule (the deployed behaviour, also used by eval-classifier):
     final label = "crisis"  if the safety net hits the whole text
                             OR the model's crisis probability >= framing.crisis_threshold;
                   otherwise the model's argmax over the six labels.
-The net can only add "crisis"; it never lowers a crisis label from the model. The model reads at
-most framing.max_chars characters (and 256 tokens); the net always reads the whole text.
+The net can only add "crisis"; it never lowers a crisis label from the model.
+
+The model reads the whole text too. A text of at most 254 tokens (every training and held-out
+line) is one window, scored exactly as it always was. A longer one is cut into overlapping windows
+of at most 254 tokens (windows.py); the windows of all texts in a call go through the encoder
+together, and a text's `scores` are the MEAN of its windows' probabilities for every label EXCEPT
+crisis, which is the MAXIMUM over its windows (so a crisis line anywhere counts in full, and the
+scores of a long text need not sum to exactly 1). `max_chars` (framing.max_chars) no longer hides
+anything from the model: it is kept for training, which still reads the first max_chars
+characters of each training line.
+
+Each text is cleaned first (windows.sanitise: lone surrogates become U+FFFD), so one member's odd
+input cannot fail another's. `classify_each` returns, per text, its result or the exception that
+text alone raised; `classify` raises if any text fails (FramingBatcher then retries each alone).
 
 `classify` is synchronous and CPU-bound: the bot calls it through `FramingBatcher`, on one
 dedicated worker thread, never on the event loop. Nothing here logs or keeps the text.
@@ -25,12 +37,13 @@ from bot.core.framing.head import HEAD_FILE, LinearHead
 from bot.core.framing.labels import LABELS
 from bot.core.framing.safety_net import DEFAULT_PATH as SAFETY_NET_FILE
 from bot.core.framing.safety_net import SafetyNet, SafetyNetHit
+from bot.core.framing.windows import Tokens, cut, sanitise
 
 
 @dataclass(frozen=True)
 class FramingResult:
     label: str
-    scores: dict[str, float]  # the model's probability for each of the six labels
+    scores: dict[str, float]  # the model's probability per label (long text: window mean; crisis: window max)
     model_label: str  # the model's argmax, before the combination rule
     net_hits: tuple[SafetyNetHit, ...] = field(default=())
 
@@ -75,22 +88,106 @@ class FramingClassifier:
         encoder = MiniLMEncoder.load(adapter=Adapter.load(adapter_path))
         return cls(encoder, head, SafetyNet.from_file(net_path), crisis_threshold, max_chars)
 
+    def windows(self, text: str) -> list[str]:
+        """The text itself when the model can read it in one go, else its overlapping windows."""
+        spans, word_starts = self.encoder.token_spans(text)  # type: ignore[attr-defined]
+        return [text[a:b] for a, b in cut(text, Tokens(spans, word_starts))]
+
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        features = self.encoder.encode([text[: self.max_chars] for text in texts])  # type: ignore[attr-defined]
-        return self.head.probabilities(features)
+        """The model's six probabilities for each text, pooled over its windows (see the docstring)."""
+        outcomes = self._probabilities_each([sanitise(text) for text in texts])
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):
+                raise outcome
+        return np.stack(outcomes) if outcomes else np.zeros((0, len(LABELS)))  # type: ignore[arg-type]
 
     def classify(self, texts: Sequence[str]) -> list[FramingResult]:
-        """Classify texts in one forward pass."""
+        """Classify texts in one forward pass; raises the first failure if any text cannot be scored."""
+        outcomes = self.classify_each(texts)
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):
+                raise outcome
+        return outcomes  # type: ignore[return-value]
+
+    def classify_each(self, texts: Sequence[str]) -> list[FramingResult | Exception]:
+        """Per text, its result or the exception that text raised on its own; one bad text never
+        costs another its result."""
         if not texts:
             return []
-        probabilities = self.probabilities(texts)
-        results = []
-        for text, row in zip(texts, probabilities, strict=True):
-            hits = tuple(self.net.check(text))
-            results.append(FramingResult(
-                label=combine(row, bool(hits), self.crisis_threshold),
-                scores={label: float(p) for label, p in zip(LABELS, row, strict=True)},
-                model_label=LABELS[int(np.argmax(row))],
-                net_hits=hits,
-            ))
+        cleaned: list[str | Exception] = []
+        for text in texts:
+            try:
+                cleaned.append(sanitise(text))
+            except Exception as exc:  # not a str at all
+                cleaned.append(exc)
+        probabilities = self._probabilities_each(cleaned)
+        results: list[FramingResult | Exception] = []
+        for text, row in zip(cleaned, probabilities, strict=True):
+            if isinstance(text, Exception):
+                results.append(text)
+            elif isinstance(row, Exception):
+                results.append(row)
+            else:
+                try:
+                    hits = tuple(self.net.check(text))
+                except Exception as exc:
+                    results.append(exc)
+                    continue
+                results.append(FramingResult(
+                    label=combine(row, bool(hits), self.crisis_threshold),
+                    scores={label: float(p) for label, p in zip(LABELS, row, strict=True)},
+                    model_label=LABELS[int(np.argmax(row))],
+                    net_hits=hits,
+                ))
         return results
+
+    def _probabilities_each(self, texts: Sequence[str | Exception]) -> list[np.ndarray | Exception]:
+        """Pooled probabilities per text: all windows of all texts are encoded together; when that
+        fails, each text is encoded alone so only the one that really fails gets an exception."""
+        outcomes: list[np.ndarray | Exception] = []
+        windows: list[list[str]] = []
+        for text in texts:
+            if isinstance(text, Exception):  # already failed (classify_each passes it through)
+                windows.append([])
+                outcomes.append(text)
+                continue
+            try:
+                windows.append(self.windows(text))
+                outcomes.append(np.empty(0))  # a placeholder until the forward pass
+            except Exception as exc:
+                windows.append([])
+                outcomes.append(exc)
+        scored = [i for i, outcome in enumerate(outcomes) if not isinstance(outcome, Exception)]
+        try:
+            rows = self._window_probabilities([w for i in scored for w in windows[i]])
+        except Exception as exc:
+            if len(scored) == 1:
+                outcomes[scored[0]] = exc
+                return outcomes
+            for i in scored:
+                try:
+                    outcomes[i] = pool(self._window_probabilities(windows[i]))
+                except Exception as alone:
+                    outcomes[i] = alone
+            return outcomes
+        at = 0
+        for i in scored:
+            outcomes[i] = pool(rows[at:at + len(windows[i])])
+            at += len(windows[i])
+        return outcomes
+
+    def _window_probabilities(self, windows: list[str]) -> np.ndarray:
+        if not windows:
+            return np.zeros((0, len(LABELS)))
+        return self.head.probabilities(self.encoder.encode(windows))  # type: ignore[attr-defined]
+
+
+def pool(rows: np.ndarray) -> np.ndarray:
+    """One text's probabilities from its windows': the mean, except crisis, which is the maximum.
+    One window is returned as it is."""
+    if len(rows) == 1:
+        return rows[0]
+    pooled = rows.mean(axis=0)
+    crisis = LABELS.index("crisis")
+    pooled[crisis] = rows[:, crisis].max()
+    return pooled

@@ -106,6 +106,14 @@ class MiniLMEncoder:
             adapter.merge_into(model)
         return cls(torch, tokenizer, model)
 
+    def token_spans(self, text: str) -> tuple[list[tuple[int, int]], list[bool]]:
+        """The characters of each of text's tokens (no [CLS]/[SEP], no truncation) and which tokens
+        begin a word. windows.py cuts long texts with these."""
+        encoding = self._tokenizer(text, add_special_tokens=False, truncation=False, return_offsets_mapping=True)
+        words = encoding.word_ids()
+        starts = [k == 0 or words[k] is None or words[k] != words[k - 1] for k in range(len(words))]
+        return [(int(a), int(b)) for a, b in encoding["offset_mapping"]], starts
+
     def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         """Features of texts (empty text is fine): float32 array of shape (len(texts), 2688)."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
