@@ -82,21 +82,25 @@ class CrisisCare:
             parts.append(f"__{self._resources[code].label}__\n{render_resources(region, self._resources)}")
         return "\n\n".join(parts)
 
+    async def resources_only(self, user_id: int, guild_ids: list[int], entry: str, answer: Answer,
+                             notifier: Notifier) -> CareReport:
+        """The last resort when care failed part-way (the database, say): her resources, whatever else fails."""
+        try:
+            text = await self.resources_text(guild_ids)
+        except Exception:
+            log.exception("Could not read her server's region; sending the general resources")
+            text = render_resources(FALLBACK_REGION, self._resources)
+        delivery, _ = await self._deliver(user_id, guild_ids[0] if guild_ids else 0, Note(crisis_message(text)),
+                                          entry, answer, notifier)
+        return CareReport(delivery, (), False)
+
     async def care(self, user_id: int, places: list[Place], region_guilds: list[int], screened: Screened,
                    entry: str, jump_url: str | None, answer: Answer, notifier: Notifier) -> CareReport:
         """Resources to her, then alerts. `region_guilds`: more servers whose region applies (no alert there)."""
         guilds = list(dict.fromkeys([place.guild_id for place in places] + region_guilds))
         guild_id = guilds[0] if guilds else 0
         note = Note(crisis_message(await self.resources_text(guilds)))
-        # In a DM she is already in the channel the bot can answer; elsewhere a DM keeps the details
-        # where she can find them again, and the private reply in the app is the fallback.
-        routes: list[tuple[str, Answer]] = [("dm", lambda n: notifier.send_dm(guild_id, user_id, n))]
-        routes.insert(0 if entry == "dm" else 1, ("dm" if entry == "dm" else "here", answer))
-        delivery, route = "none", None
-        for kind, send in routes:
-            if await send(note):
-                delivery, route = kind, send
-                break
+        delivery, route = await self._deliver(user_id, guild_id, note, entry, answer, notifier)
         flag_ids: list[int] = []
         told = False
         for place in places:
@@ -118,3 +122,16 @@ class CrisisCare:
         if told and route is not None:
             await route(Note(MODERATORS_TOLD))
         return CareReport(delivery, tuple(flag_ids), told)
+
+    @staticmethod
+    async def _deliver(user_id: int, guild_id: int, note: Note, entry: str, answer: Answer,
+                       notifier: Notifier) -> tuple[str, Answer | None]:
+        """Send the note the first way that works; which way (dm | here | none) and the route itself."""
+        # In a DM she is already in the channel the bot can answer; elsewhere a DM keeps the details
+        # where she can find them again, and the private reply in the app is the fallback.
+        routes: list[tuple[str, Answer]] = [("dm", lambda n: notifier.send_dm(guild_id, user_id, n))]
+        routes.insert(0 if entry == "dm" else 1, ("dm" if entry == "dm" else "here", answer))
+        for kind, send in routes:
+            if await send(note):
+                return kind, send
+        return "none", None

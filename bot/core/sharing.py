@@ -28,7 +28,7 @@ from bot.core.framing.service import FramingService
 from bot.core.groups import Group, GroupService
 from bot.core.membership import MembershipService
 from bot.core.notify import Note, Notifier
-from bot.core.posts import PICK_PREFIX, REFLECT_EDIT, REFLECT_SHARE
+from bot.core.posts import PICK_PREFIX, REFLECT_SHARE
 from bot.core.relay import RelayPlan, RelayService, message_link
 from bot.core.screening import Screened, Screener, clean
 
@@ -155,8 +155,13 @@ class SharingPipeline:
         care = None
         if screened.crisis:
             places, region_guilds = await self._places(words, in_group, targets)
-            care = await self._care.care(words.user_id, places, region_guilds, screened, words.entry,
-                                         words.jump_url, outlet.answer, outlet.notifier)
+            try:
+                care = await self._care.care(words.user_id, places, region_guilds, screened, words.entry,
+                                             words.jump_url, outlet.answer, outlet.notifier)
+            except Exception:
+                log.exception("Crisis care failed part-way for a %s entry; sending resources alone", words.entry)
+                care = await self._care.resources_only(words.user_id, [p.guild_id for p in places] + region_guilds,
+                                                       words.entry, outlet.answer, outlet.notifier)
             log.info("Crisis language in a %s entry: resources %s, %d new alert(s), moderators told: %s",
                      words.entry, care.delivery, len(care.flag_ids), care.moderators_told)
         if words.entry == "share":
@@ -176,7 +181,8 @@ class SharingPipeline:
         return Outcome(screened, care, "observed")
 
     async def resume(self, held: Held, choice_id: str, outlet: Outlet) -> Outcome:
-        """She chose: a group for her DM (`pick:<group id>`) or "Share as it is" after a reflect note."""
+        """She chose: a group for her DM (`pick:<group id>`) or "Share as it is" after a reflect note.
+        ("Edit" is the adapter's: it takes the words from `held` into its own editor.)"""
         words = held.take()
         if words is None:
             await outlet.answer(Note("That choice has already been used or has timed out."))
@@ -188,8 +194,6 @@ class SharingPipeline:
                     return await self._relay_to(words, alias, group, held.screened, held.care, outlet)
         if held.kind == "reflect" and choice_id == REFLECT_SHARE:
             return await self._share(words, held.screened, held.care, outlet, reflect=False)
-        if held.kind == "reflect" and choice_id == REFLECT_EDIT:
-            return Outcome(held.screened, held.care, "held")  # the adapter opens the editor with her text
         await self._give_back(outlet, words, "I didn't recognise that choice")
         return Outcome(held.screened, held.care, "refused")
 

@@ -445,3 +445,17 @@ async def test_a_crisis_share_is_never_paused(framing_services) -> None:
     await framing_services.framing.set_mode(GUILD, ctx.anonymous.id, "reflect", actor=MOD)
     outcome = await submit(ctx, share(ctx))
     assert outcome.result == "shared" and ctx.outlet.held == []
+
+
+async def test_when_the_alert_cannot_be_written_she_still_gets_resources(services, monkeypatch) -> None:
+    ctx = await make_ctx(services)
+    await join(ctx, ctx.anonymous)
+
+    async def database_down(*args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(services.flags, "raise_flag", database_down)
+    outcome = await submit(ctx, share(ctx))
+    assert resources_reached_her(ctx)
+    assert outcome.care is not None and outcome.care.delivery == "dm" and outcome.care.flag_ids == ()
+    assert outcome.result == "shared"  # her post still goes out
