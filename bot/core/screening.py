@@ -36,13 +36,6 @@ class Screened:
             return f"crisis language (safety net: {self.net_hits[0].category})"
         return "crisis language (model)"
 
-    @property
-    def label(self) -> str | None:
-        """The framing label for counts and nudges, when the model read the text."""
-        if self.crisis:
-            return "crisis"
-        return None if self.result is None else self.result.label
-
 
 @dataclass
 class ScreeningStats:

@@ -53,7 +53,7 @@ async def reflect(framing, group, author, text):
 
 async def test_the_screener_reads_with_the_model(framing_services) -> None:
     screened = await framing_services.screener.screen(UPWARD)
-    assert screened.result is not None and screened.label == "upward_comparison"
+    assert screened.result is not None and screened.result.label == "upward_comparison"
 
 
 async def test_services_build_without_the_model(services) -> None:
