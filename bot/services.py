@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
+from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasService
 from bot.core.audit import AuditLog
 from bot.core.checkins.service import CheckinService
@@ -35,6 +36,7 @@ from bot.core.privacy import Pseudonymizer, load_key
 from bot.core.relay import RelayService
 from bot.core.reports import ReportService
 from bot.core.resources import load_resources
+from bot.core.restrictions import Restrictions
 from bot.core.reveal import RevealService
 from bot.core.screening import Screener
 from bot.core.sharing import SharingPipeline
@@ -57,6 +59,7 @@ class Services:
     aliases: AliasService
     audit: AuditLog
     flags: FlagQueue
+    alerts: AlertPolicy
     groups: GroupService
     data_rights: DataRights
     membership: MembershipService
@@ -76,7 +79,7 @@ class Services:
 
     async def run_due(self, notifier: Notifier) -> None:
         """Everything time-driven that is due now: re-alerts, the daily retention purge, …"""
-        await self.flags.run_realerts(notifier)
+        await self.alerts.run(notifier)
         await self.reveals.expire_due(notifier)
         await self.relay.purge_stale()
         await self.checkins.run_due(notifier)
@@ -107,23 +110,25 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
     audit = AuditLog(db, clock)
     guilds = GuildSettingsService(db, clock, settings.checkins.default_timezone)
     aliases = AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours)
-    flags = FlagQueue(db, clock, audit, settings.framing.realert_minutes)
+    flags = FlagQueue(db, clock, audit, settings.alerts.first_realert_minutes)
+    alerts = AlertPolicy(db, clock, flags, settings.alerts)
     groups = GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
                           settings.groups.max_size)
-    relay = RelayService(db, clock, groups, settings.groups.post_cooldown_seconds)
+    restrictions = Restrictions(db, clock)
+    relay = RelayService(db, clock, groups, settings.groups.post_cooldown_seconds, restrictions)
     instruments = configured_instruments(settings)
     consent = ConsentService(db, clock)
     resources = load_resources(RESOURCES_FILE)
-    checkins = CheckinService(db, clock, settings.checkins, instruments, aliases, groups, guilds, flags, consent,
-                              audit, resources)
+    checkins = CheckinService(db, clock, settings.checkins, instruments, aliases, groups, guilds, flags, alerts,
+                              consent, audit, resources)
     framing = None
     if classifier is not None:
         framing = FramingService(db, clock, settings.framing, classifier, audit)
-    membership = MembershipService(aliases, groups)
+    membership = MembershipService(aliases, groups, restrictions)
     # The classifier carries the net it combines with; without a model the net is loaded alone.
     net = classifier.net if classifier is not None else default_net()
     screener = Screener(net, framing.classify if framing else None, settings.framing.model_timeout_seconds)
-    care = CrisisCare(flags, guilds, aliases, resources)
+    care = CrisisCare(flags, alerts, guilds, aliases, resources)
     services = Services(
         settings=settings,
         db=db,
@@ -133,19 +138,20 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         aliases=aliases,
         audit=audit,
         flags=flags,
+        alerts=alerts,
         groups=groups,
         membership=membership,
         relay=relay,
-        moderation=ModerationService(db, audit, aliases, groups, relay, flags),
+        moderation=ModerationService(db, audit, aliases, groups, relay, flags, restrictions),
         reveals=RevealService(db, clock, audit, aliases, settings.groups.reveal_window_minutes),
-        reports=ReportService(relay, aliases, groups, flags),
+        reports=ReportService(relay, aliases, groups, flags, alerts),
         data_rights=DataRights(db, clock, settings.research.retention_days),
         instruments=instruments,
         consent=consent,
         checkins=checkins,
         outcomes=OutcomesService(db, clock, instruments, settings.research.k_anonymity),
         screener=screener,
-        sharing=SharingPipeline(screener, care, relay, groups, aliases, membership, flags, framing),
+        sharing=SharingPipeline(screener, care, relay, groups, aliases, membership, alerts, framing),
         framing=framing,
     )
     return services

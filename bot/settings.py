@@ -44,11 +44,13 @@ class BotSettings:
     log_file: Path = Path("peerbot.log")
     log_max_bytes: int = 5_000_000
     log_backups: int = 5
+    connect_retries: int = 5
 
     def validate(self) -> None:
         _check(bool(self.command_prefix.strip()), "bot.command_prefix", "must not be empty")
         _check(self.log_max_bytes >= 10_000, "bot.log_max_bytes", "must be at least 10000")
         _check(0 <= self.log_backups <= 100, "bot.log_backups", "must be between 0 and 100")
+        _check(0 <= self.connect_retries <= 50, "bot.connect_retries", "must be between 0 and 50")
 
     @property
     def database_path(self) -> Path:
@@ -92,7 +94,6 @@ class FramingSettings:
     crisis_threshold: float = 0.175
     nudge_threshold: float = 0.5
     nudge_interval_hours: float = 6.0
-    realert_minutes: int = 10
     batch_max: int = 32
     batch_window_ms: int = 15
     max_chars: int = 2000
@@ -102,11 +103,25 @@ class FramingSettings:
         _check(0 < self.crisis_threshold < 1, "framing.crisis_threshold", "must be between 0 and 1")
         _check(0 < self.nudge_threshold < 1, "framing.nudge_threshold", "must be between 0 and 1")
         _check(self.nudge_interval_hours >= 0, "framing.nudge_interval_hours", "must not be negative")
-        _check(1 <= self.realert_minutes <= 1440, "framing.realert_minutes", "must be 1–1440")
         _check(1 <= self.batch_max <= 512, "framing.batch_max", "must be 1–512")
         _check(0 <= self.batch_window_ms <= 1000, "framing.batch_window_ms", "must be 0–1000")
         _check(64 <= self.max_chars <= 20_000, "framing.max_chars", "must be 64–20000")
         _check(0 < self.model_timeout_seconds <= 60, "framing.model_timeout_seconds", "must be 0–60 (not 0)")
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    first_realert_minutes: int = 10
+    max_realert_minutes: int = 240
+    max_per_day: int = 12
+    escalate_after_minutes: int = 30
+
+    def validate(self) -> None:
+        _check(1 <= self.first_realert_minutes <= 1440, "alerts.first_realert_minutes", "must be 1–1440")
+        _check(self.first_realert_minutes <= self.max_realert_minutes <= 1440, "alerts.max_realert_minutes",
+               "must be from alerts.first_realert_minutes to 1440")
+        _check(1 <= self.max_per_day <= 100, "alerts.max_per_day", "must be 1–100")
+        _check(1 <= self.escalate_after_minutes <= 1440, "alerts.escalate_after_minutes", "must be 1–1440")
 
 
 @dataclass(frozen=True)
@@ -157,6 +172,7 @@ class Settings:
     bot: BotSettings = field(default_factory=BotSettings)
     groups: GroupSettings = field(default_factory=GroupSettings)
     framing: FramingSettings = field(default_factory=FramingSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
     checkins: CheckinSettings = field(default_factory=CheckinSettings)
     questionnaires: QuestionnaireSettings = field(default_factory=QuestionnaireSettings)
     research: ResearchSettings = field(default_factory=ResearchSettings)

@@ -71,10 +71,7 @@ class Reports(commands.Cog):
         await interaction.response.send_message(REPORT_PROMPT, view=ReportView(self, reported), ephemeral=True)
 
     async def file_report(self, message: ReportedMessage, category: str) -> None:
-        flag, alert = await self.bot.services.reports.report(message, category)
-        if not await self.bot.notifier.send_mod_log(message.guild_id, alert):
-            log.warning("Report flag #%s in guild %s could not be posted to the moderator log", flag.id,
-                        message.guild_id)
+        await self.bot.services.reports.report(message, category, self.bot.notifier)
 
 
 async def setup(bot: PeerBot) -> None:

@@ -18,6 +18,16 @@ from bot.discord_ui import send_note
 _TIMEZONES = sorted(available_timezones())
 
 
+def escalation(config: GuildConfig) -> str:
+    role = f"<@&{config.escalation_role_id}>" if config.escalation_role_id else None
+    channel = f"<#{config.escalation_channel_id}>" if config.escalation_channel_id else None
+    if role and channel:
+        return f"{role} in {channel}"
+    if role:
+        return f"{role} in the moderator log"
+    return channel or "the server owner, by DM (not set)"
+
+
 def describe(config: GuildConfig) -> str:
     role = f"<@&{config.moderator_role_id}>" if config.moderator_role_id else "not set"
     channel = f"<#{config.mod_log_channel_id}>" if config.mod_log_channel_id else "not set"
@@ -27,6 +37,7 @@ def describe(config: GuildConfig) -> str:
         f"Moderator log: {channel}",
         f"Crisis resources: {REGION_NAMES[config.region]} ({config.region})",
         f"Default time zone: {config.timezone}",
+        f"Safeguarding lead (unacknowledged urgent alerts escalate to): {escalation(config)}",
     ]
     if not config.is_complete:
         lines.append("Still needed: a moderator role and a moderator log channel (/setup configure).")
@@ -46,6 +57,8 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Set up 
         mod_log="Private channel where alerts and reports are posted",
         region="Which country's crisis resources members are given",
         timezone="Default time zone for check-ins, e.g. Europe/London",
+        safeguarding_role="Who unacknowledged crisis alerts escalate to (default: the server owner, by DM)",
+        safeguarding_channel="Where escalated alerts are posted (default: the moderator log, or the owner's DMs)",
     )
     @app_commands.checks.has_permissions(manage_guild=True)
     async def configure(
@@ -55,12 +68,22 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Set up 
         mod_log: discord.TextChannel | None = None,
         region: Literal["UK", "IE", "US", "CA", "AU", "other"] | None = None,
         timezone: str | None = None,
+        safeguarding_role: discord.Role | None = None,
+        safeguarding_channel: discord.TextChannel | None = None,
     ) -> None:
         assert interaction.guild is not None
-        if moderator_role is None and mod_log is None and region is None and timezone is None:
+        if all(value is None for value in (moderator_role, mod_log, region, timezone, safeguarding_role,
+                                           safeguarding_channel)):
             raise UserError(
-                "Tell me at least one thing to set: a moderator role, a log channel, a region or a time zone."
+                "Tell me at least one thing to set: a moderator role, a log channel, a region, a time zone or a "
+                "safeguarding lead."
             )
+        if safeguarding_role is not None and safeguarding_role.is_default():
+            raise UserError("The safeguarding lead can't be @everyone: please choose a role only they have.")
+        if safeguarding_channel is not None and \
+                not safeguarding_channel.permissions_for(interaction.guild.me).send_messages:
+            raise UserError(f"I can't post in {safeguarding_channel.mention}. Please let me send messages there, "
+                            "then try again.")
         if moderator_role is not None and moderator_role.is_default():
             raise UserError("The moderator role can't be @everyone: please choose a role only moderators have.")
         if mod_log is not None and not mod_log.permissions_for(interaction.guild.me).send_messages:
@@ -71,6 +94,8 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Set up 
             mod_log_channel_id=mod_log.id if mod_log else None,
             region=region,
             timezone=timezone,
+            escalation_role_id=safeguarding_role.id if safeguarding_role else None,
+            escalation_channel_id=safeguarding_channel.id if safeguarding_channel else None,
         )
         await send_note(interaction, Note("Saved.\n" + describe(config)), ephemeral=True)
 

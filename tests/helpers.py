@@ -199,10 +199,16 @@ async def click(bot: Any, interaction: MagicMock, choice_id: str) -> None:
 class RecordingNotifier:
     """Stands in for DiscordNotifier: records DMs and moderator-log posts (the core Notifier protocol)."""
 
-    def __init__(self, *, dms_open: bool = True) -> None:
+    def __init__(self, *, dms_open: bool = True, log_open: bool = True, lead: str | None = "the server owner by DM"
+                 ) -> None:
         self.dms: list[tuple[int, int, Any]] = []
         self.mod_log: list[tuple[int, Any]] = []
+        self.mentions: list[bool] = []  # for each alert in mod_log: did it mention the moderator role?
+        self.edits: list[tuple[int, int, Any]] = []
+        self.escalations: list[tuple[int, Any]] = []
         self.dms_open = dms_open
+        self.log_open = log_open
+        self.lead = lead
 
     async def send_dm(self, guild_id: int, user_id: int, note: Any) -> bool:
         if self.dms_open:
@@ -210,8 +216,24 @@ class RecordingNotifier:
         return self.dms_open
 
     async def send_mod_log(self, guild_id: int, note: Any) -> bool:
-        self.mod_log.append((guild_id, note))
-        return True
+        if self.log_open:
+            self.mod_log.append((guild_id, note))
+        return self.log_open
+
+    async def send_alert(self, guild_id: int, note: Any, *, mention: bool) -> int | None:
+        if not await self.send_mod_log(guild_id, note):
+            return None
+        self.mentions.append(mention)
+        return next_id()
+
+    async def edit_alert(self, guild_id: int, message_id: int, note: Any) -> bool:
+        self.edits.append((guild_id, message_id, note))
+        return self.log_open
+
+    async def escalate(self, guild_id: int, note: Any) -> str | None:
+        if self.lead is not None:
+            self.escalations.append((guild_id, note))
+        return self.lead
 
 
 class RecordingOutlet:

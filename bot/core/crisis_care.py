@@ -8,8 +8,9 @@ Runs straight after screening, before any policy check or relay, so it never wai
 2. One alert per server she wrote in (or, from a DM, per server where she is in a group), unless
    she already has an open crisis flag there for that group (it keeps re-alerting). The alert
    states the delivery as it was, and names the entry path; never her words.
-3. Only when a moderator log took the alert and she could be reached is she told the moderators
-   know.
+3. Only when a person got the alert (the moderator log, or the safeguarding lead it escalated to
+   because the log could not take it: see alerts.py) and she could be reached is she told the
+   moderators know.
 
 Someone in none of the groups (never joined, left, removed, group archived) who DMs crisis words
 still gets resources: her server's region, or every configured region of the servers she shares
@@ -27,6 +28,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasService
 from bot.core.flags import FlagQueue
 from bot.core.framing.nudges import MODERATORS_TOLD, crisis_message
@@ -58,9 +60,10 @@ class CareReport:
 
 
 class CrisisCare:
-    def __init__(self, flags: FlagQueue, guilds: GuildSettingsService, aliases: AliasService,
+    def __init__(self, flags: FlagQueue, alerts: AlertPolicy, guilds: GuildSettingsService, aliases: AliasService,
                  resources: dict[str, RegionResources]) -> None:
         self._flags = flags
+        self._alerts = alerts
         self._guilds = guilds
         self._aliases = aliases
         self._resources = resources
@@ -95,7 +98,8 @@ class CrisisCare:
         return CareReport(delivery, (), False)
 
     async def care(self, user_id: int, places: list[Place], region_guilds: list[int], screened: Screened,
-                   entry: str, jump_url: str | None, answer: Answer, notifier: Notifier) -> CareReport:
+                   entry: str, jump_url: str | None, answer: Answer, notifier: Notifier,
+                   post: tuple[str | None, str | None] = (None, None)) -> CareReport:
         """Resources to her, then alerts. `region_guilds`: more servers whose region applies (no alert there)."""
         guilds = list(dict.fromkeys([place.guild_id for place in places] + region_guilds))
         guild_id = guilds[0] if guilds else 0
@@ -111,14 +115,12 @@ class CrisisCare:
                 continue
             flag = await self._flags.raise_flag(
                 place.guild_id, "crisis", alias.pseudonym, alias.alias, group_id=group_id, detail=screened.reason,
-                jump_url=jump_url, delivery=delivery, entry=entry)
+                jump_url=jump_url, delivery=delivery, entry=entry, post_state=post[0], post_note=post[1])
             flag_ids.append(flag.id)
-            group_name = place.group.name if place.group else None
-            if await notifier.send_mod_log(place.guild_id, self._flags.render(flag, group_name)):
+            if await self._alerts.raise_and_deliver(notifier, flag):
                 told = True
             else:
-                log.warning("A crisis alert (flag %s) could not reach the moderator log of guild %s",
-                            flag.id, place.guild_id)
+                log.warning("Nobody could be alerted about crisis flag %s in guild %s", flag.id, place.guild_id)
         if told and route is not None:
             await route(Note(MODERATORS_TOLD))
         return CareReport(delivery, tuple(flag_ids), told)

@@ -27,6 +27,9 @@ class GuildConfig:
     mod_log_channel_id: int | None = None
     region: str = "other"
     timezone: str = "Europe/London"
+    # Where unacknowledged urgent alerts escalate (bot/core/alerts.py); neither: the server owner by DM.
+    escalation_role_id: int | None = None
+    escalation_channel_id: int | None = None
 
     @property
     def is_complete(self) -> bool:
@@ -53,13 +56,13 @@ class GuildSettingsService:
 
     async def get(self, guild_id: int) -> GuildConfig:
         row = await self._db.fetchone(
-            "SELECT moderator_role_id, mod_log_channel_id, region, timezone FROM guild_settings "
-            "WHERE guild_id = ?",
+            "SELECT moderator_role_id, mod_log_channel_id, region, timezone, escalation_role_id, "
+            "escalation_channel_id FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
         )
         if row is None:
             return GuildConfig(guild_id=guild_id, timezone=self._default_timezone)
-        return GuildConfig(guild_id, row[0], row[1], row[2], row[3])
+        return GuildConfig(guild_id, row[0], row[1], row[2], row[3], row[4], row[5])
 
     async def update(
         self,
@@ -69,6 +72,8 @@ class GuildSettingsService:
         mod_log_channel_id: int | None = None,
         region: str | None = None,
         timezone: str | None = None,
+        escalation_role_id: int | None = None,
+        escalation_channel_id: int | None = None,
     ) -> GuildConfig:
         """Change the given fields (others stay as they are) and return the stored result."""
         if region is not None and region not in REGIONS:
@@ -82,13 +87,17 @@ class GuildSettingsService:
             mod_log_channel_id if mod_log_channel_id is not None else current.mod_log_channel_id,
             region if region is not None else current.region,
             timezone if timezone is not None else current.timezone,
+            escalation_role_id if escalation_role_id is not None else current.escalation_role_id,
+            escalation_channel_id if escalation_channel_id is not None else current.escalation_channel_id,
         )
         await self._db.execute(
             "INSERT INTO guild_settings (guild_id, moderator_role_id, mod_log_channel_id, region, timezone, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET "
+            "escalation_role_id, escalation_channel_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET "
             "moderator_role_id = excluded.moderator_role_id, mod_log_channel_id = excluded.mod_log_channel_id, "
-            "region = excluded.region, timezone = excluded.timezone, updated_at = excluded.updated_at",
+            "region = excluded.region, timezone = excluded.timezone, escalation_role_id = excluded.escalation_role_id, "
+            "escalation_channel_id = excluded.escalation_channel_id, updated_at = excluded.updated_at",
             (guild_id, merged.moderator_role_id, merged.mod_log_channel_id, merged.region, merged.timezone,
-             to_iso(self._clock.now())),
+             merged.escalation_role_id, merged.escalation_channel_id, to_iso(self._clock.now())),
         )
         return merged

@@ -107,6 +107,7 @@ class SafetyRule:
     threshold: float
     description: str
     action: str = SAFETY_ACTION
+    alert: str = ""  # what the question is about, in a few words for the moderators' alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,6 +480,7 @@ def _parse_safety(top: _Reader, items: tuple[Item, ...]) -> tuple[SafetyRule, ..
                 threshold=threshold,
                 description=r.get("description", str),
                 action=action,
+                alert=r.get("alert", str, ""),
             )
         )
     return tuple(rules)

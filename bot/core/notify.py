@@ -38,3 +38,18 @@ class Notifier(Protocol):
     async def send_mod_log(self, guild_id: int, note: Note) -> bool:
         """Post in the server's moderator log channel; False when none is set or it is unreachable."""
         ...
+
+    async def send_alert(self, guild_id: int, note: Note, *, mention: bool) -> int | None:
+        """Post a flag's alert in the moderator log, mentioning the moderator role (and nobody else)
+        when `mention`; the message's id, or None when the log is missing or unreachable."""
+        ...
+
+    async def edit_alert(self, guild_id: int, message_id: int, note: Note) -> bool:
+        """Replace an alert's text (its status changed); False when it can't be edited."""
+        ...
+
+    async def escalate(self, guild_id: int, note: Note) -> str | None:
+        """Send an escalated alert to the server's safeguarding lead (the role or channel set in
+        /setup, else the server owner by DM). Says who got it ("the safeguarding lead role in
+        #safety"), or None when nobody could be reached."""
+        ...

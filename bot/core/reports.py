@@ -5,14 +5,18 @@ Only the reason *category* is stored (in the flag's detail); the reporter is sto
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
+from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasService
 from bot.core.errors import UserError
 from bot.core.flags import Flag, FlagQueue
 from bot.core.groups import GroupService
-from bot.core.notify import Note
+from bot.core.notify import Notifier
 from bot.core.relay import RelayService
+
+log = logging.getLogger(__name__)
 
 REPORT_REASONS: dict[str, str] = {
     "unkind": "Unkind or judgemental",
@@ -35,14 +39,17 @@ class ReportedMessage:
 
 
 class ReportService:
-    def __init__(self, relay: RelayService, aliases: AliasService, groups: GroupService, flags: FlagQueue) -> None:
+    def __init__(self, relay: RelayService, aliases: AliasService, groups: GroupService, flags: FlagQueue,
+                 alerts: AlertPolicy) -> None:
         self._relay = relay
         self._aliases = aliases
         self._groups = groups
         self._flags = flags
+        self._alerts = alerts
 
-    async def report(self, message: ReportedMessage, category: str) -> tuple[Flag, Note]:
-        """Raise a report flag; returns it and the moderator-log alert."""
+    async def report(self, message: ReportedMessage, category: str, notifier: Notifier) -> Flag:
+        """Raise a report flag and deliver its alert. A "worried about someone's safety" report is
+        urgent: it follows the crisis alert policy (role mention, re-alerts, escalation)."""
         if category not in REPORT_REASONS:
             raise UserError("Please choose one of the reasons in the list.")
         post = await self._relay.by_message(message.guild_id, message.message_id)
@@ -59,8 +66,7 @@ class ReportService:
             group = await self._groups.by_channel(message.guild_id, message.channel_id)
             group_id = group.id if group is not None else None
         flag = await self._flags.raise_flag(message.guild_id, "report", pseudonym, alias, group_id=group_id,
-                                            detail=detail, jump_url=message.jump_url)
-        group_name = None
-        if flag.group_id is not None:
-            group_name = (await self._groups.get(message.guild_id, flag.group_id)).name
-        return flag, self._flags.render(flag, group_name)
+                                            detail=detail, jump_url=message.jump_url, urgent=category == "safety")
+        if not await self._alerts.raise_and_deliver(notifier, flag):
+            log.warning("Nobody could be alerted about report flag %s in guild %s", flag.id, message.guild_id)
+        return flag

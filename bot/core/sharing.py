@@ -20,16 +20,16 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from bot.core import member_notes
+from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasRecord, AliasService
 from bot.core.crisis_care import CareReport, CrisisCare, Place
 from bot.core.errors import UserError
-from bot.core.flags import FlagQueue
 from bot.core.framing.service import FramingService
 from bot.core.groups import Group, GroupService
 from bot.core.membership import MembershipService
 from bot.core.notify import Note, Notifier
 from bot.core.posts import PICK_PREFIX, REFLECT_SHARE
-from bot.core.relay import RelayPlan, RelayService, message_link
+from bot.core.relay import Cooldown, RelayPlan, RelayService, message_link
 from bot.core.screening import Screened, Screener, clean
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ class Outcome:
 
 class SharingPipeline:
     def __init__(self, screener: Screener, care: CrisisCare, relay: RelayService, groups: GroupService,
-                 aliases: AliasService, membership: MembershipService, flags: FlagQueue,
+                 aliases: AliasService, membership: MembershipService, alerts: AlertPolicy,
                  framing: FramingService | None) -> None:
         self._screener = screener
         self._care = care
@@ -124,7 +124,7 @@ class SharingPipeline:
         self._groups = groups
         self._aliases = aliases
         self._membership = membership
-        self._flags = flags
+        self._alerts = alerts
         self._framing = framing
 
     # -- the entry point ------------------------------------------------------------------------
@@ -137,7 +137,7 @@ class SharingPipeline:
         except Exception:
             log.exception("Sharing failed unexpectedly for a %s entry", words.entry)
             if words.entry in ("share", "dm"):
-                await self._give_back(outlet, words, "Sorry, something went wrong on my side")
+                await self._give_back(outlet, words, "Sorry, something went wrong on my side", None)
             return Outcome(Screened(False, None), None, "refused")
 
     async def _submit(self, words: Words, outlet: Outlet) -> Outcome:
@@ -155,9 +155,14 @@ class SharingPipeline:
         care = None
         if screened.crisis:
             places, region_guilds = await self._places(words, in_group, targets)
+            post: tuple[str | None, str | None] = (None, None)  # known once the policy and relay have run
+            if words.entry in ("channel", "thread", "edit"):
+                post = ("in_channel", None)
+            elif words.entry == "dm" and not targets:
+                post = ("not_shared", "she is in no group")
             try:
                 care = await self._care.care(words.user_id, places, region_guilds, screened, words.entry,
-                                             words.jump_url, outlet.answer, outlet.notifier)
+                                             words.jump_url, outlet.answer, outlet.notifier, post)
             except Exception:
                 log.exception("Crisis care failed part-way for a %s entry; sending resources alone", words.entry)
                 care = await self._care.resources_only(words.user_id, [p.guild_id for p in places] + region_guilds,
@@ -168,7 +173,7 @@ class SharingPipeline:
             return await self._share(words, screened, care, outlet, reflect=True)
         if words.entry == "dm":
             if not targets:
-                await self._give_back(outlet, words, member_notes.NO_GROUP_REASON)
+                await self._give_back(outlet, words, member_notes.NO_GROUP_REASON, None)
                 return Outcome(screened, care, "refused")
             if len(targets) == 1:
                 alias, group = targets[0]
@@ -194,14 +199,15 @@ class SharingPipeline:
                     return await self._relay_to(words, alias, group, held.screened, held.care, outlet)
         if held.kind == "reflect" and choice_id == REFLECT_SHARE:
             return await self._share(words, held.screened, held.care, outlet, reflect=False)
-        await self._give_back(outlet, words, "I didn't recognise that choice")
+        await self._give_back(outlet, words, "I didn't recognise that choice", held.care, "a choice went wrong")
         return Outcome(held.screened, held.care, "refused")
 
     async def expire(self, held: Held, outlet: Outlet) -> None:
         """The choice timed out: her words go back to her, so nothing is lost."""
         words = held.take()
         if words is not None:
-            await self._give_back(outlet, words, "the choice timed out before anything was posted")
+            await self._give_back(outlet, words, "The choice timed out before anything was posted", held.care,
+                                  "she didn't choose in time")
 
     # -- where she is, for crisis care ------------------------------------------------------------
 
@@ -234,14 +240,14 @@ class SharingPipeline:
         try:
             group = await self._groups.get(words.guild_id, words.group_id)
         except UserError as exc:
-            await self._give_back(outlet, words, exc.message)
+            await self._give_back(outlet, words, exc.message, care)
             return Outcome(screened, care, "refused")
         author = await self._aliases.ensure(words.guild_id, words.user_id)
         if reflect and not screened.crisis and self._framing is not None and screened.result is not None:
             try:
                 await self._relay.check(group, author, words.text, words.reply_to)
             except UserError as exc:
-                await self._give_back(outlet, words, exc.message)
+                await self._give_back(outlet, words, exc.message, care, _why(exc))
                 return Outcome(screened, care, "refused")
             note = await self._framing.reflect_note(words.guild_id, group.id, author.pseudonym, screened.result)
             if note is not None:
@@ -254,7 +260,7 @@ class SharingPipeline:
         try:
             plan = await self._relay.prepare(group, author, words.text, words.reply_to)
         except UserError as exc:
-            await self._give_back(outlet, words, exc.message)
+            await self._give_back(outlet, words, exc.message, care, _why(exc))
             return Outcome(screened, care, "refused")
         try:
             message_ids = await outlet.publish(plan)
@@ -263,7 +269,8 @@ class SharingPipeline:
             if not isinstance(exc, PublishFailed):
                 log.exception("Relay to group %s failed unexpectedly", group.id)
             await self._relay.abandon(plan)
-            await self._give_back(outlet, words, f"I couldn't post that just now: {failure.reason}")
+            await self._give_back(outlet, words, f"I couldn't post that just now: {failure.reason}", care,
+                                  f"the relay failed: {failure.reason}")
             if failure.moderator_text:
                 await outlet.notifier.send_mod_log(plan.guild_id, Note(failure.moderator_text))
             return Outcome(screened, care, "refused")
@@ -271,7 +278,7 @@ class SharingPipeline:
         await outlet.answer(member_notes.shared(group, plan.number))
         link = message_link(group.guild_id, plan.channel_id, message_ids[0])
         for flag_id in care.flag_ids if care else ():
-            await self._flags.set_jump_url(group.guild_id, flag_id, link)
+            await self._alerts.update_post(outlet.notifier, flag_id, "shared", jump_url=link)
         await self._after_post(words, group, screened, outlet, message_ids[0], author=author)
         return Outcome(screened, care, "shared", plan.number)
 
@@ -292,8 +299,12 @@ class SharingPipeline:
             if not await outlet.answer(note):
                 log.info("A private note for a %s post in group %s could not be shown", words.entry, group.id)
 
-    async def _give_back(self, outlet: Outlet, words: Words, reason: str) -> None:
-        """Her words back, privately: where she is, else by DM; so nothing she wrote is lost."""
+    async def _give_back(self, outlet: Outlet, words: Words, reason: str, care: CareReport | None,
+                         why: str | None = None) -> None:
+        """Her words back, privately: where she is, else by DM; so nothing she wrote is lost. The
+        alerts of her crisis flags are edited to say the post was not shared, and why."""
+        for flag_id in care.flag_ids if care else ():
+            await self._alerts.update_post(outlet.notifier, flag_id, "not_shared", why or reason)
         notes = member_notes.text_back(reason, words.text)
         shown = True
         for note in notes:
@@ -305,3 +316,7 @@ class SharingPipeline:
                 log.info("Her words could not be given back to her in guild %s", words.guild_id)
                 return
 
+
+def _why(error: UserError) -> str:
+    """A refusal, in a few words for the moderators' alert."""
+    return "inside the posting cooldown" if isinstance(error, Cooldown) else error.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ GROUP_ROLE_ID = 900_000_000_000_000_005
 MODERATOR_USER_ID = 900_000_000_000_000_010
 FIRST_MEMBER_ID = 900_000_000_000_001_000
 MOD = "mod"
+OWNER = "owner"  # the server owner: the default safeguarding lead alerts escalate to
 GROUP_NAME = "Night owls"
 GROUP_CHANNEL = "night-owls"
 # The other groups: (name, channel, mode, description). Channel and role ids follow GROUP_ROLE_ID.
@@ -101,6 +103,9 @@ class World:
         return next((name for name, group in self.groups.items() if group.channel_id == channel_id), GROUP_CHANNEL)
 
 
+_alert_ids = itertools.count(960_000_000_000_000_001)
+
+
 class SandboxNotifier:
     """Delivers core Notes to the terminal, exactly as the Discord notifier would send them."""
 
@@ -118,6 +123,20 @@ class SandboxNotifier:
     async def send_mod_log(self, guild_id: int, note: Note) -> bool:
         self._world_ref[0].screen.show("#mod-log", note, person=MOD)
         return True
+
+    async def send_alert(self, guild_id: int, note: Note, *, mention: bool) -> int | None:
+        shown = Note(f"@Moderators {note.text}", note.choices) if mention else note
+        await self.send_mod_log(guild_id, shown)
+        return next(_alert_ids)
+
+    async def edit_alert(self, guild_id: int, message_id: int, note: Note) -> bool:
+        world = self._world_ref[0]
+        world.screen.show("#mod-log edited", note, person=MOD)
+        return True
+
+    async def escalate(self, guild_id: int, note: Note) -> str | None:
+        self._world_ref[0].screen.show(f"dm:{OWNER}", note)
+        return "the server owner by DM"
 
 
 def sandbox_settings(settings: Settings, data_dir: Path) -> Settings:

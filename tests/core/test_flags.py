@@ -1,28 +1,12 @@
 import asyncio
-from datetime import timedelta
 
 import pytest
 
 from bot.core.errors import NotFound, UserError
-from bot.core.notify import Note
 
 GUILD = 77
 MOD_A = "a" * 64
 MOD_B = "b" * 64
-
-
-class RecordingNotifier:
-    def __init__(self) -> None:
-        self.mod_log: list[tuple[int, Note]] = []
-        self.dms: list[tuple[int, int, Note]] = []
-
-    async def send_dm(self, guild_id: int, user_id: int, note: Note) -> bool:
-        self.dms.append((guild_id, user_id, note))
-        return True
-
-    async def send_mod_log(self, guild_id: int, note: Note) -> bool:
-        self.mod_log.append((guild_id, note))
-        return True
 
 
 async def test_flag_moves_open_acknowledged_resolved_and_is_audited(services) -> None:
@@ -56,27 +40,12 @@ async def test_unknown_flag_and_other_servers_flag(services) -> None:
         await services.flags.acknowledge(GUILD + 1, flag.id, MOD_A)
 
 
-async def test_crisis_flags_realert_until_acknowledged(services, clock) -> None:
-    notifier = RecordingNotifier()
-    crisis = await services.flags.raise_flag(GUILD, "crisis", "p" * 64, "Quiet Fern", jump_url="https://x/1")
-    await services.flags.raise_flag(GUILD, "report", "q" * 64, "Soft Moss")
-    clock.advance(timedelta(minutes=9))
-    assert await services.flags.run_realerts(notifier) == 0
-    clock.advance(timedelta(minutes=1))
-    assert await services.flags.run_realerts(notifier) == 1
-    assert "Re-alert 2" in notifier.mod_log[-1][1].text and "Quiet Fern" in notifier.mod_log[-1][1].text
-    clock.advance(timedelta(minutes=10))
-    assert await services.flags.run_realerts(notifier) == 1
-    await services.flags.acknowledge(GUILD, crisis.id, MOD_A)
-    clock.advance(timedelta(minutes=30))
-    assert await services.flags.run_realerts(notifier) == 0
-
-
 def test_alert_shows_buttons_for_the_state(services) -> None:
     from bot.core.flags import Flag
 
-    flag = Flag(5, GUILD, "crisis", "p" * 64, "Quiet Fern", None, "", "https://x/1", "open", "t", 1)
-    note = services.flags.render(flag, "Birth trauma circle")
+    flag = Flag(5, GUILD, "crisis", "p" * 64, "Quiet Fern", None, "", "https://x/1", "open", "t", 1,
+                group_name="Birth trauma circle")
+    note = services.flags.render(flag)
     assert [c.id for c in note.choices] == ["flag:ack:5", "flag:resolve:5"]
     assert "Quiet Fern" in note.text and "Birth trauma circle" in note.text and "https://x/1" in note.text
 

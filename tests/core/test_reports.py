@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 
 from bot.core.errors import UserError
 from bot.core.reports import ReportedMessage
+from tests.helpers import RecordingNotifier
 
 GUILD = 51
 MOD = "m" * 64
@@ -23,15 +26,27 @@ def message(message_id, author_id=None, *, bot=False, channel_id=900):
 
 
 async def test_report_of_a_relayed_part_flags_the_author_alias(services, post) -> None:
-    flag, note = await services.reports.report(message(7002), "unkind")
+    notifier = RecordingNotifier()
+    flag = await services.reports.report(message(7002), "unkind", notifier)
     assert (flag.kind, flag.alias, flag.pseudonym, flag.detail) == (
         "report", post.alias, post.pseudonym, "Unkind or judgemental · post #1")
+    [(_, note)] = notifier.mod_log
     assert post.alias in note.text and "Night feeds" in note.text and "/900/7002" in note.text
     assert [c.id for c in note.choices] == [f"flag:ack:{flag.id}", f"flag:resolve:{flag.id}"]
+    assert notifier.mentions == [False] and not flag.urgent  # an everyday report pings nobody
+
+
+async def test_a_safety_report_follows_the_crisis_alert_policy(services, post, clock) -> None:
+    notifier = RecordingNotifier()
+    flag = await services.reports.report(message(7002), "safety", notifier)
+    assert flag.urgent and notifier.mentions == [True]
+    clock.advance(timedelta(minutes=services.settings.alerts.first_realert_minutes))
+    await services.run_due(notifier)
+    assert "Re-alert 1" in notifier.mod_log[-1][1].text and notifier.mentions[-1] is True
 
 
 async def test_report_of_a_direct_message_maps_the_author_to_an_alias(services, post) -> None:
-    flag, _ = await services.reports.report(message(8000, author_id=2002, channel_id=555), "spam")
+    flag = await services.reports.report(message(8000, author_id=2002, channel_id=555), "spam", RecordingNotifier())
     assert flag.alias == (await services.aliases.for_user(GUILD, 2002)).alias and flag.group_id is None
 
 
@@ -42,5 +57,5 @@ async def test_report_of_a_direct_message_maps_the_author_to_an_alias(services, 
 ])
 async def test_unreportable_messages(services, post, msg, category, expected) -> None:
     with pytest.raises(UserError, match=expected):
-        await services.reports.report(msg, category)
+        await services.reports.report(msg, category, RecordingNotifier())
     assert await services.db.fetchval("SELECT count(*) FROM flags") == 0

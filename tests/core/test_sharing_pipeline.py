@@ -283,15 +283,24 @@ async def test_the_alert_says_what_she_really_received(services, dms_open, can_a
 async def test_she_is_told_the_moderators_know_only_when_the_alert_got_through(services) -> None:
     ctx = await make_ctx(services)
     await join(ctx, ctx.anonymous)
-
-    async def log_down(guild_id, note):
-        return False
-
-    ctx.notifier.send_mod_log = log_down
+    ctx.notifier.log_open, ctx.notifier.lead = False, None  # no moderator log, and no safeguarding lead reachable
     outcome = await submit(ctx, share(ctx))
     assert outcome.care is not None and not outcome.care.moderators_told
     assert not any("moderators know" in note.text for _, _, note in ctx.notifier.dms)
     assert len(await services.flags.list(GUILD)) == 1  # still in the queue for /mod flags
+
+
+async def test_when_the_moderator_log_fails_the_alert_escalates_at_once(services) -> None:
+    ctx = await make_ctx(services)
+    await join(ctx, ctx.anonymous)
+    ctx.notifier.log_open = False
+    outcome = await submit(ctx, share(ctx))
+    [(_, escalated)] = ctx.notifier.escalations
+    assert "Escalated" in escalated.text and "by DM" in escalated.text
+    assert outcome.care is not None and outcome.care.moderators_told  # a person (the owner) was told
+    [flag] = await services.flags.list(GUILD)
+    assert flag.escalated_to == "the server owner by DM"
+    assert flag.escalation_reason == "because the moderator log could not take the alert"
 
 
 async def test_a_second_crisis_post_resends_resources_without_a_second_alert(services, clock) -> None:

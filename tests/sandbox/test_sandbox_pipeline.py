@@ -57,3 +57,13 @@ async def test_an_open_group_message_and_an_edit_that_adds_crisis_words(play_san
     assert any(RESOURCES in line for line in result.lines_for("[dm:Bea]"))
     alert = "\n".join(result.lines_for("[#mod-log]"))
     assert "an edited message" in alert and "Open room" in alert
+
+
+async def test_a_crisis_left_unacknowledged_for_a_day_is_a_handful_of_alerts(play_sandbox: PlaySandbox) -> None:
+    result = await play_sandbox(f"as Cara: {CRISIS}\nwait 24h\n")
+    assert result.code == 0, result.stderr
+    alerts = [line for line in result.lines_for("[#mod-log]") if "Crisis language" in line]
+    assert 2 <= len(alerts) <= 16
+    assert all(line.startswith("[#mod-log] @Moderators") for line in alerts)
+    assert len(result.lines_for("[dm:owner]")) > 0  # escalated once, to the server owner
+    assert sum("was escalated to the server owner" in line for line in result.lines_for("[#mod-log]")) == 1

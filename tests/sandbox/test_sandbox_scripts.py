@@ -99,10 +99,10 @@ async def test_crisis_with_closed_dms_is_shown_privately_in_the_server(play_sand
 
 
 async def test_crisis_alert_is_repeated_until_acknowledged(play_sandbox: PlaySandbox) -> None:
-    result = await play_sandbox(f"as Cara: {CRISIS}\nwait 25m\nmod: /mod ack 1\nwait 1h\n")
+    result = await play_sandbox(f"as Cara: {CRISIS}\nwait 35m\nmod: /mod ack 1\nwait 1h\n")
     assert result.code == 0, result.stderr
     realerts = [line for line in result.lines_for("[#mod-log]") if "Re-alert" in line]
-    assert len(realerts) == 2  # at 10 and 20 minutes, then none after the acknowledgement
+    assert len(realerts) == 2  # at 10 and 30 minutes (backing off), then none after the acknowledgement
 
 
 async def test_one_nudge_then_none_within_the_rate_limit(play_sandbox: PlaySandbox) -> None:

@@ -84,11 +84,12 @@ def result_note(instrument: Instrument, result: ScoreResult) -> Note:
     return Note("\n".join(lines))
 
 
-def safety_note(resources_text: str, *, continuing: bool) -> Note:
-    """Shown at once when an answer fires a safety rule, before the questionnaire goes on."""
+def safety_note(resources_text: str, *, continuing: bool, moderators_told: bool) -> Note:
+    """Shown at once when an answer fires a safety rule, before the questionnaire goes on. It says a
+    moderator will check in only when the alert really reached someone."""
+    told = " a moderator will check in with you soon." if moderators_told else " please reach out to someone today."
     lines = [
-        "Thank you for telling me. 💛 You don't have to carry this on your own: a moderator will check in "
-        "with you soon.",
+        f"Thank you for telling me. 💛 You don't have to carry this on your own:{told}",
         "If you want to talk to someone now, these are free and confidential:",
         resources_text,
     ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock, from_iso, to_iso
+from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasService
 from bot.core.audit import AuditLog
 from bot.core.checkins import messages
@@ -71,7 +72,8 @@ class Pacer:
 class CheckinService:
     def __init__(self, db: Database, clock: Clock, settings: CheckinSettings, instruments: Mapping[str, Instrument],
                  aliases: AliasService, groups: GroupService, guilds: GuildSettingsService, flags: FlagQueue,
-                 consent: ConsentService, audit: AuditLog, resources: Mapping[str, RegionResources],
+                 alerts: AlertPolicy, consent: ConsentService, audit: AuditLog,
+                 resources: Mapping[str, RegionResources],
                  sleep: Sleep = asyncio.sleep) -> None:
         self._db = db
         self._clock = clock
@@ -85,7 +87,7 @@ class CheckinService:
         self.sleep = sleep  # the sandbox may pass a no-op; the bot paces with asyncio.sleep
         self.prefs = PrefsService(db, clock, settings.default_timezone)
         self.schedules = ScheduleService(db, clock, audit, groups, guilds, instruments)
-        self.sessions = SessionService(db, clock, instruments, aliases, groups, guilds, flags, resources,
+        self.sessions = SessionService(db, clock, instruments, aliases, groups, guilds, flags, alerts, resources,
                                        self.prefs)
         self.planner = Planner(db, clock, self.schedules, groups, guilds, self.prefs, consent,
                                timedelta(hours=settings.grace_hours))

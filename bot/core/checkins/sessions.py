@@ -16,12 +16,13 @@ from datetime import datetime
 import aiosqlite
 
 from bot.clock import Clock, from_iso, to_iso
+from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasService
 from bot.core.checkins import messages
 from bot.core.checkins.buttons import parse_checkin_choice
 from bot.core.checkins.prefs import PrefsService
 from bot.core.errors import UserError
-from bot.core.flags import FlagQueue
+from bot.core.flags import Flag, FlagQueue
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
 from bot.core.instruments import Instrument, InstrumentError, SafetyRule
@@ -92,7 +93,7 @@ class Step:
 
 class SessionService:
     def __init__(self, db: Database, clock: Clock, instruments: Mapping[str, Instrument], aliases: AliasService,
-                 groups: GroupService, guilds: GuildSettingsService, flags: FlagQueue,
+                 groups: GroupService, guilds: GuildSettingsService, flags: FlagQueue, alerts: AlertPolicy,
                  resources: Mapping[str, RegionResources], prefs: PrefsService) -> None:
         self._db = db
         self._clock = clock
@@ -101,6 +102,7 @@ class SessionService:
         self._groups = groups
         self._guilds = guilds
         self._flags = flags
+        self._alerts = alerts
         self._resources = dict(resources)
         self._prefs = prefs
 
@@ -171,6 +173,7 @@ class SessionService:
         done = len(answers) == len(instrument.items)
         result = instrument.score(answers) if done else None
         now = self._clock.now()
+        flags: list[Flag] = []
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE checkins SET answers = ?, safety_fired = ?, state = ?, completed_at = ? "
@@ -183,9 +186,11 @@ class SessionService:
             if result is not None:
                 await self._store_score(conn, row, instrument, answers, result.total, result.band,
                                         result.subscales, now)
+            # The safety flags commit with the answer that fired them, so a crash can't lose the alert.
+            flags = [await self._raise_safety_flag(conn, row, instrument, rule) for rule in new_rules]
         notes: list[Note] = []
         if new_rules:
-            notes.append(await self._safety(row, instrument, new_rules, notifier, continuing=result is None))
+            notes.append(await self._safety(row, flags, notifier, continuing=result is None))
         if result is not None:
             notes.append(messages.result_note(instrument, result))
         else:
@@ -235,17 +240,26 @@ class SessionService:
              for number, position in enumerate(answers, start=1)],
         )
 
-    async def _safety(self, row: CheckinRow, instrument: Instrument, rules: list[SafetyRule],
-                      notifier: Notifier, *, continuing: bool) -> Note:
-        """Alert the moderators (alias, instrument, rule; never her answers) and give her resources."""
+    async def _raise_safety_flag(self, conn: aiosqlite.Connection, row: CheckinRow, instrument: Instrument,
+                                 rule: SafetyRule) -> Flag:
         record = await self._aliases.get(row.guild_id, row.pseudonym)
         alias = record.alias if record is not None else "unknown alias"
-        group_name = await self.group_name(row)
-        for rule in rules:
-            flag = await self._flags.raise_flag(row.guild_id, "safety", row.pseudonym, alias, group_id=row.group_id,
-                                                detail=f"{instrument.short_name}: {rule.description}")
-            if not await notifier.send_mod_log(row.guild_id, self._flags.render(flag, group_name or None)):
-                log.warning("Safety flag #%s could not be posted to the moderator log of guild %s",
-                            flag.id, row.guild_id)
+        return await self._flags.raise_flag(row.guild_id, "safety", row.pseudonym, alias, group_id=row.group_id,
+                                            detail=safety_detail(instrument, rule), conn=conn)
+
+    async def _safety(self, row: CheckinRow, flags: list[Flag], notifier: Notifier, *, continuing: bool) -> Note:
+        """Deliver the alerts (alias, questionnaire, question; never her answers) and give her resources."""
+        told = bool(flags)
+        for flag in flags:
+            if not await self._alerts.raise_and_deliver(notifier, flag):
+                told = False
+                log.warning("Nobody could be alerted about safety flag %s in guild %s", flag.id, row.guild_id)
         region = (await self._guilds.get(row.guild_id)).region
-        return messages.safety_note(render_resources(region, self._resources), continuing=continuing)
+        return messages.safety_note(render_resources(region, self._resources), continuing=continuing,
+                                    moderators_told=told)
+
+
+def safety_detail(instrument: Instrument, rule: SafetyRule) -> str:
+    """The alert's "About" line, written for moderators (never the questionnaire file's notes)."""
+    topic = f" ({rule.alert})" if rule.alert else ""
+    return f"her answer to {instrument.short_name} question {rule.item}{topic} needs a check-in"

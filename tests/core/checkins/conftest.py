@@ -45,6 +45,16 @@ class RecordingNotifier:
         self.mod_log.append(note)
         return True
 
+    async def send_alert(self, guild_id: int, note: Note, *, mention: bool) -> int | None:
+        self.mod_log.append(note)
+        return len(self.mod_log)
+
+    async def edit_alert(self, guild_id: int, message_id: int, note: Note) -> bool:
+        return True
+
+    async def escalate(self, guild_id: int, note: Note) -> str | None:
+        return "the server owner by DM"
+
     def dms_to(self, user_id: int) -> list[Note]:
         return [note for uid, note in self.dms if uid == user_id]
 

@@ -120,7 +120,10 @@ async def test_epds_item_10_fires_its_safety_rule(licensed_services, clock) -> N
     assert "Thank you for checking in" in result.text
     flag = dict(await world.services.db.fetchone("SELECT * FROM flags"))
     rule = world.services.instruments["epds"].safety_rules[0]
-    assert (flag["kind"], flag["detail"], flag["alias"]) == ("safety", f"EPDS: {rule.description}", member.alias)
+    assert (flag["kind"], flag["detail"], flag["alias"]) == (
+        "safety", f"her answer to EPDS question {rule.item} (thoughts of harming herself) needs a check-in",
+        member.alias)
+    assert "About 9" not in flag["detail"]  # the questionnaire file's operator note never reaches an alert
     [alert] = world.notifier.mod_log
     assert member.alias in alert.text and "EPDS" in alert.text and "Evening Circle" in alert.text
     assert [c.label for c in alert.choices] == ["Acknowledge", "Resolve"]
