@@ -1,4 +1,5 @@
-"""Moderator tools on aliases: /mod warn, timeout, remove, delete, history, flags, ack, resolve, audit, reveal.
+"""Moderator tools on aliases: /mod warn, timeout, remove, allow, delete, history, flags, ack, resolve,
+audit, reveal.
 
 Every action needs the moderator role and a reason, and lands in the append-only audit log. The
 Discord step runs first; the database change and its audit entry are written together after it.
@@ -70,7 +71,8 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
         action = await self.services.moderation.plan_warn(interaction.guild.id, alias, reason)
         await self._finish(interaction, action)
 
-    @app_commands.command(name="timeout", description="Pause a member's posting with a Discord timeout")
+    @app_commands.command(name="timeout",
+                          description="Pause a member's posting, DMs to the bot included (a Discord timeout)")
     @app_commands.describe(alias="Her alias", minutes="How long (1 to 40320)", reason="Why (she sees this)")
     @is_moderator()
     async def timeout(self, interaction: discord.Interaction, alias: str, minutes: int, reason: str) -> None:
@@ -99,6 +101,15 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
                 await member.remove_roles(role, reason=DISCORD_REASON)
             except discord.Forbidden:
                 raise UserError(forbidden_text(guild, None, ("manage_roles",), "take the group role away")) from None
+        await self._finish(interaction, action)
+
+    @app_commands.command(name="allow", description="Let a removed member join a group again (lifts /mod remove)")
+    @app_commands.describe(alias="Her alias", group="The group she was removed from",
+                           reason="Why (recorded in the audit log)")
+    @is_moderator()
+    async def allow(self, interaction: discord.Interaction, alias: str, group: str, reason: str) -> None:
+        assert interaction.guild is not None
+        action = await self.services.moderation.plan_allow(interaction.guild.id, alias, group, reason)
         await self._finish(interaction, action)
 
     @app_commands.command(name="delete", description="Delete a relayed post")

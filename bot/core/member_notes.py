@@ -115,4 +115,7 @@ def timed_out(minutes: int, reason: str) -> Note:
 
 def removed(group: Group, reason: str) -> Note:
     return Note(f"The moderators have removed you from **{group.name}**: {reason}\n"
-                "If you'd like to talk about it, you can reply to a moderator. Take care of yourself. 💛")
+                "It stays closed to you unless the moderators open it again. If you'd like to talk about it, you "
+                "can message a moderator. The other groups are still open to you with /join, and if things feel "
+                "too much, please reach out to a crisis line or your local emergency number. Take care of "
+                "yourself. 💛")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.core.aliases import AliasRecord, AliasService
 from bot.core.errors import UserError
 from bot.core.groups import Group, GroupService
+from bot.core.restrictions import Restrictions
 
 
 @dataclass(frozen=True)
@@ -16,19 +17,23 @@ class Joined:
 
 
 class MembershipService:
-    def __init__(self, aliases: AliasService, groups: GroupService) -> None:
+    def __init__(self, aliases: AliasService, groups: GroupService, restrictions: Restrictions) -> None:
         self._aliases = aliases
         self._groups = groups
+        self._restrictions = restrictions
 
     async def open_groups(self, guild_id: int) -> list[Group]:
         return [g for g in await self._groups.list(guild_id) if g.channel_id is not None]
 
     async def check_can_join(self, guild_id: int, user_id: int, group_id: int) -> Group:
-        """Before showing the agreement: the group exists, is open, has room, and she isn't in it."""
+        """Before showing the agreement: the group exists, is open, she isn't kept out of it by a
+        moderator's removal (until /mod allow), and she isn't in it."""
         group = await self._groups.get(guild_id, group_id)
         if group.archived:
             raise UserError(f"“{group.name}” has closed. /join shows the groups that are open.")
-        if await self._groups.is_member(group.id, self._aliases.pseudonym(guild_id, user_id)):
+        pseudonym = self._aliases.pseudonym(guild_id, user_id)
+        await self._restrictions.check_can_join(group, pseudonym)
+        if await self._groups.is_member(group.id, pseudonym):
             raise UserError(f"You're already in “{group.name}”. 💛")
         return group
 

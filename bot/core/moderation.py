@@ -4,6 +4,11 @@ An action is planned first (validation only, nothing changes), the adapter does 
 (timeout, role, message deletion), then `finish` tells her privately and `complete` writes the
 database change and its audit entry in one transaction. A failed Discord step therefore leaves
 nothing recorded as done.
+
+A timeout and a removal also leave a restriction (`bot/core/restrictions.py`) that the relay and
+/join check, so they hold on every path: a timed-out member's DMs are screened (crisis care always
+applies) but not relayed until the timeout ends; a removed member is kept out of that group until
+a moderator lifts it with `allow`.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from bot.core.flags import FlagQueue
 from bot.core.groups import Group, GroupService
 from bot.core.notify import Note, Notifier
 from bot.core.relay import RelayedPost, RelayService
+from bot.core.restrictions import Restrictions, allowed_note
 from bot.store import Database
 
 MAX_TIMEOUT_MINUTES = 28 * 24 * 60  # Discord's longest timeout
@@ -26,13 +32,14 @@ DISCORD_REASON = "Peer-support moderation (details in the bot's audit log)"
 # Notifier.send_dm gives False for closed DMs, a member who has left and a Discord error alike, so all
 # three are named: "her DMs are closed" alone would sometimes be untrue.
 NOT_TOLD = "she was not told: my DM could not reach her — her DMs are closed, she left, or Discord failed"
-ACTION_WORDS = {"warn": "warned", "timeout": "timed out", "remove": "removed from a group", "delete": "post removed"}
+ACTION_WORDS = {"warn": "warned", "timeout": "timed out", "remove": "removed from a group", "delete": "post removed",
+                "allow": "allowed back into a group"}
 
 
 @dataclass(frozen=True)
 class Action:
     guild_id: int
-    kind: str  # warn | timeout | remove | delete
+    kind: str  # warn | timeout | remove | delete | allow
     target: AliasRecord
     reason: str
     group: Group | None = None
@@ -42,13 +49,14 @@ class Action:
 
 class ModerationService:
     def __init__(self, db: Database, audit: AuditLog, aliases: AliasService, groups: GroupService,
-                 relay: RelayService, flags: FlagQueue) -> None:
+                 relay: RelayService, flags: FlagQueue, restrictions: Restrictions) -> None:
         self._db = db
         self._audit = audit
         self._aliases = aliases
         self._groups = groups
         self._relay = relay
         self._flags = flags
+        self._restrictions = restrictions
 
     async def target(self, guild_id: int, alias: str) -> AliasRecord:
         if not alias.strip():
@@ -70,8 +78,21 @@ class ModerationService:
         target = await self.target(guild_id, alias)
         group = await self._groups.by_name(guild_id, group_name)
         if not await self._groups.is_member(group.id, target.pseudonym):
+            if await self._restrictions.is_kept_out(group.id, target.pseudonym):
+                raise UserError(f"{target.alias} isn't in “{group.name}”: she was removed and is kept out until a "
+                                "moderator uses /mod allow.")
             raise UserError(f"{target.alias} isn't in “{group.name}”.")
         return Action(guild_id, "remove", target, reason, group=group)
+
+    async def plan_allow(self, guild_id: int, alias: str, group_name: str, reason: str) -> Action:
+        """Lift a removal: she may join the group again."""
+        reason = clean_reason(reason)
+        target = await self.target(guild_id, alias)
+        group = await self._groups.by_name(guild_id, group_name)
+        if not await self._restrictions.is_kept_out(group.id, target.pseudonym):
+            raise UserError(f"{target.alias} isn't kept out of “{group.name}”, so there's nothing to lift: she can "
+                            "join it with /join.")
+        return Action(guild_id, "allow", target, reason, group=group)
 
     async def plan_delete(self, guild_id: int, ref: str, reason: str, channel_group_id: int | None) -> Action:
         reason = clean_reason(reason)
@@ -98,10 +119,17 @@ class ModerationService:
             parts.insert(0, f"{action.minutes} min")
         if action.post is not None:
             parts.insert(0, f"post #{action.post.number}")
+        pseudonym = action.target.pseudonym
         async with self._db.transaction() as conn:
+            if action.kind == "timeout" and action.minutes is not None:
+                await self._restrictions.pause(conn, action.guild_id, pseudonym, action.minutes, actor)
             if action.kind == "remove" and action.group is not None:
                 await conn.execute("DELETE FROM group_members WHERE group_id = ? AND pseudonym = ?",
-                                   (action.group.id, action.target.pseudonym))
+                                   (action.group.id, pseudonym))
+                await self._restrictions.keep_out(conn, action.guild_id, action.group.id, pseudonym, actor)
+            if (action.kind == "allow" and action.group is not None
+                    and not await self._restrictions.lift_removal(conn, action.group.id, pseudonym)):
+                raise UserError(f"{action.target.alias} was already allowed back into “{action.group.name}”.")
             if action.kind == "delete" and action.post is not None:
                 await self._relay.mark_deleted(conn, action.post)
             await self._audit.record(conn, action.guild_id, actor, action.kind, action.reason,
@@ -120,6 +148,8 @@ class ModerationService:
             return member_notes.timed_out(action.minutes, action.reason)
         if action.kind == "remove" and action.group is not None:
             return member_notes.removed(action.group, action.reason)
+        if action.kind == "allow" and action.group is not None:
+            return allowed_note(action.group)
         return None
 
     async def history(self, guild_id: int, alias: str) -> Note:
@@ -128,7 +158,8 @@ class ModerationService:
         flags = await self._flags.for_pseudonym(guild_id, target.pseudonym, limit=10)
         groups = await self._groups.groups_of(guild_id, target.pseudonym)
         lines = [f"**Case history: {target.alias}**",
-                 "Groups: " + (", ".join(g.name for g in groups) if groups else "none")]
+                 "Groups: " + (", ".join(g.name for g in groups) if groups else "none"),
+                 "Restrictions: " + await self._restrictions_line(guild_id, target.pseudonym)]
         lines.append("**Flags**" if flags else "No flags.")
         lines += [f"#{f.id} {f.kind} · {f.state} · {f.created_at[:16].replace('T', ' ')}"
                   + (f" · {f.detail}" if f.detail else "") for f in flags]
@@ -136,6 +167,13 @@ class ModerationService:
         lines += [f"{e.at[:16].replace('T', ' ')} · {e.action} · {e.reason}" + (f" · {e.detail}" if e.detail else "")
                   for e in entries]
         return Note("\n".join(lines))
+
+    async def _restrictions_line(self, guild_id: int, pseudonym: str) -> str:
+        names = {g.id: g.name for g in await self._groups.list(guild_id, include_archived=True)}
+        parts = [f"posting paused until {r.until:%Y-%m-%d %H:%M} UTC" if r.until is not None
+                 else f"kept out of {names.get(r.group_id or 0, 'a deleted group')} (until /mod allow)"
+                 for r in await self._restrictions.active(guild_id, pseudonym)]
+        return "; ".join(parts) if parts else "none"
 
     async def audit_note(self, guild_id: int, limit: int = 15) -> Note:
         entries = await self._audit.recent(guild_id, limit)

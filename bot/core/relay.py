@@ -21,6 +21,7 @@ from bot.core import member_notes
 from bot.core.aliases import PALETTE, AliasRecord
 from bot.core.errors import NotFound, UserError
 from bot.core.groups import Group, GroupService
+from bot.core.restrictions import Restrictions
 from bot.store import Database
 
 MESSAGE_LIMIT = 2000
@@ -129,11 +130,13 @@ def split_parts(number: int, text: str, reply_marker: str | None, limit: int = M
 
 
 class RelayService:
-    def __init__(self, db: Database, clock: Clock, groups: GroupService, cooldown_seconds: int) -> None:
+    def __init__(self, db: Database, clock: Clock, groups: GroupService, cooldown_seconds: int,
+                 restrictions: Restrictions) -> None:
         self._db = db
         self._clock = clock
         self._groups = groups
         self._cooldown = timedelta(seconds=cooldown_seconds)
+        self._restrictions = restrictions
 
     @staticmethod
     def _post(row: aiosqlite.Row) -> RelayedPost:
@@ -158,11 +161,14 @@ class RelayService:
         return text
 
     async def check_can_post(self, group: Group, author: AliasRecord, reply_to: int | None = None) -> None:
-        """Everything but the text: open anonymous group, her membership, the cooldown, the reply target."""
+        """Everything but the text: open anonymous group, no moderator's removal or timeout in force
+        (`Restrictions`), her membership, the cooldown, the reply target. The pipeline runs this after
+        screening and crisis care, so a refusal here never keeps care from her."""
         if group.archived or group.channel_id is None:
             raise UserError(f"“{group.name}” isn't open for posts any more.")
         if group.mode != "anonymous":
             raise UserError(f"“{group.name}” is an open group: you can write in its channel directly.")
+        await self._restrictions.check_can_post(group, author.pseudonym)
         if not await self._groups.is_member(group.id, author.pseudonym):
             raise UserError(f"You're not in “{group.name}”. Use /join to join a group first.")
         seconds = await self.cooldown_left(group.guild_id, author.pseudonym)

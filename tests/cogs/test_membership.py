@@ -111,3 +111,26 @@ async def test_alias_show_without_a_group(world, cog) -> None:
     interaction = world.interaction(world.member())
     await invoke(cog.alias_show, cog, interaction)
     assert "don't have an alias yet" in last_reply(interaction)["content"]
+
+
+async def test_after_removal_join_is_refused_kindly_until_a_moderator_allows_it(world, cog) -> None:
+    member = world.member("ana")
+    alias = await world.join(member)
+    services = world.bot.services
+    action = await services.moderation.plan_remove(world.guild.id, alias.alias, "Night feeds", "repeated")
+    await services.moderation.complete(action, "m" * 64)
+    for button in (f"join:view:{world.group.id}", f"join:accept:{world.group.id}"):
+        interaction = world.interaction(member)
+        await click(world.bot, interaction, button)
+        reply = last_reply(interaction)
+        assert reply["ephemeral"] and reply["content"] == (
+            "You can't rejoin “Night feeds” right now. If you'd like to talk about it, you can message a moderator; "
+            "other groups are open to you with /join. 💛")
+    member.add_roles.assert_not_called()
+    await services.moderation.complete(
+        await services.moderation.plan_allow(world.guild.id, alias.alias, "Night feeds", "talked it through"),
+        "m" * 64)
+    again = world.interaction(member)
+    await click(world.bot, again, f"join:accept:{world.group.id}")
+    member.add_roles.assert_awaited_once()
+    assert "Welcome to **Night feeds**" in last_reply(again)["content"]

@@ -5,7 +5,7 @@ from unittest.mock import MagicMock
 import discord
 import pytest
 
-from tests.helpers import click, invoke, last_reply, make_webhook, replies
+from tests.helpers import click, invoke, last_reply, make_dm_channel, make_message, make_webhook, replies, sent_texts
 
 
 @pytest.fixture
@@ -173,3 +173,74 @@ async def test_non_moderator_cannot_approve_a_reveal(world, cog, fern) -> None:
     await click(world.bot, clicked, approve_id)
     assert "Only moderators" in last_reply(clicked)["content"]
     assert "reveal" not in await actions(world)
+
+
+# -- enforcement that holds: timeouts on the DM path, removal until /mod allow ------------------------
+
+RESOURCES = "If you or your baby are in immediate danger"
+CRISIS = "I can't do this anymore, I've decided to end my life tonight"
+
+
+async def test_a_timed_out_members_crisis_dm_gets_care_but_is_not_relayed(world, cog, fern, hook) -> None:
+    member, alias = fern
+    await invoke(cog.timeout, cog, world.interaction(world.moderator), alias=alias.alias, minutes=30,
+                 reason="cool off")
+    member.mutual_guilds = [world.guild]
+    dm = make_dm_channel(member)
+    sharing = world.bot.get_cog("Sharing")
+    await sharing.on_message(make_message(author=member, channel=dm, content=CRISIS))
+    hook.send.assert_not_called()  # not relayed
+    private = [note.text for _, user, note in world.notifier.dms if user == member.id] + sent_texts(dm.send)
+    assert any(RESOURCES in text for text in private)  # screened first: care happened
+    assert [f.kind for f in await world.bot.services.flags.list(world.guild.id)] == ["crisis"]
+    assert any("paused your posting for now (until" in text and "nothing is lost" in text for text in private)
+    assert CRISIS in private  # her words back
+
+
+async def test_share_tells_a_timed_out_member_before_she_writes(world, cog, fern, clock) -> None:
+    member, alias = fern
+    await invoke(cog.timeout, cog, world.interaction(world.moderator), alias=alias.alias, minutes=30,
+                 reason="cool off")
+    sharing = world.bot.get_cog("Sharing")
+    opening = world.interaction(member, world.channel)
+    await invoke(sharing.share, sharing, opening)
+    opening.response.send_modal.assert_not_called()
+    assert "paused your posting for now (until 09:30 UTC)" in last_reply(opening)["content"]
+    clock.advance(timedelta(minutes=30))
+    later = world.interaction(member, world.channel)
+    await invoke(sharing.share, sharing, later)
+    later.response.send_modal.assert_awaited_once()
+
+
+async def test_allow_lifts_a_removal_and_is_audited(world, cog, fern) -> None:
+    member, alias = fern
+    await invoke(cog.remove, cog, world.interaction(world.moderator), alias=alias.alias, group="Night feeds",
+                 reason="repeated")
+    assert "stays closed to you" in world.notifier.dms[-1][2].text and "/join" in world.notifier.dms[-1][2].text
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.allow, cog, interaction, alias=alias.alias, group="Night feeds", reason="talked it through")
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] and "allowed back into a group (group Night feeds)" in reply["content"]
+    assert world.notifier.dms[-1][1] == member.id and "join **Night feeds** again" in world.notifier.dms[-1][2].text
+    assert await actions(world) == ["group_create", "remove", "allow"]
+    joined = await world.bot.services.membership.join(world.guild.id, member.id, world.group.id)
+    assert joined.group.id == world.group.id
+
+
+@pytest.mark.parametrize(("alias", "message"), [
+    ("Nobody Here", "There is no member with the alias “Nobody Here” in this server."),
+    (None, "isn't kept out of “Night feeds”, so there's nothing to lift: she can join it with /join."),
+])
+async def test_allow_with_bad_input_is_a_kind_message(world, cog, fern, alias, message) -> None:
+    _, her = fern
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.allow, cog, interaction, alias=alias or her.alias, group="Night feeds", reason="ok")
+    reply = last_reply(interaction)
+    assert message in reply["content"] and reply["ephemeral"]
+    assert await actions(world) == ["group_create"]
+
+
+async def test_allow_is_described_for_moderators(cog) -> None:
+    assert "removed member" in cog.allow.description
+    assert {p.name: p.description for p in cog.allow.parameters} == {
+        "alias": "Her alias", "group": "The group she was removed from", "reason": "Why (recorded in the audit log)"}

@@ -35,9 +35,9 @@ def dummy_kwargs(command: app_commands.Command, alias: str) -> dict:
 
 def test_matrix_covers_every_moderator_command() -> None:
     names = {label for *_, label in guarded_commands()}
-    assert names == {"/mod warn", "/mod timeout", "/mod remove", "/mod delete", "/mod history", "/mod flags",
-                     "/mod ack", "/mod resolve", "/mod audit", "/mod reveal", "/mod reveal-result", "/group create",
-                     "/group list", "/group edit", "/group archive"}
+    assert names == {"/mod warn", "/mod timeout", "/mod remove", "/mod allow", "/mod delete", "/mod history",
+                     "/mod flags", "/mod ack", "/mod resolve", "/mod audit", "/mod reveal", "/mod reveal-result",
+                     "/group create", "/group list", "/group edit", "/group archive"}
 
 
 @pytest.mark.parametrize(("cog_name", "attribute", "label"), guarded_commands())

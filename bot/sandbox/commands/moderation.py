@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.core import member_notes
 from bot.core.errors import UserError
 from bot.core.flags import state_note
+from bot.core.groups import Group
 from bot.core.moderation import Action
 from bot.core.reports import REPORT_REASONS, ReportedMessage
 from bot.sandbox.runner import Sandbox
@@ -39,10 +40,30 @@ async def timeout(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
     await _finish(sandbox, action)
 
 
-async def remove(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
-    _need(args, 2, '/mod remove "ALIAS" REASON')
+def _group_and_reason(sandbox: Sandbox, args: tuple[str, ...]) -> tuple[Group, str]:
+    """`"GROUP" REASON` when the word after the alias names one of the sandbox's groups (and a reason
+    follows), else the default group and the whole rest as the reason."""
     world = sandbox.world
-    action = await world.services.moderation.plan_remove(GUILD_ID, args[0], world.group.name, " ".join(args[1:]))
+    if len(args) >= 3:
+        wanted = " ".join(args[1].split()).casefold()
+        for group in world.groups.values():
+            if group.name.casefold() == wanted:
+                return group, " ".join(args[2:])
+    return world.group, " ".join(args[1:])
+
+
+async def remove(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
+    _need(args, 2, '/mod remove "ALIAS" ["GROUP"] REASON')
+    group, reason = _group_and_reason(sandbox, args)
+    action = await sandbox.world.services.moderation.plan_remove(GUILD_ID, args[0], group.name, reason)
+    await _finish(sandbox, action)
+
+
+async def allow(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
+    """`/mod allow "ALIAS" ["GROUP"] REASON`: lift a removal, so she can join the group again."""
+    _need(args, 2, '/mod allow "ALIAS" ["GROUP"] REASON')
+    group, reason = _group_and_reason(sandbox, args)
+    action = await sandbox.world.services.moderation.plan_allow(GUILD_ID, args[0], group.name, reason)
     await _finish(sandbox, action)
 
 
@@ -102,15 +123,14 @@ async def report(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
     post = await world.services.relay.find(GUILD_ID, args[0], group_id=world.group.id)
     message_ids = await world.services.relay.message_ids(post.id)
     jump = f"https://discord.com/channels/{GUILD_ID}/{world.group.channel_id}/{message_ids[0]}"
-    _, alert = await world.services.reports.report(
-        ReportedMessage(GUILD_ID, message_ids[0], world.group.channel_id or 0, jump, None, False), args[1].lower()
-    )
-    await sandbox.notifier.send_mod_log(GUILD_ID, alert)
+    await world.services.reports.report(
+        ReportedMessage(GUILD_ID, message_ids[0], world.group.channel_id or 0, jump, None, False), args[1].lower(),
+        sandbox.notifier)
     world.ephemeral(person, member_notes.report_thanks())
 
 
 def register(sandbox: Sandbox) -> None:
-    for name, handler in {"warn": warn, "timeout": timeout, "remove": remove, "delete": delete,
+    for name, handler in {"warn": warn, "timeout": timeout, "remove": remove, "allow": allow, "delete": delete,
                           "history": history, "flags": flags, "ack": ack, "resolve": resolve,
                           "audit": audit}.items():
         sandbox.command(f"mod {name}", moderator=True)(handler)
