@@ -11,6 +11,12 @@ if TYPE_CHECKING:
     from bot.client import PeerBot
 
 
+# Discord lists moderator commands only to members with this permission, by default (a server admin
+# can change who sees each command in Server Settings → Integrations). It only hides them: the
+# moderator role, checked by is_moderator() on every command, is what lets someone use them.
+MODERATOR_PERMISSIONS = discord.Permissions(manage_messages=True)
+
+
 class NotModerator(app_commands.CheckFailure):
     """The member lacks the server's moderator role; the message says who may use the command."""
 

@@ -12,10 +12,11 @@ from bot.core.checkins.messages import cancelled_note, scheduled_note
 from bot.core.notify import Note
 from bot.discord_ui import send_note
 from cogs import _checkin_jobs
-from cogs._checks import actor_pseudonym, is_moderator
+from cogs._checks import MODERATOR_PERMISSIONS, actor_pseudonym, is_moderator
 
 
 @app_commands.guild_only()
+@app_commands.default_permissions(MODERATOR_PERMISSIONS)
 class CheckinAdmin(commands.GroupCog, group_name="checkins",
                    group_description="Moderators: schedule check-in questionnaires for groups"):
     def __init__(self, bot: PeerBot) -> None:

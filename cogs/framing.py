@@ -16,7 +16,7 @@ from bot.core.framing.service import FramingService
 from bot.core.groups import Group
 from bot.core.notify import Note
 from bot.discord_ui import send_note
-from cogs._checks import actor_pseudonym, is_moderator
+from cogs._checks import MODERATOR_PERMISSIONS, actor_pseudonym, is_moderator
 
 MAX_TRY_CHARS = 4000
 
@@ -28,6 +28,7 @@ def _framing(bot: PeerBot) -> FramingService:
 
 
 @app_commands.guild_only()
+@app_commands.default_permissions(MODERATOR_PERMISSIONS)
 class FramingCog(commands.GroupCog, group_name="framing",
                  group_description="How the bot nudges toward common humanity in each group"):
     def __init__(self, bot: PeerBot) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Literal
 
@@ -14,8 +15,10 @@ from bot.core.errors import UserError
 from bot.core.groups import Group
 from bot.core.notify import Note
 from bot.discord_ui import send_note
-from cogs._checks import actor_pseudonym, is_moderator
+from cogs._checks import MODERATOR_PERMISSIONS, actor_pseudonym, is_moderator
 from cogs._perms import forbidden_text
+
+log = logging.getLogger(__name__)
 
 REASON = "Peer-support group set-up"
 NEEDED = ("manage_roles", "manage_channels")
@@ -51,7 +54,19 @@ def describe(group: Group) -> str:
     return f"**{group.name}** · {group.focus} · {group.mode} · {state}{channel}\n{group.description}"
 
 
+async def undo(made: list[discord.Role | discord.TextChannel]) -> None:
+    """Delete what a half-done /group create made, newest first; what cannot be deleted is logged."""
+    for thing in reversed(made):
+        kind = "channel" if isinstance(thing, discord.TextChannel) else "role"
+        try:
+            await thing.delete(reason="Group set-up did not finish")
+        except discord.HTTPException:
+            log.warning("Could not delete the %s %s left by an unfinished /group create: please delete it by hand",
+                        kind, thing.id)
+
+
 @app_commands.guild_only()
+@app_commands.default_permissions(MODERATOR_PERMISSIONS)
 class GroupsCog(commands.GroupCog, group_name="group", group_description="Create and look after peer groups"):
     def __init__(self, bot: PeerBot) -> None:
         self.bot = bot
@@ -81,25 +96,37 @@ class GroupsCog(commands.GroupCog, group_name="group", group_description="Create
         config = await self.services.guilds.get(guild.id)
         moderator_role = guild.get_role(config.moderator_role_id or 0)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        role = None
+        # Discord first, the group row last; if anything fails or is interrupted (a restart) part-way,
+        # what was made in Discord is deleted again, unless the row was written after all.
+        made: list[discord.Role | discord.TextChannel] = []
         try:
             role = await guild.create_role(name=" ".join(name.split())[:100], reason=REASON)
+            made.append(role)
             channel = await guild.create_text_channel(
                 channel_name(name), overwrites=group_overwrites(guild, role, moderator_role, mode),
                 topic=" ".join(description.split())[:1024], reason=REASON)
-        except discord.Forbidden:
-            if role is not None:
-                await role.delete(reason="Group set-up failed")
-            raise UserError(forbidden_text(guild, None, NEEDED, "create the group's role and channel")) from None
-        try:
+            made.append(channel)
             group = await self.services.groups.create(guild.id, name, description, focus, size_limit=size, mode=mode,
                                                       channel_id=channel.id, role_id=role.id,
                                                       actor=actor_pseudonym(interaction))
-        except UserError:
-            await channel.delete(reason="Group set-up failed")
-            await role.delete(reason="Group set-up failed")
+        except BaseException as exc:
+            if not await self._was_recorded(guild.id, name, made):
+                await undo(made)
+            if isinstance(exc, discord.Forbidden):
+                raise UserError(forbidden_text(guild, None, NEEDED, "create the group's role and channel")) from None
             raise
         await send_note(interaction, Note("Group created.\n" + describe(group)), ephemeral=True)
+
+    async def _was_recorded(self, guild_id: int, name: str, made: list[discord.Role | discord.TextChannel]) -> bool:
+        """Whether the group row for the channel just made was written before the interruption."""
+        channel = next((thing for thing in made if isinstance(thing, discord.TextChannel)), None)
+        if channel is None:
+            return False
+        try:
+            group = await self.services.groups.by_name(guild_id, name)
+        except Exception:  # not there, or the database is already closed
+            return False
+        return group.channel_id == channel.id
 
     create.autocomplete("focus")(focus_choices)
 

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.client import PeerBot
 from bot.discord_ui import DISCORD_LIMIT, clip
-from cogs._checks import is_moderator
+from cogs._checks import MODERATOR_PERMISSIONS, is_moderator
 
 SUMMARY_FILE = "group-outcomes.md"
 
@@ -46,6 +46,7 @@ class OutcomesCog(commands.Cog):
 
     @app_commands.command(name="outcomes", description="Moderators: how each group is doing (small groups hidden)")
     @app_commands.guild_only()
+    @app_commands.default_permissions(MODERATOR_PERMISSIONS)
     @is_moderator()
     async def outcomes(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None

@@ -1,4 +1,7 @@
-"""Publish the slash commands to Discord (deliberately, not on every start)."""
+"""Publish the slash commands to Discord (deliberately, not on every start).
+
+It records a signature of what it published; `run` warns when the commands differ from it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import os
 from datetime import UTC
 
 from bot.cli._common import fail, settings_or_exit
-from bot.cli.run import NO_CREDENTIALS_HELP
+from bot.cli.run import EX_CONFIG, EX_TEMPFAIL, LOGIN_REFUSED_HELP, NO_CREDENTIALS_HELP, describe, unreachable_errors
 
 NAME = "sync"
 HELP = "publish the slash commands to Discord (run after changing commands)"
@@ -44,8 +47,16 @@ def run(args: argparse.Namespace) -> int:
     if not token:
         return fail(NO_CREDENTIALS_HELP)
     if settings_or_exit() is None:
-        return 2
-    count = asyncio.run(_sync(token, args.guild))
+        return EX_CONFIG
+    import discord
+
+    try:
+        count = asyncio.run(_sync(token, args.guild))
+    except discord.LoginFailure:
+        return fail(LOGIN_REFUSED_HELP)
+    except unreachable_errors() as exc:
+        return fail(f"Discord could not be reached ({describe(exc)}); nothing was published. Try again later.",
+                    EX_TEMPFAIL)
     where = f"server {args.guild}" if args.guild else "all servers (may take up to an hour to appear)"
     print(f"Synced {count} commands to {where}.")
     return 0

@@ -88,6 +88,20 @@ class AliasService:
                 return self._record(row)
         raise NotFound(f"There is no member with the alias “{alias.strip()[:60]}” in this server.")
 
+    async def search(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
+        """Aliases in this server matching what a moderator has typed: those starting with it first,
+        then those containing it (case, spaces and underscores ignored). Read-only, for autocomplete."""
+        wanted = normalise_alias(typed)
+        rows = await self._db.fetchall("SELECT alias FROM aliases WHERE guild_id = ? ORDER BY alias", (guild_id,))
+        starting, containing = [], []
+        for row in rows:
+            alias = normalise_alias(row["alias"])
+            if alias.startswith(wanted):
+                starting.append(row["alias"])
+            elif wanted in alias:
+                containing.append(row["alias"])
+        return (starting + containing)[:max(0, limit)]
+
     async def _free_alias(self, guild_id: int) -> str:
         taken = {
             row[0] for row in await self._db.fetchall("SELECT alias FROM aliases WHERE guild_id = ?", (guild_id,))

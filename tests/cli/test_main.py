@@ -42,3 +42,12 @@ def test_migrate_creates_then_is_a_no_op(tmp_path: Path) -> None:
     second = run_cli("migrate", env=env)
     assert second.returncode == 0 and "already at the latest version" in second.stdout
     assert (tmp_path / "peerbot.sqlite3").exists()
+
+
+def test_run_help_documents_the_exit_codes() -> None:
+    result = run_cli("run", "--help")
+    assert result.returncode == 0
+    assert "exit status:" in result.stdout
+    for code, meaning in (("0", "stopped cleanly"), ("2", "do not restart"), ("75", "Discord could not be reached")):
+        assert any(line.strip().startswith(code) and meaning in line for line in result.stdout.splitlines()), code
+    assert "bot.connect_retries" in result.stdout

@@ -1,8 +1,11 @@
+import asyncio
+import logging
 from unittest.mock import MagicMock
 
 import discord
 import pytest
 
+from cogs.errors import GENERIC_APOLOGY
 from tests.helpers import invoke, last_reply, make_role, make_text_channel
 
 
@@ -15,6 +18,30 @@ def forbidden():
     response = MagicMock()
     response.status, response.reason = 403, "Forbidden"
     return discord.Forbidden(response, "Missing Permissions")
+
+
+def server_error():
+    response = MagicMock()
+    response.status, response.reason = 503, "Service Unavailable"
+    return discord.DiscordServerError(response, "upstream connect error")
+
+
+@pytest.fixture
+def made(world):
+    """The role and channel /group create will make (spec_set mocks), in that order."""
+    role, channel = make_role(name="Anxious mums"), make_text_channel(guild=world.guild)
+    world.guild.create_role.return_value = role
+    world.guild.create_text_channel.return_value = channel
+    return role, channel
+
+
+async def group_names(world) -> list[str]:
+    return [g.name for g in await world.bot.services.groups.list(world.guild.id)]
+
+
+def create(cog, interaction):
+    return invoke(cog.create, cog, interaction, name="Anxious mums", description="Racing thoughts at 3am",
+                  focus="perinatal anxiety")
 
 
 async def test_create_makes_a_private_channel_and_role(world, cog) -> None:
@@ -77,3 +104,77 @@ async def test_list_and_archive(world, cog) -> None:
     again = world.interaction(world.moderator)
     await invoke(cog.archive, cog, again, group="Night feeds", reason="twice")
     assert "no group called" in last_reply(again)["content"]
+
+
+async def test_create_when_the_database_step_fails_deletes_the_role_and_channel(world, cog, made, monkeypatch) -> None:
+    role, channel = made
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("database is closed")
+
+    monkeypatch.setattr(world.bot.services.groups, "create", broken)
+    interaction = world.interaction(world.moderator)
+    await create(cog, interaction)
+    channel.delete.assert_awaited_once()
+    role.delete.assert_awaited_once()
+    assert last_reply(interaction)["content"] == GENERIC_APOLOGY
+    assert await group_names(world) == ["Night feeds"]
+
+
+async def test_create_interrupted_by_a_restart_is_cleaned_up(world, cog, made, monkeypatch) -> None:
+    role, channel = made
+    writing = asyncio.Event()
+
+    async def slow(*args, **kwargs):
+        writing.set()
+        await asyncio.sleep(60)
+
+    monkeypatch.setattr(world.bot.services.groups, "create", slow)
+    task = asyncio.create_task(create(cog, world.interaction(world.moderator)))
+    await writing.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    channel.delete.assert_awaited_once()
+    role.delete.assert_awaited_once()
+    assert await group_names(world) == ["Night feeds"]
+
+
+async def test_create_interrupted_after_the_row_was_written_is_kept(world, cog, made, monkeypatch) -> None:
+    role, channel = made
+    real_create = world.bot.services.groups.create
+
+    async def written_then_interrupted(*args, **kwargs):
+        await real_create(*args, **kwargs)
+        raise asyncio.CancelledError
+
+    monkeypatch.setattr(world.bot.services.groups, "create", written_then_interrupted)
+    with pytest.raises(asyncio.CancelledError):
+        await create(cog, world.interaction(world.moderator))
+    channel.delete.assert_not_called()
+    role.delete.assert_not_called()
+    group = await world.bot.services.groups.by_name(world.guild.id, "Anxious mums")
+    assert (group.channel_id, group.role_id) == (channel.id, role.id)
+
+
+async def test_create_when_discord_fails_part_way_writes_nothing(world, cog, made) -> None:
+    role, _ = made
+    world.guild.create_text_channel.side_effect = server_error()
+    interaction = world.interaction(world.moderator)
+    await create(cog, interaction)
+    role.delete.assert_awaited_once()
+    assert last_reply(interaction)["content"] == GENERIC_APOLOGY
+    assert await group_names(world) == ["Night feeds"]
+    assert await world.bot.services.db.fetchval("SELECT count(*) FROM audit_log WHERE action = 'group_create'") == 1
+
+
+async def test_a_cleanup_that_fails_is_logged_and_the_reason_still_shown(world, cog, made, caplog) -> None:
+    role, _ = made
+    role.delete.side_effect = forbidden()
+    world.guild.create_text_channel.side_effect = forbidden()
+    world.guild.me.guild_permissions = discord.Permissions(manage_roles=True)
+    interaction = world.interaction(world.moderator)
+    with caplog.at_level(logging.WARNING, logger="cogs.groups"):
+        await create(cog, interaction)
+    assert "**Manage Channels**" in last_reply(interaction)["content"]
+    assert f"Could not delete the role {role.id}" in caplog.text and "by hand" in caplog.text
