@@ -33,7 +33,8 @@ from discord.ext import commands
 import cogs
 from bot.core.errors import UserError
 from bot.core.notify import Note
-from bot.discord_ui import ChoiceButton, ChoiceHandler, send_note, send_to
+from bot.discord_notifier import DiscordNotifier
+from bot.discord_ui import ChoiceButton, ChoiceHandler, send_note
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -64,40 +65,6 @@ def required_intents() -> discord.Intents:
     intents.message_content = True  # the model reads the text (never stored)
     intents.guild_reactions = True
     return intents
-
-
-class DiscordNotifier:
-    """Delivers core Notes: DMs to members and posts in the moderator log."""
-
-    def __init__(self, bot: PeerBot) -> None:
-        self._bot = bot
-
-    async def send_dm(self, guild_id: int, user_id: int, note: Note) -> bool:
-        try:
-            user = self._bot.get_user(user_id) or await self._bot.fetch_user(user_id)
-            await send_to(user, note)
-        except (discord.Forbidden, discord.NotFound):
-            return False
-        except discord.HTTPException:
-            log.warning("Could not send a DM in guild %s", guild_id)
-            return False
-        return True
-
-    async def send_mod_log(self, guild_id: int, note: Note) -> bool:
-        config = await self._bot.services.guilds.get(guild_id)
-        if config.mod_log_channel_id is None:
-            log.warning("Guild %s has no moderator log channel; an alert could not be posted", guild_id)
-            return False
-        channel = self._bot.get_channel(config.mod_log_channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            log.warning("Moderator log channel of guild %s is unreachable", guild_id)
-            return False
-        try:
-            await send_to(channel, note)
-        except discord.HTTPException:
-            log.warning("Could not post in the moderator log of guild %s", guild_id)
-            return False
-        return True
 
 
 class WorkInProgress:
