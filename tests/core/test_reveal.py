@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from bot.core.errors import PermissionDenied, UserError
-from tests.core.test_flags import RecordingNotifier
+from tests.helpers import RecordingNotifier
 
 GUILD = 41
 MOD_A = "a" * 64

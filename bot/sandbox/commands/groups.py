@@ -96,8 +96,19 @@ async def ensure_member(sandbox: Sandbox, person: str, group: Group | None = Non
     group = group or world.group
     if await world.services.groups.is_member(group.id, world.pseudonym(person)):
         return
+    await world.services.membership.check_can_join(GUILD_ID, world.user_id(person), group.id)
     world.screen.info(f"{person} joins “{group.name}” and accepts the group agreement")
     await accept(sandbox, person, group.id)
+
+
+async def join_if_she_may(sandbox: Sandbox, person: str, group: Group) -> None:
+    """The sandbox's join-on-first-use, before her words go to the pipeline. If she may not join
+    (removed from the group, the group closed), her words still go on: the pipeline screens them,
+    then refuses and gives them back, as it would in Discord."""
+    try:
+        await ensure_member(sandbox, person, group)
+    except UserError:
+        return
 
 
 async def accept(sandbox: Sandbox, person: str, group_id: int) -> None:
@@ -115,7 +126,7 @@ async def share(sandbox: Sandbox, person: str, text: str, reply_to: int | None =
     """`/share` in an anonymous group: the pipeline screens, checks, maybe pauses, then relays."""
     world = sandbox.world
     group = group or world.group
-    await ensure_member(sandbox, person, group)
+    await join_if_she_may(sandbox, person, group)
     words = Words(world.user_id(person), text, "share", guild_id=GUILD_ID, group_id=group.id, reply_to=reply_to)
     await world.services.sharing.submit(words, SandboxOutlet(sandbox, person, "app"))
 
@@ -128,7 +139,7 @@ async def post_line(sandbox: Sandbox, person: str, text: str, channel: str | Non
     if group.mode == "anonymous":
         await share(sandbox, person, text, group=group)
         return
-    await ensure_member(sandbox, person, group)
+    await join_if_she_may(sandbox, person, group)
     name = world.channel_name(group.channel_id)
     world.channel(Note(f"{person}: {text}"), name)
     jump = message_link(GUILD_ID, group.channel_id or 0, next(_message_ids))
