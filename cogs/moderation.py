@@ -21,7 +21,8 @@ from bot.core.moderation import DISCORD_REASON, Action
 from bot.core.notify import Note
 from bot.core.reveal import result_text
 from bot.discord_ui import send_note
-from cogs._checks import NotModerator, actor_pseudonym, is_moderator, member_is_moderator
+from cogs._autocomplete import alias_choices, group_choices
+from cogs._checks import MODERATOR_PERMISSIONS, NotModerator, actor_pseudonym, is_moderator, member_is_moderator
 from cogs._discord_relay import WebhookRelay
 from cogs._perms import forbidden_text
 
@@ -31,6 +32,7 @@ INTERACTION_LIFETIME = timedelta(minutes=14)  # Discord interaction tokens last 
 
 
 @app_commands.guild_only()
+@app_commands.default_permissions(MODERATOR_PERMISSIONS)
 class ModerationCog(commands.GroupCog, group_name="mod", group_description="Moderator tools"):
     def __init__(self, bot: PeerBot) -> None:
         self.bot = bot
@@ -71,6 +73,8 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
         action = await self.services.moderation.plan_warn(interaction.guild.id, alias, reason)
         await self._finish(interaction, action)
 
+    warn.autocomplete("alias")(alias_choices)
+
     @app_commands.command(name="timeout",
                           description="Pause a member's posting, DMs to the bot included (a Discord timeout)")
     @app_commands.describe(alias="Her alias", minutes="How long (1 to 40320)", reason="Why (she sees this)")
@@ -85,6 +89,8 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
         except discord.Forbidden:
             raise UserError(forbidden_text(guild, None, ("moderate_members",), "time her out")) from None
         await self._finish(interaction, action)
+
+    timeout.autocomplete("alias")(alias_choices)
 
     @app_commands.command(name="remove", description="Remove a member from a group")
     @app_commands.describe(alias="Her alias", group="The group", reason="Why (she sees this)")
@@ -103,6 +109,9 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
                 raise UserError(forbidden_text(guild, None, ("manage_roles",), "take the group role away")) from None
         await self._finish(interaction, action)
 
+    remove.autocomplete("alias")(alias_choices)
+    remove.autocomplete("group")(group_choices)
+
     @app_commands.command(name="allow", description="Let a removed member join a group again (lifts /mod remove)")
     @app_commands.describe(alias="Her alias", group="The group she was removed from",
                            reason="Why (recorded in the audit log)")
@@ -111,6 +120,9 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
         assert interaction.guild is not None
         action = await self.services.moderation.plan_allow(interaction.guild.id, alias, group, reason)
         await self._finish(interaction, action)
+
+    allow.autocomplete("alias")(alias_choices)
+    allow.autocomplete("group")(group_choices)
 
     @app_commands.command(name="delete", description="Delete a relayed post")
     @app_commands.describe(post="The post number (e.g. 14) or its message link", reason="Why")
@@ -138,6 +150,8 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
     async def history(self, interaction: discord.Interaction, alias: str) -> None:
         assert interaction.guild is not None
         await send_note(interaction, await self.services.moderation.history(interaction.guild.id, alias))
+
+    history.autocomplete("alias")(alias_choices)
 
     @app_commands.command(name="flags", description="Open reports and alerts")
     @is_moderator()
@@ -187,6 +201,8 @@ class ModerationCog(commands.GroupCog, group_name="mod", group_description="Mode
             f"Reveal request #{request.id} is in the moderator log. A second moderator has until "
             f"{request.expires_at[11:16]} UTC to approve. The result will appear here, only for you; if this "
             f"message has gone by then, run /mod reveal-result {request.id}."))
+
+    reveal.autocomplete("alias")(alias_choices)
 
     @app_commands.command(name="reveal-result", description="See the result of your approved reveal request")
     @app_commands.describe(request="The reveal request number")
