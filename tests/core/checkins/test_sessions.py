@@ -12,7 +12,7 @@ from bot.core.checkins.sessions import NOT_AN_OPTION, STALE
 from bot.core.errors import UserError
 from bot.services import open_services
 from bot.settings import load_settings
-from tests.core.checkins.conftest import GUILD, build_world
+from tests.core.checkins.conftest import GUILD, RecordingNotifier, build_world
 
 MONDAY_19 = datetime(2026, 3, 2, 19, tzinfo=UTC)
 
@@ -275,3 +275,26 @@ async def test_erasure_and_retention_can_delete_rows_in_any_order(world) -> None
     assert await db.fetchval("SELECT checkin_id FROM scores") is None
     await db.execute("DELETE FROM scores WHERE pseudonym = ?", (member.pseudonym,))
     assert await db.fetchval("SELECT count(*) FROM answers") == 0
+
+
+async def test_a_crash_between_the_safety_answer_and_its_alert_loses_nothing(world) -> None:
+    member, checkin_id = await started(world)
+    sessions = world.checkins.sessions
+    for number in range(1, 9):
+        await sessions.answer(checkin_id, member.user_id, number, 0, world.notifier)
+
+    class PowerCut(RecordingNotifier):
+        async def send_alert(self, guild_id, note, *, mention):
+            raise RuntimeError("the process died here")
+
+    with pytest.raises(RuntimeError, match="died"):
+        await sessions.answer(checkin_id, member.user_id, 9, 1, PowerCut())
+    row = dict(await world.services.db.fetchone("SELECT state, safety_fired FROM checkins WHERE id = ?",
+                                                 (checkin_id,)))
+    assert row["state"] == "completed" and "phq9_item9_self_harm" in row["safety_fired"]
+    after_restart = RecordingNotifier()
+    world.clock.advance(timedelta(minutes=3))  # a restart takes a moment; the dead sender's lease runs out
+    await world.services.run_due(after_restart)
+    await world.services.run_due(after_restart)
+    assert [note.text.splitlines()[0] for note in after_restart.mod_log] == [
+        "**Check-in safety answer — please check in** (flag #1)"]
