@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import socket
 import time
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,6 +18,7 @@ from bot.cli import run as run_command
 from bot.client import PeerBot
 
 UNREACHABLE = "Discord cannot be reached"
+pytestmark = pytest.mark.usefixtures("keep_logging")  # `run` sets up logging for the process
 
 
 def server_error() -> discord.DiscordServerError:
@@ -30,22 +29,6 @@ def server_error() -> discord.DiscordServerError:
 def dns_error() -> aiohttp.ClientConnectorError:
     key = SimpleNamespace(host="discord.com", port=443, ssl=True)
     return aiohttp.ClientConnectorError(key, socket.gaierror(-3, "Temporary failure in name resolution"))  # type: ignore[arg-type]
-
-
-@pytest.fixture(autouse=True)
-def keep_logging() -> Iterator[None]:
-    """`run` sets up logging for the process; put pytest's back afterwards."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
 
 
 @pytest.fixture
