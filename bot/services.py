@@ -127,7 +127,8 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
     membership = MembershipService(aliases, groups, restrictions)
     # The classifier carries the net it combines with; without a model the net is loaded alone.
     net = classifier.net if classifier is not None else default_net()
-    screener = Screener(net, framing.classify if framing else None, settings.framing.model_timeout_seconds)
+    screener = Screener(net, framing.classify if framing else None, settings.framing.model_timeout_seconds,
+                        settings.framing.urgent_threshold)
     care = CrisisCare(flags, alerts, guilds, aliases, resources)
     services = Services(
         settings=settings,

@@ -92,6 +92,7 @@ class GroupSettings:
 class FramingSettings:
     default_mode: FramingMode = "private"
     crisis_threshold: float = 0.175
+    urgent_threshold: float = 0.5
     nudge_threshold: float = 0.5
     nudge_interval_hours: float = 6.0
     batch_max: int = 32
@@ -101,6 +102,8 @@ class FramingSettings:
 
     def validate(self) -> None:
         _check(0 < self.crisis_threshold < 1, "framing.crisis_threshold", "must be between 0 and 1")
+        _check(self.crisis_threshold <= self.urgent_threshold <= 1, "framing.urgent_threshold",
+               "must be from framing.crisis_threshold to 1")
         _check(0 < self.nudge_threshold < 1, "framing.nudge_threshold", "must be between 0 and 1")
         _check(self.nudge_interval_hours >= 0, "framing.nudge_interval_hours", "must not be negative")
         _check(1 <= self.batch_max <= 512, "framing.batch_max", "must be 1–512")

@@ -10,15 +10,13 @@ from discord.ext import commands
 
 from bot.client import PeerBot
 from bot.core.errors import UserError
-from bot.core.framing.moderator_text import describe_settings, render_stats, render_try
+from bot.core.framing.moderator_text import describe_settings, render_stats, try_note
 from bot.core.framing.nudges import NUDGES_OFF_TEXT, NUDGES_ON_TEXT
 from bot.core.framing.service import FramingService
 from bot.core.groups import Group
 from bot.core.notify import Note
 from bot.discord_ui import send_note
 from cogs._checks import MODERATOR_PERMISSIONS, actor_pseudonym, is_moderator
-
-MAX_TRY_CHARS = 4000
 
 
 def _framing(bot: PeerBot) -> FramingService:
@@ -90,13 +88,7 @@ class FramingCog(commands.GroupCog, group_name="framing",
     @app_commands.describe(text="Any text; it is not stored, posted or counted")
     @is_moderator()
     async def try_text(self, interaction: discord.Interaction, text: str) -> None:
-        framing = _framing(self.bot)
-        if not text.strip():
-            raise UserError("Please type a sentence for me to read.")
-        if len(text) > MAX_TRY_CHARS:
-            raise UserError(f"Please keep the text under {MAX_TRY_CHARS} characters.")
-        result = await framing.classify(text)
-        await send_note(interaction, Note(render_try(result, framing.classifier.crisis_threshold)), ephemeral=True)
+        await send_note(interaction, await try_note(_framing(self.bot), text), ephemeral=True)
 
     mode.autocomplete("group")(group_choices)
     threshold.autocomplete("group")(group_choices)

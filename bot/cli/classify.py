@@ -1,13 +1,14 @@
 """``python -m bot classify``: JSON lines in on stdin, one JSON line out per input line.
 
-Input ``{"text": ...}``; output ``{"text", "label", "scores": {label: probability}}`` with all six
-labels (scores are the model's probabilities; the label follows the deployed combination rule with
-the safety net). A bad line gets ``{"error": ...}`` and the next line is read; exit status 0. That
-holds for any input: a line that is not UTF-8, not JSON (or nested too deeply to parse), has no
-"text" string, or holds a text the model cannot score (each text is scored on its own: one bad text
-never costs another line its result). A text with a lone surrogate (``"\\ud83d"``) is scored with it
-replaced by U+FFFD and echoed as given; a line that the output encoding cannot carry is written with
-ASCII escapes, so printing never fails.
+Input ``{"text": ...}``; output ``{"text", "label", "tier", "scores": {label: probability}}`` with
+all six labels (scores are the model's probabilities; the label follows the deployed combination
+rule with the safety net; ``tier`` is the crisis response, "urgent" or "worried", or null when the
+label is not crisis: see bot/core/framing/tiers.py). A bad line gets ``{"error": ...}`` and the
+next line is read; exit status 0. That holds for any input: a line that is not UTF-8, not JSON (or
+nested too deeply to parse), has no "text" string, or holds a text the model cannot score (each
+text is scored on its own: one bad text never costs another line its result). A text with a lone
+surrogate (``"\\ud83d"``) is scored with it replaced by U+FFFD and echoed as given; a line that the
+output encoding cannot carry is written with ASCII escapes, so printing never fails.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import select
 import sys
 
 from bot.cli._common import settings_or_exit
+from bot.core.framing.tiers import crisis_tier
 
 NAME = "classify"
 HELP = 'classify JSON lines {"text": ...} from stdin into the six framing labels'
@@ -42,7 +44,7 @@ def _error(message: str) -> str:
     return _json_line({"error": message})
 
 
-def _flush(classifier: object, pending: list[tuple[int, str]], out: dict[int, str]) -> None:
+def _flush(classifier: object, pending: list[tuple[int, str]], out: dict[int, str], urgent: float) -> None:
     if not pending:
         return
     try:
@@ -53,7 +55,7 @@ def _flush(classifier: object, pending: list[tuple[int, str]], out: dict[int, st
         if isinstance(outcome, Exception):
             out[number] = _error(f"the model could not score this text ({type(outcome).__name__})")
         else:
-            out[number] = _json_line({"text": text, "label": outcome.label,
+            out[number] = _json_line({"text": text, "label": outcome.label, "tier": crisis_tier(outcome, urgent),
                                       "scores": {k: round(v, 4) for k, v in outcome.scores.items()}})
     pending.clear()
 
@@ -104,11 +106,11 @@ def run(args: argparse.Namespace) -> int:
         else:
             out[number] = _json_line(text)
         if len(pending) >= BATCH or (pending and not _more_waiting()):
-            _flush(classifier, pending, out)
+            _flush(classifier, pending, out, settings.framing.urgent_threshold)
         while next_to_print in out and not pending:
             print(out.pop(next_to_print), flush=True)
             next_to_print += 1
-    _flush(classifier, pending, out)
+    _flush(classifier, pending, out, settings.framing.urgent_threshold)
     for number in sorted(out):
         print(out[number])
     return 0

@@ -1,6 +1,9 @@
 """Crisis care: her resources wherever she can be reached, then an alert that says what really happened.
 
-Runs straight after screening, before any policy check or relay, so it never waits on them.
+Runs straight after screening, before any policy check or relay, so it never waits on them. The
+*urgent* tier gets everything below; the *worried* tier (framing/tiers.py) gets a gentler message
+without "call 999 now" and a moderator note with no ping, re-alert or escalation, and she is not
+told about moderators.
 
 1. Resources first. The message promises nothing about her post or the moderators, so it can go
    before either is known. It goes by DM, or where she is (the DM channel she wrote in, or
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasService
 from bot.core.flags import FlagQueue
-from bot.core.framing.nudges import MODERATORS_TOLD, crisis_message
+from bot.core.framing.nudges import MODERATORS_TOLD, crisis_message, gentle_message
 from bot.core.groups import Group
 from bot.core.guilds import GuildSettingsService
 from bot.core.notify import Note, Notifier
@@ -68,7 +71,7 @@ class CrisisCare:
         self._aliases = aliases
         self._resources = resources
 
-    async def resources_text(self, guild_ids: list[int]) -> str:
+    async def resources_text(self, guild_ids: list[int], *, urgent: bool = True) -> str:
         """Her server's resources; each region once when her servers differ; the general list when none."""
         regions: list[str] = []
         for guild_id in guild_ids:
@@ -78,11 +81,12 @@ class CrisisCare:
         if not regions:
             regions = [FALLBACK_REGION]
         if len(regions) == 1:
-            return render_resources(regions[0], self._resources)
+            return render_resources(regions[0], self._resources, urgent=urgent)
         parts = []
         for region in regions:
             code = next((r for r in self._resources if r.casefold() == region.casefold()), FALLBACK_REGION)
-            parts.append(f"__{self._resources[code].label}__\n{render_resources(region, self._resources)}")
+            parts.append(f"__{self._resources[code].label}__\n"
+                         f"{render_resources(region, self._resources, urgent=urgent)}")
         return "\n\n".join(parts)
 
     async def resources_only(self, user_id: int, guild_ids: list[int], entry: str, answer: Answer,
@@ -101,29 +105,33 @@ class CrisisCare:
                    entry: str, jump_url: str | None, answer: Answer, notifier: Notifier,
                    post: tuple[str | None, str | None] = (None, None)) -> CareReport:
         """Resources to her, then alerts. `region_guilds`: more servers whose region applies (no alert there)."""
+        urgent = screened.tier != "worried"
         guilds = list(dict.fromkeys([place.guild_id for place in places] + region_guilds))
         guild_id = guilds[0] if guilds else 0
-        note = Note(crisis_message(await self.resources_text(guilds)))
+        text = await self.resources_text(guilds, urgent=urgent)
+        note = Note(crisis_message(text) if urgent else gentle_message(text))
         delivery, route = await self._deliver(user_id, guild_id, note, entry, answer, notifier)
         flag_ids: list[int] = []
         told = False
         for place in places:
             alias = await self._aliases.ensure(place.guild_id, user_id)
             group_id = place.group.id if place.group else None
-            if await self._flags.open_crisis_flag(place.guild_id, alias.pseudonym, group_id) is not None:
-                told = True  # the open flag keeps re-alerting until someone acknowledges it
+            already = await self._flags.open_crisis_flag(place.guild_id, alias.pseudonym, group_id)
+            if already is not None and (already.urgent or not urgent):
+                told = already.urgent  # an open urgent flag keeps re-alerting until someone acknowledges it
                 continue
             flag = await self._flags.raise_flag(
                 place.guild_id, "crisis", alias.pseudonym, alias.alias, group_id=group_id, detail=screened.reason,
-                jump_url=jump_url, delivery=delivery, entry=entry, post_state=post[0], post_note=post[1])
+                jump_url=jump_url, delivery=delivery, entry=entry, post_state=post[0], post_note=post[1],
+                urgent=urgent)
             flag_ids.append(flag.id)
             if await self._alerts.raise_and_deliver(notifier, flag):
                 told = True
             else:
                 log.warning("Nobody could be alerted about crisis flag %s in guild %s", flag.id, place.guild_id)
-        if told and route is not None:
+        if told and urgent and route is not None:
             await route(Note(MODERATORS_TOLD))
-        return CareReport(delivery, tuple(flag_ids), told)
+        return CareReport(delivery, tuple(flag_ids), told and urgent)
 
     @staticmethod
     async def _deliver(user_id: int, guild_id: int, note: Note, entry: str, answer: Answer,

@@ -27,6 +27,7 @@ from bot.store import Database
 FlagKind = Literal["report", "crisis", "safety"]
 FlagState = Literal["open", "acknowledged", "resolved"]
 
+WORRIED_TITLE = "A post that may need a gentle look"  # a crisis flag of the worried tier (not urgent)
 KIND_TITLES = {
     "report": "Report from a member",
     "crisis": "Crisis language — please check in",
@@ -78,6 +79,15 @@ POST_LINES = {
     "shared": "Her post was shared in the group.",
     "in_channel": "She wrote it in the channel itself.",
 }
+
+
+def flag_kind(flag: Flag) -> str:
+    """The kind as moderators read it in lists: a worried-tier crisis note says so."""
+    if flag.kind == "crisis" and not flag.urgent:
+        return "crisis (worried)"
+    if flag.kind == "report" and flag.urgent:
+        return "report (safety)"
+    return flag.kind
 
 
 def state_note(flag: Flag) -> Note:
@@ -243,7 +253,8 @@ class FlagQueue:
         else:
             prefix = ""
         lines = [
-            f"{prefix}**{KIND_TITLES[flag.kind]}** (flag #{flag.id})",
+            f"{prefix}**{WORRIED_TITLE if flag.kind == 'crisis' and not flag.urgent else KIND_TITLES[flag.kind]}**"
+            f" (flag #{flag.id})",
             f"Alias: **{flag.alias}**" + (f" · Group: {flag.group_name}" if flag.group_name else ""),
         ]
         if flag.detail:

@@ -19,7 +19,7 @@ from bot.core import member_notes
 from bot.core.aliases import AliasRecord, AliasService
 from bot.core.audit import AuditLog, clean_reason
 from bot.core.errors import UserError
-from bot.core.flags import FlagQueue
+from bot.core.flags import FlagQueue, flag_kind
 from bot.core.groups import Group, GroupService
 from bot.core.notify import Note, Notifier
 from bot.core.relay import RelayedPost, RelayService
@@ -161,7 +161,7 @@ class ModerationService:
                  "Groups: " + (", ".join(g.name for g in groups) if groups else "none"),
                  "Restrictions: " + await self._restrictions_line(guild_id, target.pseudonym)]
         lines.append("**Flags**" if flags else "No flags.")
-        lines += [f"#{f.id} {f.kind} · {f.state} · {f.created_at[:16].replace('T', ' ')}"
+        lines += [f"#{f.id} {flag_kind(f)} · {f.state} · {f.created_at[:16].replace('T', ' ')}"
                   + (f" · {f.detail}" if f.detail else "") for f in flags]
         lines.append("**Moderator actions**" if entries else "No moderator actions.")
         lines += [f"{e.at[:16].replace('T', ' ')} · {e.action} · {e.reason}" + (f" · {e.detail}" if e.detail else "")
@@ -190,6 +190,6 @@ class ModerationService:
         if not flags:
             return Note("No open flags. 🌿")
         lines = ["**Open flags** (/mod ack or /mod resolve with the number)"]
-        lines += [f"#{f.id} {f.kind} · {f.state} · {f.alias}" + (f" · {f.detail}" if f.detail else "")
+        lines += [f"#{f.id} {flag_kind(f)} · {f.state} · {f.alias}" + (f" · {f.detail}" if f.detail else "")
                   + (f" · {f.jump_url}" if f.jump_url else "") for f in flags]
         return Note("\n".join(lines))

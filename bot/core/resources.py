@@ -129,7 +129,7 @@ def _line(entry: Resource) -> str:
     return f"• **{entry.name}**: {entry.how}" + (f" ({entry.hours})" if entry.hours else "")
 
 
-def render_resources(region: str, resources: dict[str, RegionResources]) -> str:
+def render_resources(region: str, resources: dict[str, RegionResources], *, urgent: bool = True) -> str:
     """Short, phone-friendly text: emergency first, then crisis lines, then perinatal support.
 
     Region codes are matched case-insensitively ("uk" -> "UK"); an unknown region (or one
@@ -137,6 +137,16 @@ def render_resources(region: str, resources: dict[str, RegionResources]) -> str:
     """
     code = next((r for r in resources if r.casefold() == (region or "").strip().casefold()), None)
     rr = resources[code] if code is not None else resources[FALLBACK_REGION]
+    if not urgent:
+        # The gentler message (a post the model was unsure about): the lines to talk to, without
+        # "call 999 now", which would frighten a mother who was only having a heavy day.
+        gentle = ["Talk to someone, any time:"]
+        gentle.extend(_line(e) for e in rr.entries if e.kind == KIND_CRISIS)
+        perinatal = [e for e in rr.entries if e.kind == KIND_PERINATAL]
+        if perinatal:
+            gentle.append("Perinatal support (not crisis lines):")
+            gentle.extend(_line(e) for e in perinatal)
+        return "\n".join(gentle)
     if rr.emergency:
         first = f"**If you or your baby are in immediate danger, call {rr.emergency} now.**"
     else:

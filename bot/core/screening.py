@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.core.framing.classifier import FramingResult
 from bot.core.framing.safety_net import SafetyNet, SafetyNetHit
+from bot.core.framing.tiers import Tier, crisis_tier
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class Screened:
     result: FramingResult | None  # None when the model was off, failed or timed out
     net_hits: tuple[SafetyNetHit, ...] = ()
     model_failed: bool = False
+    tier: Tier | None = None  # urgent | worried when crisis (framing/tiers.py)
 
     @property
     def reason(self) -> str:
@@ -58,10 +60,12 @@ def clean(text: str) -> str:
 
 
 class Screener:
-    def __init__(self, net: SafetyNet, classify: Classify | None, timeout_seconds: float) -> None:
+    def __init__(self, net: SafetyNet, classify: Classify | None, timeout_seconds: float,
+                 urgent_threshold: float = 0.5) -> None:
         self._net = net
         self._classify = classify
         self._timeout = timeout_seconds
+        self._urgent = urgent_threshold
         self.stats = ScreeningStats()
 
     async def screen(self, text: str) -> Screened:
@@ -90,4 +94,8 @@ class Screener:
                 self.stats.by_net_only += 1
         if result is not None and hits and not result.net_hits:
             result = FramingResult("crisis", result.scores, result.model_label, hits)
-        return Screened(crisis, result, hits or (result.net_hits if result else ()), failed)
+        tier: Tier | None = None
+        if crisis:
+            # Without the model's reading (failure, or no model), the net's hit is urgent.
+            tier = "urgent" if result is None else crisis_tier(result, self._urgent)
+        return Screened(crisis, result, hits or (result.net_hits if result else ()), failed, tier)

@@ -42,7 +42,8 @@ def test_classify_survives_a_lone_surrogate_bad_utf8_and_deep_nesting() -> None:
     assert len(out) == len(lines)
     assert out[0]["label"] == "common_humanity"
     assert out[1]["text"] == "hello \ud83d" and out[1]["label"] in LABELS and set(out[1]["scores"]) == set(LABELS)
-    assert out[2]["text"] == crisis and out[2]["label"] == "crisis"
+    assert out[2]["text"] == crisis and out[2]["label"] == "crisis" and out[2]["tier"] == "urgent"
+    assert out[0]["tier"] is None  # not crisis: no crisis response
     assert "UTF-8" in out[3]["error"] and "JSON" in out[4]["error"]
     assert out[5]["text"] == "Thank you 💛" and out[5]["label"] in LABELS
 

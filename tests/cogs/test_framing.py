@@ -78,6 +78,7 @@ async def test_try_shows_label_six_scores_and_the_net(world, cog) -> None:
     reply = last_reply(interaction)
     assert reply["ephemeral"]
     assert "Label: **crisis**" in reply["content"] and "Safety net fired: yes" in reply["content"]
+    assert "Crisis response: **urgent**" in reply["content"]
     for label in ("upward_comparison", "downward_comparison", "isolation", "common_humanity", "neutral"):
         assert label in reply["content"]
     assert await world.bot.services.db.fetchval("SELECT count(*) FROM framing_counts") == 0

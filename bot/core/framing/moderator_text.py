@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from bot.core.errors import UserError
 from bot.core.framing.classifier import FramingResult
 from bot.core.framing.labels import LABELS
-from bot.core.framing.service import GroupFraming, WeekStats
+from bot.core.framing.service import FramingService, GroupFraming, WeekStats
+from bot.core.framing.tiers import crisis_tier
+from bot.core.notify import Note
+
+MAX_TRY_CHARS = 4000
 
 MODE_MEANINGS = {
     "off": "no nudges",
@@ -37,11 +42,26 @@ def render_stats(group_name: str, weeks: list[WeekStats]) -> str:
     return "\n".join(lines)
 
 
-def render_try(result: FramingResult, crisis_threshold: float) -> str:
+def render_try(result: FramingResult, crisis_threshold: float, urgent_threshold: float) -> str:
     scores = "\n".join(f"{'→ ' if label == result.label else '  '}{label:<20} {result.scores[label]:.3f}"
                        for label in LABELS)
     net = (f"yes ({', '.join(sorted({hit.category for hit in result.net_hits}))})" if result.net_fired else "no")
+    tier = crisis_tier(result, urgent_threshold)
+    response = {"urgent": "**urgent** (full care: resources with the emergency number, role ping, re-alerts)",
+                "worried": "**worried** (a gentle private message with the lines, a moderator note, no ping)",
+                None: "none"}[tier]
     return (f"Label: **{result.label}** (model's own top label: {result.model_label})\n"
             f"```\n{scores}\n```\n"
-            f"Safety net fired: {net} · crisis threshold {crisis_threshold:g}\n"
+            f"Crisis response: {response}\n"
+            f"Safety net fired: {net} · crisis threshold {crisis_threshold:g} · urgent from {urgent_threshold:g}\n"
             "-# Only you can see this; nothing was posted, stored or counted.")
+
+
+async def try_note(framing: FramingService, text: str) -> Note:
+    """`/framing try`: read a moderator's test text (never stored, posted or counted) and explain it."""
+    if not text.strip():
+        raise UserError("Please type a sentence for me to read.")
+    if len(text) > MAX_TRY_CHARS:
+        raise UserError(f"Please keep the text under {MAX_TRY_CHARS} characters.")
+    result = await framing.classify(text)
+    return Note(render_try(result, framing.classifier.crisis_threshold, framing.settings.urgent_threshold))

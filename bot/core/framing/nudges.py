@@ -55,4 +55,15 @@ def crisis_message(resources_text: str) -> str:
     )
 
 
+def gentle_message(resources_text: str) -> str:
+    """The *worried* tier: the model was unsure. Warm, no alarm, and the lines are still there."""
+    return (
+        "Thank you for sharing that. It sounds like a heavy time, and you don't have to carry it alone. 💛\n\n"
+        "If it would help to talk to someone, these people are there for you:\n"
+        f"{resources_text}\n\n"
+        "-# If you're ever not safe, please call your local emergency number. This group is peer support, "
+        "not a crisis service."
+    )
+
+
 MODERATORS_TOLD = "I've let the moderators know, so someone can check in with you. 💛"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.errors import UserError
-from bot.core.framing.moderator_text import describe_settings, render_stats, render_try
+from bot.core.framing.moderator_text import describe_settings, render_stats, try_note
 from bot.core.framing.nudges import NUDGES_OFF_TEXT, NUDGES_ON_TEXT
 from bot.core.framing.service import FramingService
 from bot.core.notify import Note
@@ -52,8 +52,7 @@ async def framing_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) ->
         world.ephemeral(MOD, Note(describe_settings(group.name, config) + "\n\n" + render_stats(group.name, weeks)))
         return
     elif sub == "try" and rest:
-        result = await framing.classify(" ".join(rest))
-        world.ephemeral(MOD, Note(render_try(result, framing.classifier.crisis_threshold)))
+        world.ephemeral(MOD, await try_note(framing, " ".join(rest)))
         return
     else:
         raise SandboxError("use /framing mode off|private|reflect, threshold VALUE, reaction on|off, stats, try TEXT")

@@ -1,0 +1,96 @@
+"""Two tiers of crisis response: urgent (full care) and worried (gentle, no ping), on the real SQLite file."""
+
+from datetime import timedelta
+
+import pytest
+
+from bot.core.framing.classifier import FramingResult
+from bot.core.framing.labels import LABELS
+from bot.core.framing.safety_net import SafetyNetHit
+from bot.core.framing.tiers import crisis_tier
+from bot.core.sharing import Words
+from tests.helpers import RecordingNotifier, RecordingOutlet
+
+GUILD = 71
+MOD = "m" * 64
+USER = 7101
+HEAVY = "honestly today has been so heavy, I don't really know how I'm doing"
+EMERGENCY = "If you or your baby are in immediate danger"
+
+
+def result(crisis: float, *, net: bool = False, label: str = "crisis") -> FramingResult:
+    scores = dict.fromkeys(LABELS, (1 - crisis) / 5)
+    scores["crisis"] = crisis
+    hits = (SafetyNetHit("suicide", "suicide.x"),) if net else ()
+    return FramingResult(label, scores, label, hits)
+
+
+@pytest.mark.parametrize(("outcome", "tier"), [
+    (result(0.9), "urgent"),
+    (result(0.5), "urgent"),
+    (result(0.2), "worried"),
+    (result(0.06, net=True), "urgent"),  # the safety net is always urgent
+    (result(0.01, label="neutral"), None),
+])
+def test_the_tier_of_a_classification(outcome, tier) -> None:
+    assert crisis_tier(outcome, urgent_threshold=0.5) == tier
+
+
+async def member_posting(services, probability: float):
+    """She is in an open group; the model (a stand-in) reads her post with this crisis probability."""
+    async def model(text):
+        return result(probability)
+
+    services.screener._classify = model
+    await services.guilds.update(GUILD, region="UK", mod_log_channel_id=5)
+    group = await services.groups.create(GUILD, "Open room", "Open", "postnatal depression", mode="open",
+                                         channel_id=910, role_id=911, actor=MOD)
+    await services.membership.join(GUILD, USER, group.id)
+    notifier = RecordingNotifier()
+    return notifier, RecordingOutlet(notifier, can_answer=False)
+
+
+async def post(services, outlet):
+    return await services.sharing.submit(Words(USER, HEAVY, "channel", guild_id=GUILD, channel_id=910), outlet)
+
+
+async def test_a_worried_post_gets_a_gentle_message_and_a_quiet_note(services, clock) -> None:
+    notifier, outlet = await member_posting(services, 0.2)
+    outcome = await post(services, outlet)
+    assert outcome.screened.crisis and outcome.screened.tier == "worried"
+    [(_, _, message)] = notifier.dms
+    assert "Samaritans" in message.text and EMERGENCY not in message.text and "999" not in message.text
+    [(_, note)] = notifier.mod_log
+    assert "may need a gentle look" in note.text and "Please acknowledge" not in note.text
+    assert notifier.mentions == [False]
+    clock.advance(timedelta(hours=24))
+    await services.run_due(notifier)
+    assert len(notifier.mod_log) == 1 and notifier.escalations == []  # no re-alerts, no escalation
+    [flag] = await services.flags.list(GUILD)
+    assert flag.kind == "crisis" and not flag.urgent
+    assert "crisis (worried)" in (await services.moderation.flags_note(GUILD)).text  # visible in /mod flags
+
+
+async def test_an_urgent_post_gets_full_care(services) -> None:
+    notifier, outlet = await member_posting(services, 0.9)
+    outcome = await post(services, outlet)
+    assert outcome.screened.tier == "urgent"
+    assert EMERGENCY in notifier.dms[0][2].text and notifier.mentions == [True]
+    assert any("moderators know" in note.text for _, _, note in notifier.dms)
+
+
+async def test_urgent_words_after_a_worried_note_still_raise_an_urgent_alert(services) -> None:
+    notifier, outlet = await member_posting(services, 0.2)
+    await post(services, outlet)
+    await services.sharing.submit(Words(USER, "I want to end my life tonight", "channel", guild_id=GUILD,
+                                        channel_id=910), outlet)
+    flags = await services.flags.list(GUILD)
+    assert sorted(flag.urgent for flag in flags) == [False, True]
+    assert notifier.mentions == [False, True]
+
+
+async def test_a_second_worried_post_adds_no_second_note(services) -> None:
+    notifier, outlet = await member_posting(services, 0.2)
+    await post(services, outlet)
+    await post(services, outlet)
+    assert len(await services.flags.list(GUILD)) == 1 and len(notifier.mod_log) == 1
