@@ -104,6 +104,14 @@ def test_the_training_loader_never_reads_the_eval_folder(tmp_path: Path) -> None
     assert INDEPENDENT_FILE.parent.name == "eval" and INDEPENDENT_FILE.parent.parent.name == "framing"
 
 
+def test_no_independent_post_is_also_a_training_or_held_out_line(posts: list[EvalPost]) -> None:
+    def key(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    seen = {key(e.text) for split in ("train", "heldout") for e in load_split(split)}
+    assert [p.text[:40] for p in posts if key(p.text) in seen] == []
+
+
 def test_an_outside_file_may_leave_out_kind_and_style(tmp_path: Path) -> None:
     path = tmp_path / "mine.jsonl"
     path.write_text('{"text": "hi", "label": "neutral"}\n\n{"text": "me too", "label": "common_humanity", '
