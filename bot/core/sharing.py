@@ -303,18 +303,17 @@ class SharingPipeline:
                          why: str | None = None) -> None:
         """Her words back, privately: where she is, else by DM; so nothing she wrote is lost. The
         alerts of her crisis flags are edited to say the post was not shared, and why."""
-        for flag_id in care.flag_ids if care else ():
-            await self._alerts.update_post(outlet.notifier, flag_id, "not_shared", why or reason)
         notes = member_notes.text_back(reason, words.text)
         shown = True
         for note in notes:
             shown = shown and await outlet.answer(note)
-        if shown or words.guild_id is None:
-            return  # (a DM she wrote: the DM channel was the only way back to her)
-        for note in notes:
-            if not await outlet.notifier.send_dm(words.guild_id, words.user_id, note):
-                log.info("Her words could not be given back to her in guild %s", words.guild_id)
-                return
+        if not shown and words.guild_id is not None:  # (a DM she wrote: its channel was the only way back)
+            for note in notes:
+                if not await outlet.notifier.send_dm(words.guild_id, words.user_id, note):
+                    log.info("Her words could not be given back to her in guild %s", words.guild_id)
+                    break
+        for flag_id in care.flag_ids if care else ():
+            await self._alerts.update_post(outlet.notifier, flag_id, "not_shared", why or reason)
 
 
 def _why(error: UserError) -> str:
