@@ -29,7 +29,7 @@ class ExampleError(ValueError):
     """A data file is missing or has a bad line; the message names the file and line."""
 
 
-def _read_lines(path: Path) -> list[tuple[int, dict[str, object]]]:
+def read_lines(path: Path) -> list[tuple[int, dict[str, object]]]:
     if not path.is_file():
         raise ExampleError(f"{path} not found")
     rows = []
@@ -51,7 +51,7 @@ def load_split(split: str, directory: Path = EXAMPLES_DIR) -> list[Example]:
     examples: list[Example] = []
     for label in LABELS:
         path = directory / f"{label}.jsonl"
-        for number, row in _read_lines(path):
+        for number, row in read_lines(path):
             if row.get("split") not in ("train", "heldout"):
                 raise ExampleError(f"{path}:{number}: \"split\" must be train or heldout")
             if row["split"] == split:
@@ -65,7 +65,7 @@ def load_split(split: str, directory: Path = EXAMPLES_DIR) -> list[Example]:
 def load_labelled(path: Path) -> list[Example]:
     """A JSON-lines file of {"text", "label"} (for extra training data or an outside test set)."""
     examples = []
-    for number, row in _read_lines(path):
+    for number, row in read_lines(path):
         if row.get("label") not in LABELS:
             raise ExampleError(f"{path}:{number}: \"label\" must be one of {', '.join(LABELS)}")
         examples.append(Example(str(row["text"]), str(row["label"])))

@@ -12,11 +12,11 @@ An outside FILE of {"text", "label"} loads the same way; without "kind"/"style" 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.framing.examples import ExampleError, read_lines
 from bot.core.framing.labels import LABELS
 from bot.core.framing.metrics import KindScore, LabelScore, kind_scores, label_scores, macro_f1
 
@@ -51,18 +51,12 @@ class EvalPost:
 
 def load_posts(path: Path = INDEPENDENT_FILE) -> list[EvalPost]:
     """Every post of a JSON-lines file of {"text", "label", optional "kind", optional "style"}."""
-    if not path.is_file():
-        raise EvalFileError(f"{path} not found")
+    try:
+        rows = read_lines(path)
+    except ExampleError as exc:
+        raise EvalFileError(str(exc)) from None
     posts = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            raise EvalFileError(f"{path}:{number}: not valid JSON") from None
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise EvalFileError(f"{path}:{number}: needs a \"text\" string")
+    for number, row in rows:
         if row.get("label") not in LABELS:
             raise EvalFileError(f"{path}:{number}: \"label\" must be one of {', '.join(LABELS)}")
         kind, style = row.get("kind", PLAIN), row.get("style", PLAIN)
