@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import aiosqlite
+
 from bot.clock import Clock, from_iso, to_iso
 from bot.core.flags import Flag, FlagQueue
 from bot.core.notify import Note, Notifier
@@ -127,9 +129,9 @@ class AlertPolicy:
             if await self._send(row, notifier):
                 sent += 1
 
-    async def _send(self, row: object, notifier: Notifier) -> bool:
-        flag = await self._flags.get(row["guild_id"], row["flag_id"])  # type: ignore[index]
-        kind = row["kind"]  # type: ignore[index]
+    async def _send(self, row: aiosqlite.Row, notifier: Notifier) -> bool:
+        flag = await self._flags.get(row["guild_id"], row["flag_id"])
+        kind = row["kind"]
         message_id: int | None = None
         delivered = False
         if flag.state != "open" and kind != "alert":
@@ -137,7 +139,7 @@ class AlertPolicy:
         elif kind == "escalate":
             delivered = await self._send_escalation(flag, notifier)
         else:
-            note = self._flags.render(flag, realert=row["number"] if kind == "realert" else None)  # type: ignore[index]
+            note = self._flags.render(flag, realert=row["number"] if kind == "realert" else None)
             message_id = await notifier.send_alert(flag.guild_id, note, mention=flag.urgent and flag.state == "open")
             delivered = message_id is not None
             if not delivered and kind == "alert":
@@ -147,7 +149,7 @@ class AlertPolicy:
                     await self._escalate(flag.id, flag.guild_id, "because the moderator log could not take the alert")
         await self._db.execute(
             "UPDATE flag_alerts SET sent_at = ?, message_id = ?, delivered = ? WHERE id = ?",
-            (to_iso(self._clock.now()), message_id, int(delivered), row["id"]))  # type: ignore[index]
+            (to_iso(self._clock.now()), message_id, int(delivered), row["id"]))
         return delivered
 
     async def _send_escalation(self, flag: Flag, notifier: Notifier) -> bool:
