@@ -3,6 +3,8 @@
 Every function here is synchronous and CPU-bound: callers in the event loop run them with
 ``loop.run_in_executor``. Sizes are fixed in pixels (``savefig`` without a tight bounding box), so a
 chart is always the size the constants say. Charts carry no names, aliases or ids of members.
+matplotlib (about 40 MB) is imported by the first chart drawn, not with this module, so the bot and
+``classify`` start without it.
 """
 
 from __future__ import annotations
@@ -11,15 +13,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, DateFormatter
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 DPI = 100
 TREND_WIDTH = 800
@@ -52,6 +50,11 @@ class TrendPanel:
 
 
 def _figure(width: int, height: int) -> Figure:
+    # Imported here so that only drawing a chart loads matplotlib; the Agg canvas is attached directly,
+    # so no backend or pyplot state is involved.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
     figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
@@ -65,6 +68,8 @@ def _png(figure: Figure) -> bytes:
 
 def trend_chart(panels: Sequence[TrendPanel]) -> bytes:
     """One panel per instrument: her scores over time on band shading, with cut-off lines."""
+    from matplotlib.dates import AutoDateLocator, DateFormatter  # noqa: PLC0415
+
     figure = _figure(TREND_WIDTH, TREND_PANEL_HEIGHT * len(panels))
     axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
     for ax, panel in zip(axes, panels, strict=True):
