@@ -1,9 +1,10 @@
 """``python -m bot train-classifier``: rebuild the framing model from the train split, deterministically.
 
-Fine-tunes the encoder's adapter with the head, chooses the crisis threshold by cross-validation on
-the train split only (see bot/core/framing/training.py), writes config/framing/adapter.safetensors
-and head.safetensors, and prints the cross-validation figures and then the held-out figures, read
-back from the files just written.
+Fine-tunes the encoder's adapter with the head on the normalised train lines, calibrates it
+(temperature scaling) and chooses the crisis and urgent thresholds by cross-validation on the train
+split only (see bot/core/framing/training.py), writes config/framing/adapter.safetensors and
+head.safetensors, and prints the cross-validation figures and then the held-out figures, read back
+from the files just written.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.core.framing.labels import LABELS
     from bot.core.framing.metrics import format_table, label_scores
     from bot.core.framing.safety_net import SafetyNet
-    from bot.core.framing.training import FOLDS, MIN_CV_CRISIS_RECALL, train
+    from bot.core.framing.training import FOLDS, MIN_CV_CRISIS_RECALL, URGENT_MIN_PRECISION, train
 
     epochs = EPOCHS if args.epochs is None else args.epochs
     if epochs < 1:
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     net = SafetyNet.from_file()
     max_chars = settings.framing.max_chars
     print(f"fine-tuning on {len(examples)} train examples: {FOLDS} cross-validation folds, then the final model "
-          f"({epochs} epochs each; about 15 minutes on a 2-core machine)", flush=True)
+          f"({epochs} epochs each; about 50 minutes on a 2-core machine)", flush=True)
     started = time.perf_counter()
     result = train(examples, [bool(net.check(e.text)) for e in examples], max_chars, epochs,
                    report=lambda line: print(line, flush=True))
@@ -61,13 +62,25 @@ def run(args: argparse.Namespace) -> int:
         mark = "  ← chosen" if row is result.chosen else ""
         print(f"  {row.threshold:9.3f}  {row.model_crisis_recall:7.3f}  {row.model_crisis_precision:7.3f}  "
               f"{row.crisis_recall:10.3f}  {row.crisis_precision:10.3f}  {row.macro_f1:8.3f}{mark}")
+    calibration = result.calibration
+    print(f"calibration: temperature {calibration.temperature:.3f} fitted out of fold; negative log-likelihood "
+          f"{calibration.nll_before:.3f} → {calibration.nll_after:.3f}, expected calibration error "
+          f"{calibration.ece_before:.3f} → {calibration.ece_after:.3f} (the table above is calibrated)")
     print(f"crisis threshold {result.crisis_threshold:g}: the best deployed macro-F1 where the model alone finds "
           f"≥ {MIN_CV_CRISIS_RECALL} of the crisis lines")
-    if abs(result.crisis_threshold - settings.framing.crisis_threshold) > 1e-9:
-        print(f"note: framing.crisis_threshold is {settings.framing.crisis_threshold:g}; the tuned value is "
-              f"{result.crisis_threshold:g}: set it in config/settings.toml")
+    print("urgent tier, out of fold (crisis lines at or above / precision / lines at or above):")
+    for urgent in result.urgent_table:
+        mark = "  ← chosen" if urgent is result.urgent else ""
+        print(f"  {urgent.threshold:9.2f}  {urgent.share_of_crisis:7.3f}  {urgent.precision:7.3f}  "
+              f"{urgent.lines:6d}{mark}")
+    print(f"urgent threshold {result.urgent_threshold:g}: the lowest from the crisis threshold where the precision "
+          f"reaches {URGENT_MIN_PRECISION}")
+    for key, tuned in (("crisis_threshold", result.crisis_threshold), ("urgent_threshold", result.urgent_threshold)):
+        current = getattr(settings.framing, key)
+        if abs(tuned - current) > 1e-9:
+            print(f"note: framing.{key} is {current:g}; the tuned value is {tuned:g}: set it in config/settings.toml")
     heldout = load_split("heldout")
-    classifier = FramingClassifier.load(result.crisis_threshold, max_chars)
+    classifier = FramingClassifier.load(result.crisis_threshold, max_chars)  # reads the files just written
     results = classifier.classify([e.text for e in heldout])
     print(format_table(f"held-out ({len(heldout)}), model + safety net at threshold {result.crisis_threshold:g}:",
                        label_scores([e.label for e in heldout], [r.label for r in results], LABELS)))

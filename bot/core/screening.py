@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.framing.classifier import FramingResult
 from bot.core.framing.safety_net import SafetyNet, SafetyNetHit
@@ -93,7 +93,7 @@ class Screener:
             if result is None:
                 self.stats.by_net_only += 1
         if result is not None and hits and not result.net_hits:
-            result = FramingResult("crisis", result.scores, result.model_label, hits)
+            result = replace(result, label="crisis", net_hits=hits)
         tier: Tier | None = None
         if crisis:
             # Without the model's reading (failure, or no model), the net's hit is urgent.

@@ -84,6 +84,21 @@ async def test_try_shows_label_six_scores_and_the_net(world, cog) -> None:
     assert await world.bot.services.db.fetchval("SELECT count(*) FROM framing_counts") == 0
 
 
+async def test_try_shows_what_the_model_read_and_the_window_that_decided(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    update = "The twins fed well today and we had a lovely walk to the park with my mum. " * 22
+    await invoke(cog.try_text, cog, interaction, text=update + "ngl i have the pills out rn")
+    content = last_reply(interaction)["content"]
+    assert "Chat spellings read as: ngl → not gonna lie, rn → right now" in content
+    windows = world.bot.services.framing.classifier.windows(update + "ngl i have the pills out rn")
+    assert len(windows) > 1
+    assert f"Read in {len(windows)} windows; the crisis score is window " in content
+
+    await invoke(cog.try_text, cog, interaction, text="We had a lovely walk today")
+    content = last_reply(interaction)["content"]
+    assert "Read in one go." in content and "Chat spellings" not in content
+
+
 async def test_try_refuses_empty_text(world, cog) -> None:
     interaction = world.interaction(world.moderator)
     await invoke(cog.try_text, cog, interaction, text="   ")

@@ -16,7 +16,11 @@ anything from the model: it is kept for training, which still reads the first ma
 characters of each training line.
 
 Each text is cleaned first (windows.sanitise: lone surrogates become U+FFFD), so one member's odd
-input cannot fail another's. `classify_each` returns, per text, its result or the exception that
+input cannot fail another's. The model then reads the text with its chat spellings written out
+(normalise.py: "rn" → "right now", "ngl" → "not gonna lie"), as it was trained; the windows are cut
+from that normalised text. The safety net reads her own words, never the normalised ones.
+`FramingResult.window` says which window decided a long text's crisis score (the one with the
+maximum), for `/framing try`. `classify_each` returns, per text, its result or the exception that
 text alone raised; `classify` raises if any text fails (FramingBatcher then retries each alone).
 
 `classify` is synchronous and CPU-bound: the bot calls it through `FramingBatcher`, on one
@@ -35,6 +39,7 @@ from bot.core.framing.adapter import ADAPTER_FILE, Adapter
 from bot.core.framing.encoder import MiniLMEncoder
 from bot.core.framing.head import HEAD_FILE, LinearHead
 from bot.core.framing.labels import LABELS
+from bot.core.framing.normalise import normalise
 from bot.core.framing.safety_net import DEFAULT_PATH as SAFETY_NET_FILE
 from bot.core.framing.safety_net import SafetyNet, SafetyNetHit
 from bot.core.framing.windows import Tokens, cut, sanitise
@@ -46,6 +51,8 @@ class FramingResult:
     scores: dict[str, float]  # the model's probability per label (long text: window mean; crisis: window max)
     model_label: str  # the model's argmax, before the combination rule
     net_hits: tuple[SafetyNetHit, ...] = field(default=())
+    window: int = 0  # the window with the highest crisis probability (0 when the text is one window)
+    windows: int = 1  # how many windows the model read the (normalised) text in
 
     @property
     def net_fired(self) -> bool:
@@ -89,17 +96,21 @@ class FramingClassifier:
         return cls(encoder, head, SafetyNet.from_file(net_path), crisis_threshold, max_chars)
 
     def windows(self, text: str) -> list[str]:
-        """The text itself when the model can read it in one go, else its overlapping windows."""
+        """The windows the model reads for text: its normalised form when the model can read that in
+        one go, else that form's overlapping windows."""
+        text = normalise(text)
         spans, word_starts = self.encoder.token_spans(text)  # type: ignore[attr-defined]
         return [text[a:b] for a, b in cut(text, Tokens(spans, word_starts))]
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The model's six probabilities for each text, pooled over its windows (see the docstring)."""
         outcomes = self._probabilities_each([sanitise(text) for text in texts])
+        rows = []
         for outcome in outcomes:
             if isinstance(outcome, Exception):
                 raise outcome
-        return np.stack(outcomes) if outcomes else np.zeros((0, len(LABELS)))  # type: ignore[arg-type]
+            rows.append(outcome.row)
+        return np.stack(rows) if rows else np.zeros((0, len(LABELS)))
 
     def classify(self, texts: Sequence[str]) -> list[FramingResult]:
         """Classify texts in one forward pass; raises the first failure if any text cannot be scored."""
@@ -122,12 +133,13 @@ class FramingClassifier:
                 cleaned.append(exc)
         probabilities = self._probabilities_each(cleaned)
         results: list[FramingResult | Exception] = []
-        for text, row in zip(cleaned, probabilities, strict=True):
+        for text, pooled in zip(cleaned, probabilities, strict=True):
             if isinstance(text, Exception):
                 results.append(text)
-            elif isinstance(row, Exception):
-                results.append(row)
+            elif isinstance(pooled, Exception):
+                results.append(pooled)
             else:
+                row = pooled.row
                 try:
                     hits = tuple(self.net.check(text))
                 except Exception as exc:
@@ -138,13 +150,15 @@ class FramingClassifier:
                     scores={label: float(p) for label, p in zip(LABELS, row, strict=True)},
                     model_label=LABELS[int(np.argmax(row))],
                     net_hits=hits,
+                    window=pooled.window,
+                    windows=pooled.windows,
                 ))
         return results
 
-    def _probabilities_each(self, texts: Sequence[str | Exception]) -> list[np.ndarray | Exception]:
+    def _probabilities_each(self, texts: Sequence[str | Exception]) -> list[Pooled | Exception]:
         """Pooled probabilities per text: all windows of all texts are encoded together; when that
         fails, each text is encoded alone so only the one that really fails gets an exception."""
-        outcomes: list[np.ndarray | Exception] = []
+        outcomes: list[Pooled | Exception] = []
         windows: list[list[str]] = []
         for text in texts:
             if isinstance(text, Exception):  # already failed (classify_each passes it through)
@@ -153,7 +167,7 @@ class FramingClassifier:
                 continue
             try:
                 windows.append(self.windows(text))
-                outcomes.append(np.empty(0))  # a placeholder until the forward pass
+                outcomes.append(_PENDING)
             except Exception as exc:
                 windows.append([])
                 outcomes.append(exc)
@@ -182,12 +196,23 @@ class FramingClassifier:
         return self.head.probabilities(self.encoder.encode(windows))  # type: ignore[attr-defined]
 
 
-def pool(rows: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class Pooled:
+    row: np.ndarray  # the six probabilities
+    window: int  # the window whose crisis probability is the text's
+    windows: int
+
+
+_PENDING = Pooled(np.empty(0), 0, 0)  # a placeholder until the forward pass
+
+
+def pool(rows: np.ndarray) -> Pooled:
     """One text's probabilities from its windows': the mean, except crisis, which is the maximum.
     One window is returned as it is."""
     if len(rows) == 1:
-        return rows[0]
+        return Pooled(rows[0], 0, 1)
     pooled = rows.mean(axis=0)
     crisis = LABELS.index("crisis")
-    pooled[crisis] = rows[:, crisis].max()
-    return pooled
+    deciding = int(np.argmax(rows[:, crisis]))
+    pooled[crisis] = rows[deciding, crisis]
+    return Pooled(pooled, deciding, len(rows))

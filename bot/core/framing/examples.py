@@ -2,8 +2,8 @@
 
 `config/framing/<label>.jsonl` holds one example a line ({"text", "split", optional
 "hard_negative_for"}) with a fixed 25 % held-out split that training never reads.
-`config/framing/extra_train.jsonl` holds extra training lines ({"text", "label"}); they are always
-training data.
+`config/framing/extra_train*.jsonl` (read in name order) hold extra training lines ({"text",
+"label"}); they are always training data.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.core.framing.labels import LABELS
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "config" / "framing"
-EXTRA_TRAIN_FILE = "extra_train.jsonl"
+EXTRA_TRAIN_FILES = "extra_train*.jsonl"
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def read_lines(path: Path) -> list[tuple[int, dict[str, object]]]:
 
 
 def load_split(split: str, directory: Path = EXAMPLES_DIR) -> list[Example]:
-    """Every example of one split ("train" or "heldout"); "train" includes extra_train.jsonl."""
+    """Every example of one split ("train" or "heldout"); "train" includes the extra_train files."""
     examples: list[Example] = []
     for label in LABELS:
         path = directory / f"{label}.jsonl"
@@ -56,9 +56,9 @@ def load_split(split: str, directory: Path = EXAMPLES_DIR) -> list[Example]:
                 raise ExampleError(f"{path}:{number}: \"split\" must be train or heldout")
             if row["split"] == split:
                 examples.append(Example(str(row["text"]), label))
-    extra = directory / EXTRA_TRAIN_FILE
-    if split == "train" and extra.is_file():
-        examples.extend(load_labelled(extra))
+    if split == "train":
+        for extra in sorted(directory.glob(EXTRA_TRAIN_FILES)):
+            examples.extend(load_labelled(extra))
     return examples
 
 

@@ -1,13 +1,16 @@
 """The linear softmax head on top of the encoder's features: probabilities = softmax(x·W + b).
 
 It is trained together with the encoder's adapter (fine_tune.py) and stored as safetensors
-(weights, bias) with its label order and a hash of the training data in the metadata.
+(weights, bias) with its label order and a hash of the training data in the metadata; a head made
+by train-classifier also records its calibration temperature (already divided into the weights)
+and the crisis and urgent thresholds chosen out of fold (training.py), which config/settings.toml
+must carry.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +32,21 @@ class LinearHead:
     weights: np.ndarray  # (dimension, labels)
     bias: np.ndarray  # (labels,)
     data_hash: str
+    temperature: float = 1.0  # already applied: the weights and bias were divided by it
+    crisis_threshold: float | None = None  # chosen out of fold with this head (training.py)
+    urgent_threshold: float | None = None
+
+    def logits(self, embeddings: np.ndarray) -> np.ndarray:
+        return embeddings.astype(np.float64) @ self.weights + self.bias
+
+    def calibrated(self, temperature: float, crisis_threshold: float, urgent_threshold: float) -> LinearHead:
+        """This head with temperature scaling folded into its weights, and the thresholds recorded."""
+        return replace(self, weights=self.weights / temperature, bias=self.bias / temperature,
+                       temperature=temperature, crisis_threshold=crisis_threshold,
+                       urgent_threshold=urgent_threshold)
 
     def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
-        logits = embeddings.astype(np.float64) @ self.weights + self.bias
+        logits = self.logits(embeddings)
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -43,8 +58,10 @@ class LinearHead:
             str(path),
             # One metadata key: safetensors writes several keys in an unstable order, and the file must
             # be byte-identical when training is repeated.
-            metadata={"head": json.dumps({"labels": list(self.labels), "data_hash": self.data_hash},
-                                         sort_keys=True)},
+            metadata={"head": json.dumps({"labels": list(self.labels), "data_hash": self.data_hash,
+                                          "temperature": self.temperature,
+                                          "crisis_threshold": self.crisis_threshold,
+                                          "urgent_threshold": self.urgent_threshold}, sort_keys=True)},
         )
 
     @classmethod
@@ -65,4 +82,10 @@ class LinearHead:
         if labels != LABELS or weights.shape[1] != len(LABELS) or bias.shape != (len(LABELS),):
             raise HeadError(f"The framing head {path} does not match the six labels: "
                             "run `python -m bot train-classifier`.")
-        return cls(labels, weights, bias, str(metadata.get("data_hash", "")))
+        return cls(labels, weights, bias, str(metadata.get("data_hash", "")),
+                   float(metadata.get("temperature") or 1.0), _optional(metadata.get("crisis_threshold")),
+                   _optional(metadata.get("urgent_threshold")))
+
+
+def _optional(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import difflib
+
 from bot.core.errors import UserError
 from bot.core.framing.classifier import FramingResult
 from bot.core.framing.labels import LABELS
+from bot.core.framing.normalise import normalise
 from bot.core.framing.service import FramingService, GroupFraming, WeekStats
 from bot.core.framing.tiers import crisis_tier
 from bot.core.notify import Note
@@ -42,7 +46,10 @@ def render_stats(group_name: str, weeks: list[WeekStats]) -> str:
     return "\n".join(lines)
 
 
-def render_try(result: FramingResult, crisis_threshold: float, urgent_threshold: float) -> str:
+def render_try(result: FramingResult, crisis_threshold: float, urgent_threshold: float,
+               read_as: str | None = None, deciding: str | None = None) -> str:
+    """The explanation; read_as lists the chat spellings the model read written out (if any),
+    deciding the window whose crisis probability counted (when the text was read in several)."""
     scores = "\n".join(f"{'→ ' if label == result.label else '  '}{label:<20} {result.scores[label]:.3f}"
                        for label in LABELS)
     net = (f"yes ({', '.join(sorted({hit.category for hit in result.net_hits}))})" if result.net_fired else "no")
@@ -54,7 +61,27 @@ def render_try(result: FramingResult, crisis_threshold: float, urgent_threshold:
             f"```\n{scores}\n```\n"
             f"Crisis response: {response}\n"
             f"Safety net fired: {net} · crisis threshold {crisis_threshold:g} · urgent from {urgent_threshold:g}\n"
-            "-# Only you can see this; nothing was posted, stored or counted.")
+            + (f"Chat spellings read as: {read_as}\n" if read_as is not None else "")
+            + (f"Read in {result.windows} windows; the crisis score is window {result.window + 1}'s: "
+               f"{_quote(deciding)}\n" if deciding is not None else "Read in one go.\n")
+            + "-# Only you can see this; nothing was posted, stored or counted.")
+
+
+def spelling_changes(text: str, normalised: str, limit: int = 12) -> str | None:
+    """"ngl → not gonna lie, rn → right now": the words normalise() rewrote, or None if none."""
+    before, after = text.split(), normalised.split()
+    changes = [f"{' '.join(before[a1:a2])} → {' '.join(after[b1:b2])}"
+               for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes()
+               if op != "equal"]
+    if not changes:
+        return None
+    unique = list(dict.fromkeys(changes))
+    return ", ".join(unique[:limit]) + (" …" if len(unique) > limit else "")
+
+
+def _quote(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return "“" + (text if len(text) <= limit else text[:limit - 1] + "…") + "”"
 
 
 async def try_note(framing: FramingService, text: str) -> Note:
@@ -64,4 +91,10 @@ async def try_note(framing: FramingService, text: str) -> Note:
     if len(text) > MAX_TRY_CHARS:
         raise UserError(f"Please keep the text under {MAX_TRY_CHARS} characters.")
     result = await framing.classify(text)
-    return Note(render_try(result, framing.classifier.crisis_threshold, framing.settings.urgent_threshold))
+    changes = spelling_changes(text, normalise(text))
+    deciding = None
+    if result.windows > 1:
+        windows = await asyncio.to_thread(framing.classifier.windows, text)
+        deciding = windows[result.window] if result.window < len(windows) else None
+    return Note(render_try(result, framing.classifier.crisis_threshold, framing.settings.urgent_threshold,
+                           read_as=changes, deciding=deciding))

@@ -7,6 +7,7 @@ from bot.core.framing.examples import Example, data_hash, load_split
 from bot.core.framing.fine_tune import fine_tune
 from bot.core.framing.head import HEAD_FILE, HeadError, LinearHead
 from bot.core.framing.labels import LABELS
+from bot.core.framing.training import prepare
 
 TINY = [Example(text, label) for text, label in [
     ("I don't want to be alive anymore", "crisis"),
@@ -21,7 +22,7 @@ TINY = [Example(text, label) for text, label in [
 def test_committed_head_and_adapter_were_trained_on_the_current_train_split() -> None:
     head = LinearHead.load(HEAD_FILE)
     adapter = Adapter.load(ADAPTER_FILE)
-    current = data_hash(load_split("train"))
+    current = data_hash(prepare(load_split("train")))
     assert head.labels == LABELS
     assert head.data_hash == current, "run `python -m bot train-classifier`"
     assert adapter.data_hash == current, "run `python -m bot train-classifier`"
