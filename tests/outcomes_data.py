@@ -43,13 +43,12 @@ async def add_score(services: Services, guild_id: int, pseudonym: str, instrumen
     chosen = positions if positions is not None else positions_for_total(instrument, total or 0)
     result = instrument.score(chosen)
     async with services.db.transaction() as conn:
-        cursor = await conn.execute(
+        score_id = await conn.fetchval(
             "INSERT INTO scores (guild_id, pseudonym, group_id, instrument, completed_at, total, band, subscales) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (guild_id, pseudonym, group_id, instrument.id, to_iso(at), result.total, result.band,
              json.dumps(result.subscales)),
         )
-        score_id = cursor.lastrowid
         for item, position in zip(instrument.items, chosen, strict=True):
             await conn.execute("INSERT INTO answers (score_id, item, position, value) VALUES (?, ?, ?, ?)",
                                (score_id, item.number, position, item.scored_value(position)))
@@ -96,12 +95,13 @@ async def add_checkins(services: Services, guild_id: int, group_id: int, person:
     schedule_id = await services.db.fetchval(
         "SELECT id FROM checkin_schedules WHERE group_id = ? AND cancelled_at IS NULL", (group_id,))
     if schedule_id is None:
-        schedule_id = await services.db.execute(
-            "INSERT INTO checkin_schedules (guild_id, group_id, instrument, cadence, local_time, timezone, "
-            "anchor_date, created_at, planned_through) VALUES (?, ?, 'phq9', 'weekly', '19:00', "
-            "'Europe/London', '2026-03-03', ?, '2026-06-01')",
-            (guild_id, group_id, to_iso(T0)),
-        )
+        async with services.db.transaction() as tx:
+            schedule_id = await tx.fetchval(
+                "INSERT INTO checkin_schedules (guild_id, group_id, instrument, cadence, local_time, timezone, "
+                "anchor_date, created_at, planned_through) VALUES (?, ?, 'phq9', 'weekly', '19:00', "
+                "'Europe/London', '2026-03-03', ?, '2026-06-01') RETURNING id",
+                (guild_id, group_id, to_iso(T0)),
+            )
     for index, state in enumerate(states):
         due = T0 + timedelta(weeks=index)
         await services.db.execute(

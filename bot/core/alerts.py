@@ -75,11 +75,11 @@ class AlertPolicy:
                                        (to_iso(from_iso(recent[0]["due_at"]) + DAY), row["id"]))
                     continue
                 number = row["alert_count"]  # the first alert counts 1, so this is the re-alert's number
-                cursor = await conn.execute(
+                claimed = await conn.execute(
                     "UPDATE flags SET alert_count = alert_count + 1, next_alert_at = ? "
                     "WHERE id = ? AND state = 'open' AND alert_count = ?",
                     (to_iso(now + realert_interval(self.settings, number + 1)), row["id"], number))
-                if cursor.rowcount == 1:
+                if claimed == 1:
                     await conn.execute(
                         "INSERT INTO flag_alerts (flag_id, guild_id, kind, number, due_at) "
                         "VALUES (?, ?, 'realert', ?, ?)",
@@ -97,10 +97,10 @@ class AlertPolicy:
     async def _escalate(self, flag_id: int, guild_id: int, why: str) -> None:
         now = to_iso(self._clock.now())
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            claimed = await conn.execute(
                 "UPDATE flags SET escalated_at = ?, escalation_reason = ? WHERE id = ? AND escalated_at IS NULL",
                 (now, why, flag_id))
-            if cursor.rowcount == 1:
+            if claimed == 1:
                 await conn.execute(
                     "INSERT INTO flag_alerts (flag_id, guild_id, kind, due_at) VALUES (?, ?, 'escalate', ?)",
                     (flag_id, guild_id, now))
@@ -121,10 +121,10 @@ class AlertPolicy:
             if row is None:
                 return sent
             async with self._db.transaction() as conn:
-                cursor = await conn.execute(
+                claimed = await conn.execute(
                     "UPDATE flag_alerts SET claimed_until = ? WHERE id = ? AND sent_at IS NULL "
                     "AND (claimed_until IS NULL OR claimed_until < ?)", (to_iso(now + LEASE), row["id"], to_iso(now)))
-            if cursor.rowcount != 1:
+            if claimed != 1:
                 continue  # another worker took it
             if await self._send(row, notifier):
                 sent += 1

@@ -127,12 +127,11 @@ class AliasService:
             alias = await self._free_alias(guild_id)
             colour = self._rng.choice(PALETTE)
             async with self._db.transaction() as conn:
-                cursor = await conn.execute(
+                inserted = await conn.execute(
                     "INSERT OR IGNORE INTO aliases (guild_id, pseudonym, user_id, alias, colour, alias_changed_at, "
                     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (guild_id, pseudonym, user_id, alias, colour, now, now),
-                )
-                inserted = cursor.rowcount == 1
+                ) == 1
             record = await self.get(guild_id, pseudonym)
             if record is not None:
                 return record
@@ -156,11 +155,11 @@ class AliasService:
         for _ in range(5):
             alias = await self._free_alias(guild_id)
             async with self._db.transaction() as conn:
-                cursor = await conn.execute(
+                changed = await conn.execute(
                     "UPDATE OR IGNORE aliases SET alias = ?, alias_changed_at = ? WHERE guild_id = ? AND pseudonym = ?",
                     (alias, to_iso(now), guild_id, current.pseudonym),
                 )
-            if cursor.rowcount == 1:
+            if changed == 1:
                 record = await self.get(guild_id, current.pseudonym)
                 assert record is not None
                 return record

@@ -80,7 +80,7 @@ class AuditLog:
         """Delete audit rows (erasure or retention only), inside the caller's transaction."""
         await conn.execute("INSERT INTO meta (key, value) VALUES ('audit_erasure', '1')")
         try:
-            cursor = await conn.execute(f"DELETE FROM audit_log WHERE {where}", params)  # noqa: S608 - fixed clauses from callers
+            deleted = await conn.execute(f"DELETE FROM audit_log WHERE {where}", params)  # noqa: S608 - fixed clauses from callers
         finally:
             await conn.execute("DELETE FROM meta WHERE key = 'audit_erasure'")
-        return cursor.rowcount
+        return deleted

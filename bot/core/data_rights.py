@@ -177,18 +177,18 @@ class DataRights:
             # Tables that others reference are emptied last so foreign keys never block the erasure.
             for table in sorted(tables, key=lambda t: t.name in ("aliases", "groups")):
                 for column in table.by_columns:
-                    cursor = await conn.execute(
+                    count = await conn.execute(
                         f"UPDATE {table.name} SET {column} = NULL WHERE {column} = ?",  # noqa: S608
                         (pseudonym,),
                     )
-                    if cursor.rowcount:
-                        cleared[table.name] = cleared.get(table.name, 0) + cursor.rowcount
+                    if count:
+                        cleared[table.name] = cleared.get(table.name, 0) + count
                 where, params = _where(table, pseudonym, aliases, guild_id)
                 if not where:
                     continue
-                cursor = await conn.execute(f"DELETE FROM {table.name} WHERE {where}", params)  # noqa: S608
-                if cursor.rowcount:
-                    deleted[table.name] = cursor.rowcount
+                count = await conn.execute(f"DELETE FROM {table.name} WHERE {where}", params)  # noqa: S608
+                if count:
+                    deleted[table.name] = count
             await conn.execute("DELETE FROM meta WHERE key = 'audit_erasure'")
         return ErasureReport(deleted, cleared)
 
@@ -213,11 +213,11 @@ class DataRights:
             await conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_erasure', '1')")
             for table in tables:
                 # ISO text sorts as time; a `day` column ("YYYY-MM-DD") compares correctly against it too.
-                cursor = await conn.execute(
+                count = await conn.execute(
                     f"DELETE FROM {table.name} WHERE {table.time_column} < ?", (cutoff,)  # noqa: S608
                 )
-                if cursor.rowcount:
-                    purged[table.name] = cursor.rowcount
+                if count:
+                    purged[table.name] = count
             await conn.execute("DELETE FROM meta WHERE key = 'audit_erasure'")
         return purged
 

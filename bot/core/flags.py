@@ -22,7 +22,7 @@ from bot.clock import Clock, to_iso
 from bot.core.audit import AuditLog, clean_reason
 from bot.core.errors import NotFound, UserError
 from bot.core.notify import Choice, Note
-from bot.store import Database
+from bot.store import Database, Tx
 
 FlagKind = Literal["report", "crisis", "safety"]
 FlagState = Literal["open", "acknowledged", "resolved"]
@@ -134,7 +134,7 @@ class FlagQueue:
         urgent: bool | None = None,
         post_state: str | None = None,
         post_note: str | None = None,
-        conn: aiosqlite.Connection | None = None,
+        conn: Tx | None = None,
     ) -> Flag:
         """Open a flag and put its first alert in the outbox, in one transaction (the caller's `conn`
         when given, so the flag commits together with what raised it). Crisis and safety flags are
@@ -153,19 +153,18 @@ class FlagQueue:
     def _is_urgent(kind: str, urgent: bool | None) -> bool:
         return kind in ("crisis", "safety") if urgent is None else urgent
 
-    async def _insert(self, conn: aiosqlite.Connection, guild_id: int, kind: str, pseudonym: str, alias: str,
+    async def _insert(self, conn: Tx, guild_id: int, kind: str, pseudonym: str, alias: str,
                       group_id: int | None, detail: str, jump_url: str | None, delivery: str | None,
                       entry: str | None, urgent: bool | None, post_state: str | None, post_note: str | None) -> int:
         now = self._clock.now()
         realert = self._is_urgent(kind, urgent)
-        cursor = await conn.execute(
+        flag_id = int(await conn.fetchval(
             "INSERT INTO flags (guild_id, kind, pseudonym, alias, group_id, detail, jump_url, created_at, realert, "
             "next_alert_at, alert_count, delivery, entry, escalate, post_state, post_note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING id",
             (guild_id, kind, pseudonym, alias, group_id, detail, jump_url, to_iso(now), int(realert),
              to_iso(now + self._realert) if realert else None, delivery, entry, int(realert), post_state, post_note),
-        )
-        flag_id = int(cursor.lastrowid or 0)
+        ))
         await conn.execute(
             "INSERT INTO flag_alerts (flag_id, guild_id, kind, due_at) VALUES (?, ?, 'alert', ?)",
             (flag_id, guild_id, to_iso(now)))
@@ -219,15 +218,14 @@ class FlagQueue:
         column = "acknowledged" if to == "acknowledged" else "resolved"
         marks = ", ".join("?" for _ in allowed)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 f"UPDATE flags SET state = ?, {column}_at = ?, {column}_by = ?, next_alert_at = NULL "  # noqa: S608
                 f"WHERE id = ? AND guild_id = ? AND state IN ({marks})",
                 (to, now, moderator, flag_id, guild_id, *allowed),
-            )
-            changed = cursor.rowcount == 1
+            ) == 1
             if changed:
-                cursor = await conn.execute("SELECT alias, pseudonym FROM flags WHERE id = ?", (flag_id,))
-                row = await cursor.fetchone()
+                row = await conn.fetchone("SELECT alias, pseudonym FROM flags WHERE id = ?", (flag_id,))
+                assert row is not None
                 await self._audit.record(conn, guild_id, moderator, f"flag_{column}", reason,
                                          target_alias=row["alias"], target_pseudonym=row["pseudonym"],
                                          detail=f"flag #{flag_id}")

@@ -136,15 +136,14 @@ class GroupService:
             raise UserError("A group is either anonymous or open.")
         name = self._clean_name(name)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            group_id = await conn.fetchval(
                 "INSERT INTO groups (guild_id, name, description, focus, size_limit, mode, channel_id, role_id, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (guild_id, name, self._clean_description(description), self._clean_focus(focus),
                  self._clean_size(size_limit or self.default_size), mode, channel_id, role_id,
                  to_iso(self._clock.now())),
             )
             await self._audit.record(conn, guild_id, actor, "group_create", "new group", detail=name)
-            group_id = cursor.lastrowid
         return await self.get(guild_id, int(group_id or 0))
 
     async def edit(
@@ -267,12 +266,11 @@ class GroupService:
         if group.archived:
             raise UserError(f"“{group.name}” has closed. /join shows the groups that are open.")
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            count, already = await conn.fetchone(  # type: ignore[misc]
                 "SELECT (SELECT count(*) FROM group_members WHERE group_id = ?), "
                 "(SELECT count(*) FROM group_members WHERE group_id = ? AND pseudonym = ?)",
                 (group_id, group_id, pseudonym),
             )
-            count, already = await cursor.fetchone()  # type: ignore[misc]
             if already:
                 raise UserError(f"You're already in “{group.name}”. 💛")
             if count >= group.size_limit:

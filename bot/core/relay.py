@@ -193,17 +193,15 @@ class RelayService:
             target = await self._reply_target(group, reply_to)
             marker = f"↪ replying to #{target.number} ({target.alias})"
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            number = await conn.fetchval(
                 "SELECT coalesce(max(number), 0) + 1 FROM relayed_posts WHERE group_id = ?", (group.id,)
             )
-            (number,) = await cursor.fetchone()  # type: ignore[misc]
-            cursor = await conn.execute(
+            post_id = int(await conn.fetchval(
                 "INSERT INTO relayed_posts (guild_id, group_id, number, pseudonym, alias, reply_to, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (group.guild_id, group.id, number, author.pseudonym, author.alias, reply_to,
                  to_iso(self._clock.now())),
-            )
-            post_id = int(cursor.lastrowid or 0)
+            ))
         assert group.channel_id is not None
         return RelayPlan(post_id, group.guild_id, group.id, group.channel_id, number, author.pseudonym, author.alias,
                          author.colour, marker, split_parts(number, text, marker))
@@ -226,11 +224,11 @@ class RelayService:
         """Numbers reserved by a send that never finished (the process stopped mid-way)."""
         cutoff = to_iso(self._clock.now() - STALE_PENDING)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            purged = await conn.execute(
                 "DELETE FROM relayed_posts WHERE state = 'pending' AND created_at < ? "
                 "AND id NOT IN (SELECT post_id FROM relayed_messages)", (cutoff,)
             )
-        return cursor.rowcount
+        return purged
 
     async def by_message(self, guild_id: int, message_id: int) -> RelayedPost | None:
         row = await self._db.fetchone(

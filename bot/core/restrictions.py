@@ -167,8 +167,7 @@ class Restrictions:
     @staticmethod
     async def lift_removal(conn: aiosqlite.Connection, group_id: int, pseudonym: str) -> bool:
         """Let her join the group again; False when she was not kept out of it."""
-        cursor = await conn.execute(
+        return await conn.execute(
             "DELETE FROM restrictions WHERE group_id = ? AND pseudonym = ? AND kind = 'removed'",
             (group_id, pseudonym),
-        )
-        return cursor.rowcount > 0
+        ) > 0

@@ -72,12 +72,11 @@ class RevealService:
         target = await self._aliases.by_alias(guild_id, alias)
         now = self._clock.now()
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            request_id = int(await conn.fetchval(
                 "INSERT INTO reveal_requests (guild_id, target_pseudonym, target_alias, requester_pseudonym, reason, "
-                "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (guild_id, target.pseudonym, target.alias, requester, reason, to_iso(now), to_iso(now + self.window)),
-            )
-            request_id = int(cursor.lastrowid or 0)
+            ))
             await self._audit.record(conn, guild_id, requester, "reveal_request", reason, target_alias=target.alias,
                                      target_pseudonym=target.pseudonym, detail=f"reveal #{request_id}")
         return await self.get(guild_id, request_id)
@@ -103,12 +102,11 @@ class RevealService:
             raise UserError(f"Reveal request #{request_id} has expired. Please make a new request if still needed.")
         target = await self._aliases.get(guild_id, request.target_pseudonym)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE reveal_requests SET state = 'approved', approver_pseudonym = ?, approved_at = ?, "
                 "expires_at = ? WHERE id = ? AND guild_id = ? AND state = 'pending'",
                 (approver, to_iso(now), to_iso(now + self.window), request_id, guild_id),
-            )
-            changed = cursor.rowcount == 1
+            ) == 1
             if changed and target is not None:
                 for action in ("reveal_approve", "reveal"):
                     await self._audit.record(conn, guild_id, approver, action, request.reason,
@@ -153,10 +151,9 @@ class RevealService:
         for row in rows:
             request = self._request(row)
             async with self._db.transaction() as conn:
-                cursor = await conn.execute(
+                if await conn.execute(
                     "UPDATE reveal_requests SET state = 'expired' WHERE id = ? AND state = 'pending'", (request.id,)
-                )
-                if cursor.rowcount == 1:
+                ) == 1:
                     await self._audit.record(conn, request.guild_id, SYSTEM_ACTOR, "reveal_expired",
                                              "no second moderator approved in time", target_alias=request.target_alias,
                                              target_pseudonym=request.target_pseudonym,

@@ -1,5 +1,5 @@
-"""Persistence: one SQLite file behind small repositories with parameterised SQL."""
+"""Persistence: one database (SQLite by default) behind small repositories with parameterised SQL."""
 
-from bot.store.database import Database, MigrationError
+from bot.store.database import Database, MigrationError, Row, Tx
 
-__all__ = ["Database", "MigrationError"]
+__all__ = ["Database", "MigrationError", "Row", "Tx"]

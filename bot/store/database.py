@@ -1,7 +1,12 @@
-"""The SQLite connection, its transactions and the numbered migrations.
+"""The database interface every store module uses, its SQLite implementation, and the migrations.
 
-One aiosqlite connection serves the whole process. SQLite runs in WAL mode so readers never wait
-for the writer; writers are serialised by `transaction()`, which holds an asyncio lock for the
+The interface (`Tx`, and `Database`'s methods below) is the same for SQLite and PostgreSQL: a store
+module writes one portable SQL string (`?` placeholders, `INSERT … RETURNING id`, `ON CONFLICT`) and
+never touches a driver's connection or cursor. `transaction()` yields a `Tx`; its `execute` returns
+the number of rows affected; ids come back from `RETURNING` through `fetchval`.
+
+SQLite: one aiosqlite connection serves the whole process. SQLite runs in WAL mode so readers never
+wait for the writer; writers are serialised by `transaction()`, which holds an asyncio lock for the
 life of a BEGIN IMMEDIATE … COMMIT, so two coroutines can never interleave statements in one
 transaction. Every write that the bot acknowledges to a member goes through `transaction()` and is
 committed before the acknowledgement is sent.
@@ -16,8 +21,11 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, Literal, Protocol
 
 import aiosqlite
+
+from bot.store.private_files import private_database
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +66,65 @@ def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Pat
     return found
 
 
+class Row(Protocol):
+    """A result row: by position (`row[0]`) or by column name (`row["name"]`); aiosqlite.Row and
+    asyncpg.Record both are."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+
+class Tx(Protocol):
+    """One open transaction (`async with db.transaction() as tx:`): every backend's is this shape."""
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run one statement; the number of rows it inserted, updated or deleted."""
+        ...
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None: ...
+
+    async def fetchone(self, sql: str, params: Sequence[object] = ()) -> Row | None: ...
+
+    async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[Row]: ...
+
+    async def fetchval(self, sql: str, params: Sequence[object] = ()) -> Any: ...
+
+
+class SQLiteTx:
+    """`Tx` over the one aiosqlite connection, inside BEGIN IMMEDIATE … COMMIT."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        async with self._conn.execute(sql, params) as cursor:
+            return max(cursor.rowcount, 0)
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Sequence[object] = ()) -> aiosqlite.Row | None:
+        # The cursor is closed before returning, so an `INSERT … RETURNING` is finished before COMMIT.
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchval(self, sql: str, params: Sequence[object] = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    @property
+    def total_changes(self) -> int:
+        """SQLite only, for the check-in planner until its SQL moves to the store (use `execute`'s count)."""
+        return self._conn.total_changes
+
+
 class Database:
     """An open SQLite database. Create with `await Database.open(path)`; close with `close()`."""
+
+    dialect: Literal["sqlite", "postgres"] = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
@@ -69,7 +134,7 @@ class Database:
     @classmethod
     async def open(cls, path: Path) -> Database:
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_database(path)  # folder 0700, file 0600 before SQLite writes a byte
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode = WAL")
@@ -89,12 +154,12 @@ class Database:
         await self.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[SQLiteTx]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
         async with self._write_lock:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
+                yield SQLiteTx(self.conn)
             except BaseException:
                 await self.conn.execute("ROLLBACK")
                 raise
@@ -102,10 +167,14 @@ class Database:
                 await self.conn.execute("COMMIT")
 
     async def execute(self, sql: str, params: Sequence[object] = ()) -> int:
-        """Run one write statement in its own transaction; returns the last row id."""
-        async with self.transaction() as conn:
-            cursor = await conn.execute(sql, params)
-            return cursor.lastrowid or 0
+        """Run one write statement in its own transaction; returns the number of rows affected."""
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        """Run one statement for each row, all in one transaction."""
+        async with self.transaction() as tx:
+            await tx.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Sequence[object] = ()) -> aiosqlite.Row | None:
         async with self.conn.execute(sql, params) as cursor:
@@ -115,7 +184,7 @@ class Database:
         async with self.conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
-    async def fetchval(self, sql: str, params: Sequence[object] = ()) -> object:
+    async def fetchval(self, sql: str, params: Sequence[object] = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
@@ -140,11 +209,11 @@ class Database:
                 continue
             statements = _split_statements(path.read_text(encoding="utf-8"))
             try:
-                async with self.transaction() as conn:
+                async with self.transaction() as tx:
                     for statement in statements:
-                        await conn.execute(statement)
+                        await tx.execute(statement)
                     # PRAGMA does not take parameters; `number` is an int from the file name.
-                    await conn.execute(f"PRAGMA user_version = {int(number)}")
+                    await tx.execute(f"PRAGMA user_version = {int(number)}")
             except sqlite3.Error as exc:
                 raise MigrationError(
                     f"migration {path.name} failed ({exc}); the database stays at version {current}"

@@ -97,20 +97,18 @@ class ScheduleService:
         now = self._clock.now()
         anchor = first_anchor(hhmm, timezone, now)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            if await conn.fetchone(
                 "SELECT 1 FROM checkin_schedules WHERE group_id = ? AND instrument = ? AND cancelled_at IS NULL",
                 (group.id, instrument.id),
-            )
-            if await cursor.fetchone():
+            ):
                 raise UserError(f"“{group.name}” already has a {instrument.short_name} schedule. "
                                 "Cancel it first (/checkins cancel) to change it.")
-            cursor = await conn.execute(
+            schedule_id = int(await conn.fetchval(
                 "INSERT INTO checkin_schedules (guild_id, group_id, instrument, cadence, local_time, timezone, "
-                "anchor_date, created_at, planned_through) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "anchor_date, created_at, planned_through) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (guild_id, group.id, instrument.id, parsed_cadence, hhmm, timezone, anchor.isoformat(),
                  to_iso(now), to_iso(now)),
-            )
-            schedule_id = int(cursor.lastrowid or 0)
+            ))
             await self._audit.record(conn, guild_id, actor, "checkin_schedule", "scheduled check-ins",
                                      detail=f"{group.name}: {instrument.short_name} {parsed_cadence} {hhmm}")
         return await self.get(guild_id, schedule_id)

@@ -119,11 +119,11 @@ class CheckinService:
     async def _claim(self, checkin_id: int, now: datetime) -> bool:
         """pending → sent, exactly once even if two runs reach the same row."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            claimed = await conn.execute(
                 "UPDATE checkins SET state = 'sent', sent_at = ?, expires_at = ? WHERE id = ? AND state = 'pending'",
                 (to_iso(now), to_iso(now + self._expiry), checkin_id),
             )
-        return cursor.rowcount == 1
+        return claimed == 1
 
     async def _opening_note(self, row: CheckinRow) -> Note:
         """The first message of a check-in: the questionnaire, or the consent request before her first one."""
@@ -191,11 +191,11 @@ class CheckinService:
             if record is None or instrument is None:
                 continue
             async with self._db.transaction() as conn:
-                cursor = await conn.execute(
+                claimed = await conn.execute(
                     "UPDATE checkins SET reminded_at = ? WHERE id = ? AND state = 'sent' AND reminded_at IS NULL",
                     (to_iso(now), row.id),
                 )
-            if cursor.rowcount != 1:
+            if claimed != 1:
                 continue
             consent = await self._consent.get(row.guild_id, row.pseudonym)
             if consent.checkins is None:
@@ -210,11 +210,11 @@ class CheckinService:
 
     async def expire(self) -> int:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            expired = await conn.execute(
                 "UPDATE checkins SET state = 'missed', reason = 'expired' WHERE state = 'sent' AND expires_at <= ?",
                 (to_iso(self._clock.now()),),
             )
-        return cursor.rowcount
+        return expired
 
     # -- members ------------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from bot.core.guilds import GuildSettingsService
 from bot.core.instruments import Instrument, InstrumentError, SafetyRule
 from bot.core.notify import Note, Notifier
 from bot.core.resources import RegionResources, render_resources
-from bot.store import Database
+from bot.store import Database, Tx
 
 log = logging.getLogger(__name__)
 
@@ -175,13 +175,13 @@ class SessionService:
         now = self._clock.now()
         flags: list[Flag] = []
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            updated = await conn.execute(
                 "UPDATE checkins SET answers = ?, safety_fired = ?, state = ?, completed_at = ? "
                 "WHERE id = ? AND state = 'sent' AND answers = ?",
                 (json.dumps(answers), json.dumps(safety), "completed" if done else "sent",
                  to_iso(now) if done else None, row.id, json.dumps(list(row.answers))),
             )
-            if cursor.rowcount != 1:
+            if updated != 1:
                 raise UserError(STALE)
             if result is not None:
                 await self._store_score(conn, row, instrument, answers, result.total, result.band,
@@ -203,11 +203,11 @@ class SessionService:
         if item_number != row.next_item or item_number <= 1:
             raise UserError(STALE if item_number != row.next_item else "This is the first question. 💛")
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            updated = await conn.execute(
                 "UPDATE checkins SET answers = ? WHERE id = ? AND state = 'sent' AND answers = ?",
                 (json.dumps(list(row.answers[:-1])), row.id, json.dumps(list(row.answers))),
             )
-            if cursor.rowcount != 1:
+            if updated != 1:
                 raise UserError(STALE)
         return Step((messages.item_note(row.id, instrument, item_number - 1),))
 
@@ -224,23 +224,22 @@ class SessionService:
 
     # -- internals ----------------------------------------------------------------------------------
 
-    async def _store_score(self, conn: aiosqlite.Connection, row: CheckinRow, instrument: Instrument,
+    async def _store_score(self, conn: Tx, row: CheckinRow, instrument: Instrument,
                            answers: list[int], total: float, band: str, subscales: Mapping[str, float],
                            now: datetime) -> None:
-        cursor = await conn.execute(
+        score_id = await conn.fetchval(
             "INSERT INTO scores (guild_id, pseudonym, group_id, instrument, checkin_id, completed_at, total, band, "
-            "subscales) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "subscales) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (row.guild_id, row.pseudonym, row.group_id, instrument.id, row.id, to_iso(now), total, band,
              json.dumps(dict(subscales), sort_keys=True)),
         )
-        score_id = cursor.lastrowid
         await conn.executemany(
             "INSERT INTO answers (score_id, item, position, value) VALUES (?, ?, ?, ?)",
             [(score_id, number, position, instrument.option_score(number, position))
              for number, position in enumerate(answers, start=1)],
         )
 
-    async def _raise_safety_flag(self, conn: aiosqlite.Connection, row: CheckinRow, instrument: Instrument,
+    async def _raise_safety_flag(self, conn: Tx, row: CheckinRow, instrument: Instrument,
                                  rule: SafetyRule) -> Flag:
         record = await self._aliases.get(row.guild_id, row.pseudonym)
         alias = record.alias if record is not None else "unknown alias"

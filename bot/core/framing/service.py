@@ -131,10 +131,9 @@ class FramingService:
         """Pick a text for her and record it, or None when she opted out or had a nudge too recently."""
         now = self._clock.now()
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            row = await conn.fetchone(
                 "SELECT nudges_off, last_nudge_at, last_nudge_kind, last_nudge_index FROM framing_members "
                 "WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym))
-            row = await cursor.fetchone()
             if row is not None:
                 if row["nudges_off"]:
                     return None
