@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 import bot.cli
+from bot.store.private_files import PrivateFileError
 
 
 def discover_commands() -> dict[str, ModuleType]:
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(commands[args.command].run(args) or 0)
+    except PrivateFileError as exc:  # any command that opens the data folder, the database or the log
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -7,13 +7,14 @@ when loaded, so a bad value stops the bot at start with one line naming the key.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import tomllib
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,17 +226,74 @@ def _convert(value: object, annotation: object, key: str) -> object:
     raise SettingsError(f"{key}: unsupported setting type {annotation!r}")
 
 
+def _suggest(name: str, known: Iterable[str], show: Callable[[str], str] = str) -> str:
+    """` (did you mean X?)` with the closest known name, else ` (known: …)` listing them all."""
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {show(close[0])}?)"
+    return f" (known: {', '.join(map(show, known))})"
+
+
+def env_name(section: str, key: str) -> str:
+    """The environment variable that overrides `section.key`: PEERBOT_SECTION__KEY."""
+    return f"{ENV_PREFIX}{section.upper()}__{key.upper()}"
+
+
+def _env_for(sections: Mapping[str, Any], section: str, key: str) -> str:
+    """PEERBOT_SECTION__KEY when `section` has `key`, else `PEERBOT_SECTION__…`."""
+    keys = {f.name for f in dataclasses.fields(sections[section])}
+    return env_name(section, key) if key in keys else f"{ENV_PREFIX}{section.upper()}__…"
+
+
+def _check_file(raw: Mapping[str, object], path: Path, sections: Mapping[str, Any]) -> None:
+    """Refuse an unknown section or key in the settings file, naming it and the closest real one."""
+    for unknown in sorted(set(raw) - set(sections)):
+        raise SettingsError(f"[{unknown}]: unknown settings section in {path}"
+                            f"{_suggest(unknown, sections, lambda name: f'[{name}]')}")
+    for name, values in raw.items():
+        if not isinstance(values, dict):
+            raise SettingsError(f"{name}: must be a [{name}] table of settings in {path}, not a single value")
+        known = {f.name for f in dataclasses.fields(sections[name])}
+        for unknown in sorted(set(values) - known):
+            raise SettingsError(f"{name}.{unknown}: unknown setting in {path}"
+                                f"{_suggest(unknown, known, lambda key, name=name: f'{name}.{key}')}")
+
+
+def _check_environment(env: Mapping[str, str], sections: Mapping[str, Any]) -> None:
+    """Refuse a PEERBOT_ variable that looks like a setting but is none (a typo would otherwise be ignored
+    silently and the bot would run with the default): the first, in name order, is named with the
+    closest real one."""
+    settings_env = {env_name(section, f.name): section for section, cls in sections.items()
+                    for f in dataclasses.fields(cls)}
+    for name in sorted(env):
+        if not name.startswith(ENV_PREFIX) or name in settings_env:
+            continue
+        rest = name[len(ENV_PREFIX):]
+        if "__" in rest:
+            section, key = (part.lower() for part in rest.split("__", 1))
+            if section not in sections:
+                raise SettingsError(f"{name}: unknown settings section {section!r}"
+                                    f"{_suggest(section, sections, lambda s, key=key: _env_for(sections, s, key))}")
+            known = [f.name for f in dataclasses.fields(sections[section])]
+            raise SettingsError(f"{name}: unknown setting"
+                                f"{_suggest(key, known, lambda k, section=section: env_name(section, k))}")
+        # One underscore where two belong (PEERBOT_FRAMING_CRISIS_THRESHOLD) is a typo too; other PEERBOT_
+        # variables without `__` (PEERBOT_SECRET_KEY) are not settings and are left alone.
+        collapsed = {known[len(ENV_PREFIX):].replace("__", "_"): known for known in settings_env}
+        close = difflib.get_close_matches(rest, list(collapsed), n=1, cutoff=0.9)
+        if close:
+            raise SettingsError(f"{name}: not a setting (did you mean {collapsed[close[0]]}?)")
+
+
 def _build_section(cls: type, name: str, values: Mapping[str, object], env: Mapping[str, str]) -> object:
     hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
-    for unknown in set(values) - known:
-        raise SettingsError(f"{name}.{unknown}: unknown setting (known: {', '.join(sorted(known))})")
     kwargs: dict[str, object] = {}
     for f in dataclasses.fields(cls):
         key = f"{name}.{f.name}"
-        env_name = f"{ENV_PREFIX}{name.upper()}__{f.name.upper()}"
-        if env_name in env:
-            kwargs[f.name] = _convert(env[env_name], hints[f.name], key)
+        variable = env_name(name, f.name)
+        if variable in env:
+            kwargs[f.name] = _convert(env[variable], hints[f.name], key)
         elif f.name in values:
             kwargs[f.name] = _convert(values[f.name], hints[f.name], key)
     section = cls(**kwargs)
@@ -255,12 +313,8 @@ def load_settings(
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from None
     hints = typing.get_type_hints(Settings)
-    for unknown in set(raw) - set(hints):
-        raise SettingsError(f"[{unknown}]: unknown settings section (known: {', '.join(sorted(hints))})")
-    for env_name in env:
-        if env_name.startswith(ENV_PREFIX) and "__" in env_name:
-            section = env_name[len(ENV_PREFIX):].split("__", 1)[0].lower()
-            _check(section in hints, env_name, f"unknown settings section {section!r}")
+    _check_file(raw, path, hints)
+    _check_environment(env, hints)
     sections = {
         name: _build_section(cls, name, raw.get(name, {}), env) for name, cls in hints.items()
     }

@@ -48,14 +48,61 @@ def test_invalid_values_name_the_key(name: str, value: str, message: str) -> Non
         load_settings(env={name: value})
 
 
-def test_unknown_key_in_file_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "settings.toml"
-    path.write_text(DEFAULT_SETTINGS_FILE.read_text() + "\n[research2]\nx = 1\n")
-    with pytest.raises(SettingsError, match="unknown settings section"):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[research2]\nx = 1\n", "[research2]: unknown settings section in {path} (did you mean [research]?)"),
+        ("[groups]\ndefault_sise = 3\n", "groups.default_sise: unknown setting in {path} "
+                                         "(did you mean groups.default_size?)"),
+        ("[framing]\ncrisis_threshhold = 0.3\n", "framing.crisis_threshhold: unknown setting in {path} "
+                                                 "(did you mean framing.crisis_threshold?)"),
+        ("[research]\nzzz = 1\n", "research.zzz: unknown setting in {path} "
+                                  "(known: research.k_anonymity, research.retention_days)"),
+        ("groups = 3\n", "groups: must be a [groups] table of settings in {path}, not a single value"),
+    ],
+)
+def test_unknown_key_in_a_settings_file_is_refused_naming_it_and_the_closest(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "other-settings.toml"
+    path.write_text(text)  # a settings file of its own, as an operator may keep beside the shipped one
+    with pytest.raises(SettingsError) as raised:
         load_settings(path, env={})
-    path.write_text("[groups]\ndefault_sise = 3\n")
-    with pytest.raises(SettingsError, match=r"groups.default_sise: unknown setting"):
-        load_settings(path, env={})
+    assert str(raised.value) == message.format(path=path)
+
+
+def test_the_shipped_settings_file_has_only_known_keys() -> None:
+    load_settings(DEFAULT_SETTINGS_FILE, env={})
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("PEERBOT_FRAMING__CRISIS_THRESHHOLD", "PEERBOT_FRAMING__CRISIS_THRESHHOLD: unknown setting "
+                                               "(did you mean PEERBOT_FRAMING__CRISIS_THRESHOLD?)"),
+        ("PEERBOT_GROUPS__MAXSIZE", "PEERBOT_GROUPS__MAXSIZE: unknown setting "
+                                    "(did you mean PEERBOT_GROUPS__MAX_SIZE?)"),
+        ("PEERBOT_RESEARCH__ZZZ", "PEERBOT_RESEARCH__ZZZ: unknown setting "
+                                  "(known: PEERBOT_RESEARCH__K_ANONYMITY, PEERBOT_RESEARCH__RETENTION_DAYS)"),
+        ("PEERBOT_FRAMNG__CRISIS_THRESHOLD", "PEERBOT_FRAMNG__CRISIS_THRESHOLD: unknown settings section 'framng' "
+                                             "(did you mean PEERBOT_FRAMING__CRISIS_THRESHOLD?)"),
+        ("PEERBOT_GROUP__MAX", "PEERBOT_GROUP__MAX: unknown settings section 'group' "
+                               "(did you mean PEERBOT_GROUPS__…?)"),
+        # One underscore where two belong would otherwise be ignored without a word.
+        ("PEERBOT_FRAMING_CRISIS_THRESHOLD", "PEERBOT_FRAMING_CRISIS_THRESHOLD: not a setting "
+                                             "(did you mean PEERBOT_FRAMING__CRISIS_THRESHOLD?)"),
+    ],
+)
+def test_unknown_environment_setting_is_refused_naming_it_and_the_closest(name: str, message: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(env={name: "0.3"})
+    assert str(raised.value) == message
+
+
+def test_other_peerbot_variables_that_are_not_settings_are_left_alone() -> None:
+    settings = load_settings(env={"PEERBOT_SECRET_KEY": "s" * 40, "PEERBOT_FRAMING__CRISIS_THRESHOLD": "0.3",
+                                  "PEERBOTANY": "x", "OTHER__THING": "y"})
+    assert settings.framing.crisis_threshold == 0.3
 
 
 def test_broken_toml_is_reported(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ exit status:
   {EX_OK}    stopped cleanly (SIGINT or SIGTERM); running commands and jobs had up to 10 s to finish
   1    an unexpected error (a bug: Python prints the traceback)
   {EX_CONFIG}    fix something first, do not restart: DISCORD_TOKEN missing or refused, privileged
-       intents not enabled, an invalid setting, the secret key or a migration refused
+       intents not enabled, an invalid or unknown setting, the secret key or a migration refused,
+       a data file open to other accounts that could not be made private
   {EX_TEMPFAIL}   Discord could not be reached at start (network, DNS), even after bot.connect_retries
        retries with back-off: try again later (a service manager may restart it)
   130  interrupted before the bot was running

@@ -15,6 +15,7 @@ from bot.sandbox.runner import Sandbox
 from bot.sandbox.script import SandboxError, parse_line
 from bot.sandbox.world import World, open_world
 from bot.settings import Settings
+from bot.store.private_files import private_folder
 
 # Beside the database in a kept data folder (--data): what the database alone doesn't remember.
 STATE_FILE = "sandbox-state.json"
@@ -73,7 +74,7 @@ async def run_interactive(world: World, output_dir: Path) -> int:
 
 
 def make_folder(data_dir: Path) -> None:
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)  # 0700, like the bot's own data folder
 
 
 def restore_state(world: World, data_dir: Path) -> None:

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.core.outcomes.research_data import Rekeyer, ResearchData, week_number
+from bot.store.private_files import open_private
 
 FIXED_COLUMNS = ("record", "participant", "group", "week", "instrument", "occasion", "total", "band", "posts")
 POSTS = "posts"
@@ -100,7 +101,8 @@ def write_export(data: ResearchData, k: int, out: Path, now: datetime, rekey: Re
     kept.sort(key=_order)
     columns = _columns(data, kept)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="", encoding="utf-8") as handle:
+    # One row per participant and occasion: private (0600) until the operator hands it on.
+    with open_private(out, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, restval="")
         writer.writeheader()
         writer.writerows(kept)
