@@ -100,6 +100,7 @@ class FramingSettings:
     batch_window_ms: int = 15
     max_chars: int = 2000
     model_timeout_seconds: float = 2.0
+    threads: int = 1
 
     def validate(self) -> None:
         _check(0 < self.crisis_threshold < 1, "framing.crisis_threshold", "must be between 0 and 1")
@@ -111,6 +112,7 @@ class FramingSettings:
         _check(0 <= self.batch_window_ms <= 1000, "framing.batch_window_ms", "must be 0–1000")
         _check(64 <= self.max_chars <= 20_000, "framing.max_chars", "must be 64–20000")
         _check(0 < self.model_timeout_seconds <= 60, "framing.model_timeout_seconds", "must be 0–60 (not 0)")
+        _check(1 <= self.threads <= 16, "framing.threads", "must be 1–16")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ def load_classifier(settings: Settings) -> object | None:
     from bot.core.framing.head import HeadError
 
     try:
-        return FramingClassifier.load(settings.framing.crisis_threshold, settings.framing.max_chars)
+        return FramingClassifier.load(settings.framing.crisis_threshold, settings.framing.max_chars,
+                                      threads=settings.framing.threads)
     except (ModelMissingError, HeadError) as exc:
         fail(str(exc))
         return None

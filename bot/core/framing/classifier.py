@@ -36,12 +36,12 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.framing.adapter import ADAPTER_FILE, Adapter
-from bot.core.framing.encoder import MiniLMEncoder
 from bot.core.framing.head import HEAD_FILE, LinearHead
 from bot.core.framing.labels import LABELS
 from bot.core.framing.normalise import normalise
 from bot.core.framing.safety_net import DEFAULT_PATH as SAFETY_NET_FILE
 from bot.core.framing.safety_net import SafetyNet, SafetyNetHit
+from bot.core.framing.serving import OnnxEncoder
 from bot.core.framing.windows import Tokens, cut, sanitise
 
 
@@ -86,13 +86,16 @@ class FramingClassifier:
 
     @classmethod
     def load(cls, crisis_threshold: float, max_chars: int, head_path: Path = HEAD_FILE,
-             adapter_path: Path = ADAPTER_FILE, net_path: Path = SAFETY_NET_FILE) -> FramingClassifier:
-        """The bundled MiniLM with the trained adapter, the head and the safety net.
+             adapter_path: Path = ADAPTER_FILE, net_path: Path = SAFETY_NET_FILE,
+             threads: int = 1) -> FramingClassifier:
+        """The bundled MiniLM with the trained adapter, served by ONNX Runtime (serving.py: no torch),
+        the head and the safety net. `threads`: ONNX Runtime's intra-op threads (framing.threads).
 
-        Raises ModelMissingError, HeadError or AdapterError with a message that says what to run.
+        Raises ModelMissingError (ServingModelError among them), HeadError or AdapterError with a
+        message that says what to run.
         """
         head = LinearHead.load(head_path)
-        encoder = MiniLMEncoder.load(adapter=Adapter.load(adapter_path))
+        encoder = OnnxEncoder.load(adapter=Adapter.load(adapter_path), threads=threads)
         return cls(encoder, head, SafetyNet.from_file(net_path), crisis_threshold, max_chars)
 
     def windows(self, text: str) -> list[str]:
