@@ -129,12 +129,12 @@ class ConsentService:
 
         return Consent(flag(row[0]), moment(row[1]), flag(row[2]), moment(row[3]))
 
-    async def checkins_by_member(self, guild_id: int) -> dict[str, bool]:
-        """Everyone's check-in choice in one query (members never asked are absent)."""
+    async def declined_checkins(self, guild_id: int) -> set[str]:
+        """Everyone in the server who said no to check-ins, in one query (the planner skips them)."""
         rows = await self._db.fetchall(
-            "SELECT pseudonym, checkins FROM consents WHERE guild_id = ? AND checkins IS NOT NULL", (guild_id,)
+            "SELECT pseudonym FROM consents WHERE guild_id = ? AND checkins = 0", (guild_id,)
         )
-        return {row[0]: bool(row[1]) for row in rows}
+        return {row[0] for row in rows}
 
     async def set(self, guild_id: int, pseudonym: str, kind: ConsentKind, given: bool) -> tuple[Consent, bool]:
         """Record her choice. Returns the new state and whether it changed anything."""

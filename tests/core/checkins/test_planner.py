@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import from_iso
+from bot.bench.checkins import populate
+from bot.clock import from_iso, to_iso
+from bot.core.checkins import planner as planner_module
 from bot.core.errors import UserError
 from bot.services import open_services
 from tests.core.checkins.conftest import GUILD, MOD
@@ -199,3 +201,106 @@ async def test_status_counts_only(world) -> None:
     assert "Evening Circle · PHQ-9: 1 completed, 1 missed, 0 open · completion 50%" in text
     assert world.members[0].alias not in text and "minimal" not in text
     assert from_iso((await world.rows())[0]["expires_at"]) == MONDAY_19 + timedelta(days=3)
+
+
+# -- large groups: page by page, the same rows, the loop free -------------------------------------------
+
+
+async def expected_row(world, member, due_at: datetime) -> tuple[str, str, str]:
+    """What her row should say, worked out the slow way: one member at a time, through the services."""
+    consent = await world.services.consent.get(GUILD, member.pseudonym)
+    prefs = await world.checkins.prefs.get(GUILD, member.pseudonym, "Europe/London")
+    if consent.checkins is False:
+        return to_iso(due_at), "skipped", "no consent"
+    if prefs.paused:
+        return to_iso(due_at), "skipped", "paused"
+    return to_iso(prefs.next_allowed(due_at)), "pending", ""
+
+
+async def test_a_group_planned_in_many_pages_gets_each_member_s_own_row(world, monkeypatch) -> None:
+    monkeypatch.setattr(planner_module, "PLAN_CHUNK", 2)  # 12 members (a full group): 6 pages
+    for n in range(10):
+        member = await world.add_member(9100 + n, consent=None if n == 3 else n not in (4, 5))
+        if n % 5 == 0:
+            await world.checkins.pause(GUILD, member.user_id)
+        elif n % 5 == 1:  # 19:00 UTC is 04:00 in Tokyo: inside her quiet hours
+            await world.checkins.configure(GUILD, member.user_id, timezone="Asia/Tokyo", quiet_start="22:00",
+                                           quiet_end="07:00")
+        elif n % 5 == 2:  # quiet hours that 19:00 UTC is outside of
+            await world.checkins.configure(GUILD, member.user_id, timezone="Europe/London", quiet_start="23:00",
+                                           quiet_end="06:00")
+        elif n % 5 == 3:
+            world.clock.set(MONDAY_19 - timedelta(hours=1, minutes=n))
+            await world.checkins.snooze(GUILD, member.user_id, 3)
+    schedule = await world.schedule()
+    world.clock.set(MONDAY_19)
+    [plan] = await world.checkins.planner.plan_due()
+    assert (plan.members, plan.new_rows) == (12, 12)
+    rows = {row["pseudonym"]: (row["send_after"], row["state"], row["reason"]) for row in await world.rows()}
+    assert rows == {member.pseudonym: await expected_row(world, member, MONDAY_19) for member in world.members}
+    states = {state for _, state, _ in rows.values()}
+    assert {"skipped", "pending"} <= states and len({send_after for send_after, _, _ in rows.values()}) > 3
+    assert (await world.checkins.schedules.get(GUILD, schedule.id)).planned_through == MONDAY_19
+
+
+async def test_long_after_the_due_time_every_page_is_missed(world, monkeypatch) -> None:
+    monkeypatch.setattr(planner_module, "PLAN_CHUNK", 3)
+    for n in range(8):
+        await world.add_member(9200 + n, consent=n % 2 == 0)
+    await world.checkins.pause(GUILD, world.members[2].user_id)
+    await world.schedule()
+    world.clock.set(MONDAY_19 + timedelta(hours=13))
+    [plan] = await world.checkins.planner.plan_due()
+    assert (plan.members, plan.new_rows) == (10, 10)
+    assert {(row["state"], row["reason"]) for row in await world.rows()} == {("missed", "offline")}
+
+
+async def test_a_period_stopped_mid_way_is_finished_exactly_once(world, monkeypatch) -> None:
+    monkeypatch.setattr(planner_module, "PLAN_CHUNK", 1)  # 12 members: 12 pages, 12 transactions
+    for n in range(10):
+        await world.add_member(9300 + n)
+    schedule = await world.schedule()
+    world.clock.set(MONDAY_19)
+    planning = asyncio.create_task(world.checkins.planner.plan_due())
+    while not await world.rows():  # each read waits its turn behind the planner's statements
+        continue
+    planning.cancel()  # as a shutdown would, after the first page was committed
+    with pytest.raises(asyncio.CancelledError):
+        await planning
+    written = len(await world.rows())
+    assert 0 < written < 12
+    assert (await world.checkins.schedules.get(GUILD, schedule.id)).planned_through < MONDAY_19
+    [plan] = await world.checkins.planner.plan_due()  # the next tick plans the period again
+    assert (plan.members, plan.new_rows) == (12, 12 - written)
+    rows = await world.rows()
+    assert len(rows) == len({row["pseudonym"] for row in rows}) == 12
+
+
+async def test_other_work_is_served_between_the_pages_of_a_large_group(services) -> None:
+    """100,000 members or 12,000: the planner commits page by page and the loop runs other coroutines in
+    between (here a reader counting rows, which sees the period part-written)."""
+    pseudonyms = await populate(services, GUILD, 12_000)
+    await services.checkins.schedules.create(GUILD, "Bench Circle", "phq9", "weekly", "19:00", actor=MOD)
+    services.clock.set(MONDAY_19)
+    seen: set[int] = set()
+    ticks = 0
+
+    async def watch() -> None:
+        nonlocal ticks
+        while True:
+            seen.add(int(await services.db.fetchval("SELECT count(*) FROM checkins")))
+            ticks += 1
+
+    watcher = asyncio.create_task(watch())
+    try:
+        [plan] = await services.checkins.planner.plan_due()
+    finally:
+        watcher.cancel()
+    assert (plan.members, plan.new_rows) == (12_000, 12_000)
+    part_written = {count for count in seen if 0 < count < 12_000}
+    assert ticks > 3 and len(part_written) >= 2, sorted(seen)
+    states = dict(await services.db.fetchall("SELECT state, count(*) FROM checkins GROUP BY state"))
+    assert states == {"pending": 11_760, "skipped": 240}  # 120 said no, 120 paused (one in a hundred each)
+    tokyo = await services.db.fetchall("SELECT DISTINCT send_after FROM checkins WHERE pseudonym = ?",
+                                       (pseudonyms[10],))
+    assert [row[0] for row in tokyo] == ["2026-03-02T22:00:00+00:00"]  # 07:00 in Tokyo
