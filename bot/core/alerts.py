@@ -23,13 +23,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-import aiosqlite
-
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock
 from bot.core.flags import Flag, FlagQueue
 from bot.core.notify import Note, Notifier
 from bot.settings import AlertSettings
 from bot.store import Database
+from bot.store.flags_repo import FlagsRepository, OutboxAlert
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ def realert_interval(settings: AlertSettings, number: int) -> timedelta:
 
 class AlertPolicy:
     def __init__(self, db: Database, clock: Clock, flags: FlagQueue, settings: AlertSettings) -> None:
-        self._db = db
+        self._repo = FlagsRepository(db)
         self._clock = clock
         self._flags = flags
         self.settings = settings
@@ -61,49 +60,24 @@ class AlertPolicy:
 
     async def _schedule_realerts(self) -> None:
         now = self._clock.now()
-        rows = await self._db.fetchall(
-            "SELECT id, guild_id, alert_count FROM flags WHERE state = 'open' AND realert = 1 AND next_alert_at <= ?",
-            (to_iso(now),))
-        for row in rows:
-            recent = await self._db.fetchall(
-                "SELECT due_at FROM flag_alerts WHERE flag_id = ? AND kind IN ('alert', 'realert') AND due_at > ? "
-                "ORDER BY due_at", (row["id"], to_iso(now - DAY)))
-            async with self._db.transaction() as conn:
-                if len(recent) >= self.settings.max_per_day:
-                    # The day's cap is reached: wait until the oldest of those falls out of the window.
-                    await conn.execute("UPDATE flags SET next_alert_at = ? WHERE id = ? AND state = 'open'",
-                                       (to_iso(from_iso(recent[0]["due_at"]) + DAY), row["id"]))
-                    continue
-                number = row["alert_count"]  # the first alert counts 1, so this is the re-alert's number
-                claimed = await conn.execute(
-                    "UPDATE flags SET alert_count = alert_count + 1, next_alert_at = ? "
-                    "WHERE id = ? AND state = 'open' AND alert_count = ?",
-                    (to_iso(now + realert_interval(self.settings, number + 1)), row["id"], number))
-                if claimed == 1:
-                    await conn.execute(
-                        "INSERT INTO flag_alerts (flag_id, guild_id, kind, number, due_at) "
-                        "VALUES (?, ?, 'realert', ?, ?)",
-                        (row["id"], row["guild_id"], number, to_iso(now)))
+        for due in await self._repo.due_realerts(now):
+            recent = await self._repo.alert_times_since(due.flag_id, now - DAY)
+            if len(recent) >= self.settings.max_per_day:
+                # The day's cap is reached: wait until the oldest of those falls out of the window.
+                await self._repo.defer_realert(due.flag_id, recent[0] + DAY)
+                continue
+            number = due.alert_count  # the first alert counts 1, so this is the re-alert's number
+            await self._repo.queue_realert(due.flag_id, due.guild_id, number, now,
+                                           now + realert_interval(self.settings, number + 1))
 
     async def _schedule_escalations(self) -> None:
         cutoff = self._clock.now() - timedelta(minutes=self.settings.escalate_after_minutes)
-        rows = await self._db.fetchall(
-            "SELECT id, guild_id FROM flags WHERE state = 'open' AND escalate = 1 AND escalated_at IS NULL "
-            "AND created_at <= ?", (to_iso(cutoff),))
-        for row in rows:
-            await self._escalate(row["id"], row["guild_id"],
+        for flag_id, guild_id in await self._repo.due_escalations(cutoff):
+            await self._escalate(flag_id, guild_id,
                                  f"after {self.settings.escalate_after_minutes} minutes without acknowledgement")
 
     async def _escalate(self, flag_id: int, guild_id: int, why: str) -> None:
-        now = to_iso(self._clock.now())
-        async with self._db.transaction() as conn:
-            claimed = await conn.execute(
-                "UPDATE flags SET escalated_at = ?, escalation_reason = ? WHERE id = ? AND escalated_at IS NULL",
-                (now, why, flag_id))
-            if claimed == 1:
-                await conn.execute(
-                    "INSERT INTO flag_alerts (flag_id, guild_id, kind, due_at) VALUES (?, ?, 'escalate', ?)",
-                    (flag_id, guild_id, now))
+        await self._repo.queue_escalation(flag_id, guild_id, why, self._clock.now())
 
     # -- delivery ---------------------------------------------------------------------------------
 
@@ -112,59 +86,43 @@ class AlertPolicy:
         sent = 0
         while True:
             now = self._clock.now()
-            where = "sent_at IS NULL AND due_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
-            args: tuple[object, ...] = (to_iso(now), to_iso(now))
-            if flag_id is not None:
-                where += " AND flag_id = ?"
-                args = (*args, flag_id)
-            row = await self._db.fetchone(f"SELECT * FROM flag_alerts WHERE {where} ORDER BY id LIMIT 1", args)  # noqa: S608
-            if row is None:
+            alert = await self._repo.claim_next_alert(now, now + LEASE, flag_id)
+            if alert is None:
                 return sent
-            async with self._db.transaction() as conn:
-                claimed = await conn.execute(
-                    "UPDATE flag_alerts SET claimed_until = ? WHERE id = ? AND sent_at IS NULL "
-                    "AND (claimed_until IS NULL OR claimed_until < ?)", (to_iso(now + LEASE), row["id"], to_iso(now)))
-            if claimed != 1:
-                continue  # another worker took it
-            if await self._send(row, notifier):
+            if await self._send(alert, notifier):
                 sent += 1
 
-    async def _send(self, row: aiosqlite.Row, notifier: Notifier) -> bool:
-        flag = await self._flags.get(row["guild_id"], row["flag_id"])
-        kind = row["kind"]
+    async def _send(self, alert: OutboxAlert, notifier: Notifier) -> bool:
+        flag = await self._flags.get(alert.guild_id, alert.flag_id)
         message_id: int | None = None
         delivered = False
-        if flag.state != "open" and kind != "alert":
+        if flag.state != "open" and alert.kind != "alert":
             pass  # acknowledged or resolved meanwhile: nothing more to say
-        elif kind == "escalate":
+        elif alert.kind == "escalate":
             delivered = await self._send_escalation(flag, notifier)
         else:
-            note = self._flags.render(flag, realert=row["number"] if kind == "realert" else None)
+            note = self._flags.render(flag, realert=alert.number if alert.kind == "realert" else None)
             message_id = await notifier.send_alert(flag.guild_id, note, mention=flag.urgent and flag.state == "open")
             delivered = message_id is not None
-            if not delivered and kind == "alert":
+            if not delivered and alert.kind == "alert":
                 log.warning("The moderator log of guild %s could not take the alert for flag %s", flag.guild_id,
                             flag.id)
                 if flag.urgent:
                     await self._escalate(flag.id, flag.guild_id, "because the moderator log could not take the alert")
-        await self._db.execute(
-            "UPDATE flag_alerts SET sent_at = ?, message_id = ?, delivered = ? WHERE id = ?",
-            (to_iso(self._clock.now()), message_id, int(delivered), row["id"]))
+        await self._repo.mark_alert_sent(alert.id, self._clock.now(), message_id, delivered)
         return delivered
 
     async def _send_escalation(self, flag: Flag, notifier: Notifier) -> bool:
         where = await notifier.escalate(flag.guild_id, self._flags.render(flag, escalation=True))
         reached = where or "nobody: no safeguarding lead could be reached"
-        await self._db.execute("UPDATE flags SET escalated_to = ? WHERE id = ?", (reached, flag.id))
+        await self._repo.set_escalated_to(flag.id, reached)
         await notifier.send_mod_log(flag.guild_id, Note(
             f"⏫ Flag #{flag.id} ({flag.alias}) was escalated to {reached}, {flag.escalation_reason}."))
         return where is not None
 
     async def delivered_to_someone(self, flag_id: int) -> bool:
         """Did a person get this flag's alert (the moderator log, or the escalation target)?"""
-        return bool(await self._db.fetchval(
-            "SELECT 1 FROM flag_alerts WHERE flag_id = ? AND kind IN ('alert', 'escalate') AND delivered = 1",
-            (flag_id,)))
+        return await self._repo.delivered_to_someone(flag_id)
 
     async def raise_and_deliver(self, notifier: Notifier, flag: Flag) -> bool:
         """Deliver a just-raised flag's alert now; True when a person got it."""
@@ -178,8 +136,6 @@ class AlertPolicy:
         """Record what became of her post, and edit the first alert so it says so."""
         flag = await self._flags.set_post(flag_id, state, note, jump_url)
         guild_id = flag.guild_id
-        message_id = await self._db.fetchval(
-            "SELECT message_id FROM flag_alerts WHERE flag_id = ? AND kind = 'alert' AND message_id IS NOT NULL",
-            (flag_id,))
-        if isinstance(message_id, int):
+        message_id = await self._repo.first_alert_message(flag_id)
+        if message_id is not None:
             await notifier.edit_alert(guild_id, message_id, self._flags.render(flag))

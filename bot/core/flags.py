@@ -12,17 +12,15 @@ safety" category. Their alerts mention the moderator role, re-alert and escalate
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
-
-import aiosqlite
 
 from bot.clock import Clock, to_iso
 from bot.core.audit import AuditLog, clean_reason
 from bot.core.errors import NotFound, UserError
 from bot.core.notify import Choice, Note
 from bot.store import Database, Tx
+from bot.store.flags_repo import Flag, FlagsRepository, NewFlag
 
 FlagKind = Literal["report", "crisis", "safety"]
 FlagState = Literal["open", "acknowledged", "resolved"]
@@ -33,30 +31,6 @@ KIND_TITLES = {
     "crisis": "Crisis language — please check in",
     "safety": "Check-in safety answer — please check in",
 }
-
-
-@dataclass(frozen=True)
-class Flag:
-    id: int
-    guild_id: int
-    kind: str
-    pseudonym: str
-    alias: str
-    group_id: int | None
-    detail: str
-    jump_url: str | None
-    state: str
-    created_at: str
-    alert_count: int
-    delivery: str | None = None  # crisis flags: dm | here | none (see DELIVERY_LINES)
-    entry: str | None = None  # crisis flags: where her words came from (see ENTRY_WORDS)
-    urgent: bool = False  # re-alerted, escalated, mentions the moderator role
-    escalated_at: str | None = None
-    escalated_to: str | None = None
-    escalation_reason: str | None = None
-    post_state: str | None = None  # shared | not_shared | in_channel, or None (not a post, or not yet known)
-    post_note: str | None = None
-    group_name: str | None = None
 
 
 # What the alert says about the resources she was sent: only what really happened.
@@ -109,15 +83,7 @@ class FlagQueue:
         self._clock = clock
         self._audit = audit
         self._realert = timedelta(minutes=first_realert_minutes)
-
-    @staticmethod
-    def _flag(row: aiosqlite.Row) -> Flag:
-        return Flag(row["id"], row["guild_id"], row["kind"], row["pseudonym"], row["alias"], row["group_id"],
-                    row["detail"], row["jump_url"], row["state"], row["created_at"], row["alert_count"],
-                    row["delivery"], row["entry"], bool(row["realert"]), row["escalated_at"], row["escalated_to"],
-                    row["escalation_reason"], row["post_state"], row["post_note"], row["group_name"])
-
-    _SELECT = "SELECT f.*, g.name AS group_name FROM flags f LEFT JOIN groups g ON g.id = f.group_id"
+        self._repo = FlagsRepository(db)
 
     async def raise_flag(
         self,
@@ -139,98 +105,57 @@ class FlagQueue:
         """Open a flag and put its first alert in the outbox, in one transaction (the caller's `conn`
         when given, so the flag commits together with what raised it). Crisis and safety flags are
         urgent unless told otherwise: re-alerted and escalated until a moderator acknowledges."""
+        now = self._clock.now()
+        new = NewFlag(guild_id, kind, pseudonym, alias, group_id, detail, jump_url, delivery, entry,
+                      kind in ("crisis", "safety") if urgent is None else urgent, post_state, post_note)
+        next_alert_at = now + self._realert if new.urgent else None
         if conn is None:
             async with self._db.transaction() as own:
-                flag_id = await self._insert(own, guild_id, kind, pseudonym, alias, group_id, detail, jump_url,
-                                             delivery, entry, urgent, post_state, post_note)
+                flag_id = await self._repo.insert(own, new, now, next_alert_at)
             return await self.get(guild_id, flag_id)
-        flag_id = await self._insert(conn, guild_id, kind, pseudonym, alias, group_id, detail, jump_url, delivery,
-                                     entry, urgent, post_state, post_note)
-        return Flag(flag_id, guild_id, kind, pseudonym, alias, group_id, detail, jump_url, "open",
-                    to_iso(self._clock.now()), 1, delivery, entry, self._is_urgent(kind, urgent))
-
-    @staticmethod
-    def _is_urgent(kind: str, urgent: bool | None) -> bool:
-        return kind in ("crisis", "safety") if urgent is None else urgent
-
-    async def _insert(self, conn: Tx, guild_id: int, kind: str, pseudonym: str, alias: str,
-                      group_id: int | None, detail: str, jump_url: str | None, delivery: str | None,
-                      entry: str | None, urgent: bool | None, post_state: str | None, post_note: str | None) -> int:
-        now = self._clock.now()
-        realert = self._is_urgent(kind, urgent)
-        flag_id = int(await conn.fetchval(
-            "INSERT INTO flags (guild_id, kind, pseudonym, alias, group_id, detail, jump_url, created_at, realert, "
-            "next_alert_at, alert_count, delivery, entry, escalate, post_state, post_note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING id",
-            (guild_id, kind, pseudonym, alias, group_id, detail, jump_url, to_iso(now), int(realert),
-             to_iso(now + self._realert) if realert else None, delivery, entry, int(realert), post_state, post_note),
-        ))
-        await conn.execute(
-            "INSERT INTO flag_alerts (flag_id, guild_id, kind, due_at) VALUES (?, ?, 'alert', ?)",
-            (flag_id, guild_id, to_iso(now)))
-        return flag_id
+        flag_id = await self._repo.insert(conn, new, now, next_alert_at)
+        return Flag(flag_id, guild_id, kind, pseudonym, alias, group_id, detail, jump_url, "open", to_iso(now), 1,
+                    delivery, entry, new.urgent)
 
     async def open_crisis_flag(self, guild_id: int, pseudonym: str, group_id: int | None) -> Flag | None:
         """Her open crisis flag for this group (or for no group), if one is still re-alerting."""
-        row = await self._db.fetchone(
-            f"{self._SELECT} WHERE f.guild_id = ? AND f.kind = 'crisis' AND f.pseudonym = ? AND f.group_id IS ? "
-            "AND f.state = 'open' ORDER BY f.id DESC LIMIT 1", (guild_id, pseudonym, group_id))
-        return None if row is None else self._flag(row)
+        return await self._repo.open_crisis(guild_id, pseudonym, group_id)
 
     async def set_post(self, flag_id: int, state: str, note: str | None = None, jump_url: str | None = None) -> Flag:
         """What became of the post that raised the flag (the alerts are then edited to say so)."""
-        await self._db.execute(
-            "UPDATE flags SET post_state = ?, post_note = ?, jump_url = coalesce(?, jump_url) WHERE id = ?",
-            (state, note, jump_url, flag_id))
-        row = await self._db.fetchone(f"{self._SELECT} WHERE f.id = ?", (flag_id,))
-        if row is None:
+        await self._repo.set_post(flag_id, state, note, jump_url)
+        flag = await self._repo.get(flag_id)
+        if flag is None:
             raise NotFound(f"There is no flag #{flag_id}.")
-        return self._flag(row)
+        return flag
 
     async def get(self, guild_id: int, flag_id: int) -> Flag:
-        row = await self._db.fetchone(f"{self._SELECT} WHERE f.id = ? AND f.guild_id = ?", (flag_id, guild_id))
-        if row is None:
+        flag = await self._repo.get(flag_id, guild_id)
+        if flag is None:
             raise NotFound(f"There is no flag #{flag_id} in this server.")
-        return self._flag(row)
+        return flag
 
     async def list(
         self, guild_id: int, states: tuple[str, ...] = ("open", "acknowledged"), limit: int = 25
     ) -> list[Flag]:
-        marks = ", ".join("?" for _ in states)
-        rows = await self._db.fetchall(
-            f"{self._SELECT} WHERE f.guild_id = ? AND f.state IN ({marks}) ORDER BY f.id DESC LIMIT ?",
-            (guild_id, *states, limit),
-        )
-        return [self._flag(row) for row in rows]
+        return await self._repo.list(guild_id, states, limit)
 
     async def for_pseudonym(self, guild_id: int, pseudonym: str, limit: int = 25) -> list[Flag]:
-        rows = await self._db.fetchall(
-            f"{self._SELECT} WHERE f.guild_id = ? AND f.pseudonym = ? ORDER BY f.id DESC LIMIT ?",
-            (guild_id, pseudonym, limit),
-        )
-        return [self._flag(row) for row in rows]
+        return await self._repo.for_pseudonym(guild_id, pseudonym, limit)
 
     async def _transition(
         self, guild_id: int, flag_id: int, moderator: str, reason: str, *, to: FlagState, allowed: tuple[str, ...]
     ) -> Flag:
         reason = clean_reason(reason)
-        now = to_iso(self._clock.now())
         column = "acknowledged" if to == "acknowledged" else "resolved"
-        marks = ", ".join("?" for _ in allowed)
-        async with self._db.transaction() as conn:
-            changed = await conn.execute(
-                f"UPDATE flags SET state = ?, {column}_at = ?, {column}_by = ?, next_alert_at = NULL "  # noqa: S608
-                f"WHERE id = ? AND guild_id = ? AND state IN ({marks})",
-                (to, now, moderator, flag_id, guild_id, *allowed),
-            ) == 1
-            if changed:
-                row = await conn.fetchone("SELECT alias, pseudonym FROM flags WHERE id = ?", (flag_id,))
-                assert row is not None
-                await self._audit.record(conn, guild_id, moderator, f"flag_{column}", reason,
-                                         target_alias=row["alias"], target_pseudonym=row["pseudonym"],
+        async with self._db.transaction() as tx:
+            target = await self._repo.transition(tx, guild_id, flag_id, column, moderator, self._clock.now(), allowed)
+            if target is not None:
+                await self._audit.record(tx, guild_id, moderator, f"flag_{column}", reason,
+                                         target_alias=target[0], target_pseudonym=target[1],
                                          detail=f"flag #{flag_id}")
         flag = await self.get(guild_id, flag_id)
-        if not changed:
+        if target is None:
             raise UserError(f"Flag #{flag_id} is already {flag.state} — another moderator may have just acted on it.")
         return flag
 

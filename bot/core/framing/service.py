@@ -18,11 +18,12 @@ itself (crisis_care.py). With the screening result it then asks this service for
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock
 from bot.core.audit import AuditLog
 from bot.core.errors import UserError
 from bot.core.framing.batcher import FramingBatcher
@@ -33,6 +34,7 @@ from bot.core.notify import Choice, Note, Notifier
 from bot.core.posts import REFLECT_EDIT, REFLECT_SHARE
 from bot.settings import FramingSettings
 from bot.store import Database
+from bot.store.framing_repo import FramingRepository, GroupFramingRow
 
 MODES: tuple[str, ...] = ("off", "private", "reflect")
 REACTION = "💛"
@@ -77,6 +79,7 @@ class FramingService:
     def __init__(self, db: Database, clock: Clock, settings: FramingSettings, classifier: FramingClassifier,
                  audit: AuditLog, nudges: NudgeTexts | None = None, rng: random.Random | None = None) -> None:
         self._db = db
+        self._repo = FramingRepository(db)
         self._clock = clock
         self.settings = settings
         self.classifier = classifier
@@ -130,73 +133,47 @@ class FramingService:
     async def _take_nudge(self, guild_id: int, pseudonym: str, section: str) -> str | None:
         """Pick a text for her and record it, or None when she opted out or had a nudge too recently."""
         now = self._clock.now()
-        async with self._db.transaction() as conn:
-            row = await conn.fetchone(
-                "SELECT nudges_off, last_nudge_at, last_nudge_kind, last_nudge_index FROM framing_members "
-                "WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym))
-            if row is not None:
-                if row["nudges_off"]:
+        async with self._db.transaction() as tx:
+            state = await self._repo.nudge_state(tx, guild_id, pseudonym)
+            if state is not None:
+                if state.nudges_off:
                     return None
                 interval = timedelta(hours=self.settings.nudge_interval_hours)
-                if row["last_nudge_at"] is not None and now - from_iso(row["last_nudge_at"]) < interval:
+                if state.last_nudge_at is not None and now - state.last_nudge_at < interval:
                     return None
             texts = self._nudges.texts(section)
             choices = list(range(len(texts)))
-            if row is not None and row["last_nudge_kind"] == section and row["last_nudge_index"] in choices \
+            if state is not None and state.last_nudge_kind == section and state.last_nudge_index in choices \
                     and len(choices) > 1:
-                choices.remove(row["last_nudge_index"])
+                choices.remove(state.last_nudge_index)
             index = self._rng.choice(choices)
-            await conn.execute(
-                "INSERT INTO framing_members (guild_id, pseudonym, last_nudge_at, last_nudge_kind, last_nudge_index) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, pseudonym) DO UPDATE SET "
-                "last_nudge_at = excluded.last_nudge_at, last_nudge_kind = excluded.last_nudge_kind, "
-                "last_nudge_index = excluded.last_nudge_index",
-                (guild_id, pseudonym, to_iso(now), section, index),
-            )
+            await self._repo.record_nudge(tx, guild_id, pseudonym, now, section, index)
         return texts[index]
 
     async def set_nudges(self, guild_id: int, pseudonym: str, enabled: bool) -> None:
-        await self._db.execute(
-            "INSERT INTO framing_members (guild_id, pseudonym, nudges_off) VALUES (?, ?, ?) "
-            "ON CONFLICT (guild_id, pseudonym) DO UPDATE SET nudges_off = excluded.nudges_off",
-            (guild_id, pseudonym, int(not enabled)),
-        )
+        await self._repo.set_nudges_off(guild_id, pseudonym, not enabled)
 
     async def nudges_enabled(self, guild_id: int, pseudonym: str) -> bool:
-        off = await self._db.fetchval(
-            "SELECT nudges_off FROM framing_members WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym))
-        return not off
+        return not await self._repo.nudges_off(guild_id, pseudonym)
 
     # -- per-group settings (moderators) --------------------------------------------------------------
 
     async def group_settings(self, guild_id: int, group_id: int) -> GroupFraming:
-        row = await self._db.fetchone(
-            "SELECT mode, nudge_threshold, react FROM framing_groups WHERE group_id = ? AND guild_id = ?",
-            (group_id, guild_id))
+        row = await self._repo.group(guild_id, group_id)
         if row is None:
             return GroupFraming(group_id, self.settings.default_mode, self.settings.nudge_threshold, False, False)
-        overridden = row["nudge_threshold"] is not None
-        return GroupFraming(group_id, row["mode"], row["nudge_threshold"] if overridden else
-                            self.settings.nudge_threshold, overridden, bool(row["react"]))
+        overridden = row.nudge_threshold is not None
+        return GroupFraming(group_id, row.mode, row.nudge_threshold if row.nudge_threshold is not None else
+                            self.settings.nudge_threshold, overridden, row.react)
 
     async def _update_group(self, guild_id: int, group_id: int, actor: str, action: str, detail: str,
                             **changes: object) -> GroupFraming:
         current = await self.group_settings(guild_id, group_id)
-        values = {
-            "mode": current.mode,
-            "nudge_threshold": current.nudge_threshold if current.threshold_overridden else None,
-            "react": int(current.react),
-        }
-        values.update(changes)
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO framing_groups (group_id, guild_id, mode, nudge_threshold, react, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id) DO UPDATE SET mode = excluded.mode, "
-                "nudge_threshold = excluded.nudge_threshold, react = excluded.react, updated_at = excluded.updated_at",
-                (group_id, guild_id, values["mode"], values["nudge_threshold"], values["react"],
-                 to_iso(self._clock.now())),
-            )
-            await self._audit.record(conn, guild_id, actor, action, "framing setting", detail=detail)
+        row = dataclasses.replace(GroupFramingRow(
+            current.mode, current.nudge_threshold if current.threshold_overridden else None, current.react), **changes)
+        async with self._db.transaction() as tx:
+            await self._repo.save_group(tx, guild_id, group_id, row, self._clock.now())
+            await self._audit.record(tx, guild_id, actor, action, "framing setting", detail=detail)
         return await self.group_settings(guild_id, group_id)
 
     async def set_mode(self, guild_id: int, group_id: int, mode: str, *, actor: str) -> GroupFraming:
@@ -214,28 +191,20 @@ class FramingService:
 
     async def set_reaction(self, guild_id: int, group_id: int, on: bool, *, actor: str) -> GroupFraming:
         return await self._update_group(guild_id, group_id, actor, "framing_reaction",
-                                        f"group {group_id}: {'on' if on else 'off'}", react=int(on))
+                                        f"group {group_id}: {'on' if on else 'off'}", react=on)
 
     # -- counts, not content ------------------------------------------------------------------------
 
     async def _count(self, guild_id: int, group_id: int, label: str) -> None:
-        await self._db.execute(
-            "INSERT INTO framing_counts (guild_id, group_id, day, label, count) VALUES (?, ?, ?, ?, 1) "
-            "ON CONFLICT (guild_id, group_id, day, label) DO UPDATE SET count = count + 1",
-            (guild_id, group_id, self._clock.now().date().isoformat(), label),
-        )
+        await self._repo.count(guild_id, group_id, self._clock.now().date(), label)
 
     async def weekly_stats(self, guild_id: int, group_id: int, weeks: int = 8) -> list[WeekStats]:
         """Counts per label and the connection index per ISO week (Monday first), newest first."""
         today = self._clock.now().date()
         first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-        rows = await self._db.fetchall(
-            "SELECT day, label, count FROM framing_counts WHERE guild_id = ? AND group_id = ? AND day >= ?",
-            (guild_id, group_id, first.isoformat()))
         by_week: dict[date, dict[str, int]] = {}
-        for row in rows:
-            day = date.fromisoformat(row["day"])
-            week = day - timedelta(days=day.weekday())
+        for row in await self._repo.counts_since(guild_id, group_id, first):
+            week = row.day - timedelta(days=row.day.weekday())
             counts = by_week.setdefault(week, dict.fromkeys(LABELS, 0))
-            counts[row["label"]] += row["count"]
+            counts[row.label] += row.count
         return [WeekStats(week, by_week[week]) for week in sorted(by_week, reverse=True)]
