@@ -39,6 +39,9 @@ def _check(condition: bool, key: str, problem: str) -> None:
 class BotSettings:
     data_dir: Path = Path("data")
     database: Path = Path("peerbot.sqlite3")
+    # Empty: the SQLite file above. postgresql://user@host:port/dbname: that PostgreSQL database.
+    database_url: str = ""
+    database_pool_size: int = 10
     secret_key_file: Path = Path("~/.config/peerbot/secret.key")
     command_prefix: str = "!"
     log_level: LogLevel = "INFO"
@@ -52,6 +55,9 @@ class BotSettings:
         _check(self.log_max_bytes >= 10_000, "bot.log_max_bytes", "must be at least 10000")
         _check(0 <= self.log_backups <= 100, "bot.log_backups", "must be between 0 and 100")
         _check(0 <= self.connect_retries <= 50, "bot.connect_retries", "must be between 0 and 50")
+        _check(self.database_url == "" or self.database_url.startswith(("postgresql://", "postgres://")),
+               "bot.database_url", "must be empty (SQLite) or a postgresql://… URL")
+        _check(1 <= self.database_pool_size <= 100, "bot.database_pool_size", "must be 1–100")
 
     @property
     def database_path(self) -> Path:

@@ -95,15 +95,27 @@ async def populate(services, guild_id: int, members: int) -> list[str]:
     return pseudonyms
 
 
-async def run_benchmark(members: int) -> BenchResult:
+async def run_benchmark(members: int, database_url: str = "") -> BenchResult:
+    """Plan one period in a throw-away SQLite file, or (with `database_url`) in a scratch schema of that
+    PostgreSQL database, dropped afterwards."""
+    if database_url:
+        from bot.store.open import scratch_schema
+
+        async with scratch_schema(database_url, "bench") as url:
+            return await _run_benchmark(members, url)
+    return await _run_benchmark(members, "")
+
+
+async def _run_benchmark(members: int, database_url: str) -> BenchResult:
     from bot.clock import ManualClock
     from bot.services import open_services
     from bot.settings import load_settings
 
     guild_id = 1
     with tempfile.TemporaryDirectory() as tmp:
+        # Never the configured database: a file in `tmp`, or the scratch schema.
         env = {**os.environ, "PEERBOT_BOT__DATA_DIR": str(Path(tmp) / "data"),
-               "PEERBOT_SECRET_KEY": secrets.token_hex(32)}
+               "PEERBOT_SECRET_KEY": secrets.token_hex(32), "PEERBOT_BOT__DATABASE_URL": database_url}
         settings = load_settings(env=env)
         clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
         async with open_services(settings, clock, env=env) as services:
@@ -144,14 +156,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sizes = " and ".join(f"{n:,}" for n in SIZES)
     parser.add_argument("--members", type=int, nargs="+", default=list(SIZES), metavar="N",
                         help=f"group sizes to plan, one after another (default {sizes})")
+    parser.add_argument("--database-url", metavar="URL", default="",
+                        help="plan in this PostgreSQL database (postgresql://USER@HOST:PORT/DBNAME), in a scratch "
+                             "schema dropped afterwards, instead of a temporary SQLite file")
 
 
 def run(args: argparse.Namespace) -> int:
     if min(args.members) < 1:
         print("error: --members must be at least 1")
         return 2
+    if args.database_url and not args.database_url.startswith(("postgresql://", "postgres://")):
+        print("error: --database-url must be a postgresql://… URL")
+        return 2
     results = []
     for members in args.members:
-        results.append(asyncio.run(run_benchmark(members)))
+        results.append(asyncio.run(run_benchmark(members, args.database_url)))
         print(report(results[-1]), flush=True)
     return 0 if all(result.met for result in results) else 1

@@ -12,18 +12,25 @@ from bot.clock import SystemClock
 from bot.core.outcomes.service import OutcomesService
 from bot.services import configured_instruments
 from bot.settings import Settings
-from bot.store import Database
+from bot.store.open import DatabaseUnavailable, connect, database_url
 
 
 class NoDatabase(Exception):
-    """There is no database file where the settings point."""
+    """There is no database file where the settings point, or the PostgreSQL server cannot be reached."""
 
 
 @asynccontextmanager
 async def open_outcomes(settings: Settings) -> AsyncIterator[OutcomesService]:
-    path = settings.bot.database_path
-    if not path.exists():
-        raise NoDatabase(f"there is no database at {path} (check bot.data_dir), so there is nothing to read")
-    async with await Database.open(path) as db:
+    if not database_url(settings):
+        path = settings.bot.database_path
+        if not path.exists():
+            raise NoDatabase(f"there is no database at {path} (check bot.data_dir), so there is nothing to read")
+    try:
+        db = await connect(settings)
+    except DatabaseUnavailable as exc:
+        raise NoDatabase(str(exc)) from None
+    try:
         await db.migrate()
         yield OutcomesService(db, SystemClock(), configured_instruments(settings), settings.research.k_anonymity)
+    finally:
+        await db.close()

@@ -36,7 +36,8 @@ exit status:
        intents not enabled, an invalid or unknown setting, the secret key or a migration refused,
        a data file open to other accounts that could not be made private
   {EX_TEMPFAIL}   Discord could not be reached at start (network, DNS), even after bot.connect_retries
-       retries with back-off: try again later (a service manager may restart it)
+       retries with back-off, or the PostgreSQL server in bot.database_url could not be
+       reached: try again later (a service manager may restart it)
   130  interrupted before the bot was running
 
 With systemd: Restart=on-failure and RestartPreventExitStatus={EX_CONFIG}.
@@ -158,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.cli._framing import load_classifier
     from bot.core.privacy import SecretKeyError
     from bot.store import MigrationError
+    from bot.store.open import DatabaseUnavailable
 
     # The framing model is opened once here, before the bot starts, and handed to the services.
     classifier = load_classifier(settings)
@@ -165,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         return EX_CONFIG
     try:
         asyncio.run(serve(token, classifier, settings))
-    except DiscordUnreachable as exc:
+    except (DiscordUnreachable, DatabaseUnavailable) as exc:
         return fail(str(exc), EX_TEMPFAIL)
     except discord.LoginFailure:
         return fail(LOGIN_REFUSED_HELP)

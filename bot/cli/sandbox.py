@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -16,7 +17,9 @@ An offline, simulated server with one moderator ("mod") and its groups. You play
 the moderator; every line of output is something a person would see, prefixed by where it appears:
 [#CHANNEL] a group's channel, [#mod-log] the moderator log, [dm:NAME] a direct message between NAME
 and the bot, [ephemeral:NAME] a private reply only NAME sees. Buttons are shown as numbered choices.
-It uses its own database and key, never the real ones: in a temporary folder, or in --data DIR.
+It uses its own database and key, never the real ones: in a temporary folder, or in --data DIR; with
+--database-url URL its tables are in that PostgreSQL database instead (give an empty one, and keep
+--data DIR to run it again: the key and the clock are kept there).
 
 Lines:
   as NAME: TEXT            member NAME posts TEXT in #night-owls (as with /share); members join on first use
@@ -56,23 +59,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, metavar="DIR",
                         help="keep the sandbox's database and key in DIR (created if missing) and continue "
                              "from it next time, instead of a temporary folder deleted at exit")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="keep the sandbox's tables in this PostgreSQL database "
+                             "(postgresql://USER@HOST:PORT/DBNAME) instead of a SQLite file; "
+                             "bot.database_url is never used by the sandbox")
 
 
 async def _run(args: argparse.Namespace, lines: list[str] | None) -> int:
     from bot.cli._framing import load_classifier
+    from bot.core.privacy import SecretKeyError
     from bot.logging_setup import setup_logging
     from bot.sandbox.output import Screen
     from bot.sandbox.session import play
+    from bot.store.open import DatabaseUnavailable
 
     settings = settings_or_exit(log_to_file=False)
     if settings is None:
         return 2
+    # Never the bot's own database: a SQLite file in the sandbox's folder, or the --database-url given.
+    own = dataclasses.replace(settings.bot, database_url=args.database_url or "")
+    settings = dataclasses.replace(settings, bot=own)
     setup_logging("WARNING", None)  # the transcript is the output; only problems go to stderr
     classifier = load_classifier(settings)
     if classifier is None:
         return 2
     screen = Screen(lambda line: print(line, flush=True))
-    return await play(settings, screen, args.out, lines=lines, data_dir=args.data, classifier=classifier)
+    try:
+        return await play(settings, screen, args.out, lines=lines, data_dir=args.data, classifier=classifier)
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SecretKeyError as exc:
+        print(f"error: {exc} (a database that held an earlier sandbox run needs the --data DIR of that run, "
+              "or give an empty one)", file=sys.stderr)
+        return 2
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,6 +109,9 @@ def run(args: argparse.Namespace) -> int:
         if problem is not None:
             print(f"error: {problem}", file=sys.stderr)
             return 1
+    if args.database_url is not None and not args.database_url.startswith(("postgresql://", "postgres://")):
+        print("error: --database-url must be a postgresql://… URL", file=sys.stderr)
+        return 2
     if args.data is not None and args.data.exists() and not args.data.is_dir():
         print(f"error: --data {args.data} is a file, not a folder", file=sys.stderr)
         return 2
