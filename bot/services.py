@@ -42,6 +42,7 @@ from bot.core.screening import Screener
 from bot.core.sharing import SharingPipeline
 from bot.settings import CONFIG_DIR, Settings
 from bot.store import Database
+from bot.store.open import connect
 
 if TYPE_CHECKING:
     from bot.core.framing.classifier import FramingClassifier
@@ -171,7 +172,7 @@ async def open_services(
     """Open the database, migrate it, check the key, and close everything on the way out.
 
     `classifier` (loaded once in main(), see bot/cli/run.py) switches on the framing features."""
-    db = await Database.open(settings.bot.database_path)
+    db = await connect(settings)  # SQLite, or PostgreSQL when bot.database_url is set
     services: Services | None = None
     try:
         applied = await db.migrate()
