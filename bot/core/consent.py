@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock
 from bot.core.errors import UserError
 from bot.core.notify import Choice, Note
 from bot.store import Database
+from bot.store.consent_repo import ConsentRepository
 
 ConsentKind = Literal["checkins", "research"]
 KINDS: tuple[ConsentKind, ...] = ("checkins", "research")
@@ -109,32 +110,18 @@ def render_consent(guild_id: int, consent: Consent, *, intro: str = "") -> Note:
 
 class ConsentService:
     def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
+        self._repo = ConsentRepository(db)
         self._clock = clock
 
     async def get(self, guild_id: int, pseudonym: str) -> Consent:
-        row = await self._db.fetchone(
-            "SELECT checkins, checkins_changed_at, research, research_changed_at FROM consents "
-            "WHERE guild_id = ? AND pseudonym = ?",
-            (guild_id, pseudonym),
-        )
+        row = await self._repo.get(guild_id, pseudonym)
         if row is None:
             return NOT_ASKED
-
-        def flag(value: object) -> bool | None:
-            return None if value is None else bool(value)
-
-        def moment(value: object) -> datetime | None:
-            return from_iso(value) if isinstance(value, str) else None
-
-        return Consent(flag(row[0]), moment(row[1]), flag(row[2]), moment(row[3]))
+        return Consent(row.checkins, row.checkins_changed_at, row.research, row.research_changed_at)
 
     async def declined_checkins(self, guild_id: int) -> set[str]:
         """Everyone in the server who said no to check-ins, in one query (the planner skips them)."""
-        rows = await self._db.fetchall(
-            "SELECT pseudonym FROM consents WHERE guild_id = ? AND checkins = 0", (guild_id,)
-        )
-        return {row[0] for row in rows}
+        return await self._repo.declined_checkins(guild_id)
 
     async def set(self, guild_id: int, pseudonym: str, kind: ConsentKind, given: bool) -> tuple[Consent, bool]:
         """Record her choice. Returns the new state and whether it changed anything."""
@@ -143,17 +130,5 @@ class ConsentService:
         current = await self.get(guild_id, pseudonym)
         if current.given(kind) is given:
             return current, False
-        now = to_iso(self._clock.now())
-        async with self._db.transaction() as conn:
-            # `kind` is one of two fixed column names, checked above.
-            await conn.execute(
-                f"INSERT INTO consents (guild_id, pseudonym, {kind}, {kind}_changed_at) VALUES (?, ?, ?, ?) "  # noqa: S608
-                f"ON CONFLICT (guild_id, pseudonym) DO UPDATE SET {kind} = excluded.{kind}, "
-                f"{kind}_changed_at = excluded.{kind}_changed_at",
-                (guild_id, pseudonym, int(given), now),
-            )
-            await conn.execute(
-                "INSERT INTO consent_events (guild_id, pseudonym, kind, given, at) VALUES (?, ?, ?, ?, ?)",
-                (guild_id, pseudonym, kind, int(given), now),
-            )
+        await self._repo.record(guild_id, pseudonym, kind, given, self._clock.now())
         return await self.get(guild_id, pseudonym), True

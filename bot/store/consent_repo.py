@@ -1,0 +1,68 @@
+"""A member's consents: the current state (`consents`) and every change (`consent_events`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.clock import from_iso, to_iso
+from bot.store.database import Database
+
+ConsentColumn = Literal["checkins", "research"]
+_KINDS: tuple[ConsentColumn, ...] = ("checkins", "research")
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    checkins: bool | None  # None: not asked yet
+    checkins_changed_at: datetime | None
+    research: bool | None
+    research_changed_at: datetime | None
+
+
+def _flag(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _moment(value: object) -> datetime | None:
+    return from_iso(value) if isinstance(value, str) else None
+
+
+class ConsentRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, guild_id: int, pseudonym: str) -> ConsentRow | None:
+        row = await self._db.fetchone(
+            "SELECT checkins, checkins_changed_at, research, research_changed_at FROM consents "
+            "WHERE guild_id = ? AND pseudonym = ?",
+            (guild_id, pseudonym),
+        )
+        if row is None:
+            return None
+        return ConsentRow(_flag(row[0]), _moment(row[1]), _flag(row[2]), _moment(row[3]))
+
+    async def declined_checkins(self, guild_id: int) -> set[str]:
+        """Everyone in the server who said no to check-ins, in one query (a partial index holds just them)."""
+        rows = await self._db.fetchall(
+            "SELECT pseudonym FROM consents WHERE guild_id = ? AND checkins = 0", (guild_id,)
+        )
+        return {row[0] for row in rows}
+
+    async def record(self, guild_id: int, pseudonym: str, kind: ConsentColumn, given: bool, at: datetime) -> None:
+        """Set one consent and keep the change in `consent_events`, in one transaction."""
+        if kind not in _KINDS:
+            raise ValueError(kind)
+        async with self._db.transaction() as tx:
+            # `kind` is one of two fixed column names, checked above.
+            await tx.execute(
+                f"INSERT INTO consents (guild_id, pseudonym, {kind}, {kind}_changed_at) VALUES (?, ?, ?, ?) "  # noqa: S608
+                f"ON CONFLICT (guild_id, pseudonym) DO UPDATE SET {kind} = excluded.{kind}, "
+                f"{kind}_changed_at = excluded.{kind}_changed_at",
+                (guild_id, pseudonym, int(given), to_iso(at)),
+            )
+            await tx.execute(
+                "INSERT INTO consent_events (guild_id, pseudonym, kind, given, at) VALUES (?, ?, ?, ?, ?)",
+                (guild_id, pseudonym, kind, int(given), to_iso(at)),
+            )
