@@ -138,20 +138,18 @@ class Planner:
             alike: dict[Outcome, list[str]] = {}
             for pseudonym in page:
                 alike.setdefault(outcomes.own.get(pseudonym, outcomes.usual), []).append(pseudonym)
-            async with self._db.transaction() as conn:
-                before = conn.total_changes
+            async with self._db.transaction() as tx:
                 for outcome, pseudonyms in alike.items():
-                    await conn.execute(_INSERT, (*fixed, outcome.send_after, outcome.state, outcome.reason,
-                                                 json.dumps(pseudonyms)))
-                new_rows += conn.total_changes - before
-        async with self._db.transaction() as conn:
+                    new_rows += await tx.execute(_INSERT, (*fixed, outcome.send_after, outcome.state, outcome.reason,
+                                                           json.dumps(pseudonyms)))
+        async with self._db.transaction() as tx:
             # A questionnaire from an earlier period closes when the next period begins.
-            await conn.execute(
+            await tx.execute(
                 "UPDATE checkins SET state = 'missed', reason = 'superseded' "
                 "WHERE schedule_id = ? AND state IN ('pending', 'sent') AND period_key < ?",
                 (schedule.id, period_key),
             )
-            await conn.execute(
+            await tx.execute(
                 "UPDATE checkin_schedules SET planned_through = max(planned_through, ?) WHERE id = ?",
                 (to_iso(occurrence), schedule.id),
             )
