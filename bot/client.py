@@ -36,6 +36,7 @@ from bot.core.notify import Note
 from bot.discord_notifier import DiscordNotifier
 from bot.discord_ui import ChoiceButton, ChoiceHandler, send_note
 from bot.services import Services
+from bot.store.meta_repo import MetaRepository
 
 log = logging.getLogger(__name__)
 # The bot has no voice features: no "… is not installed, voice will NOT be supported" warnings at start.
@@ -247,15 +248,11 @@ class PeerBot(commands.Bot):
 
     async def warn_if_commands_changed(self) -> bool:
         """Log a warning if the commands differ from the last `sync` (called by `run`, never by `sync`)."""
-        stored = await self.services.db.fetchval("SELECT value FROM meta WHERE key = 'commands_signature'")
+        stored = await MetaRepository(self.services.db).get("commands_signature")
         if stored == self.command_signature():
             return False
         log.warning("Slash commands changed since the last sync: run `python -m bot sync` to publish them")
         return True
 
     async def record_sync(self) -> None:
-        await self.services.db.execute(
-            "INSERT INTO meta (key, value) VALUES ('commands_signature', ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (self.command_signature(),),
-        )
+        await MetaRepository(self.services.db).set("commands_signature", self.command_signature())

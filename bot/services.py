@@ -42,6 +42,7 @@ from bot.core.screening import Screener
 from bot.core.sharing import SharingPipeline
 from bot.settings import CONFIG_DIR, Settings
 from bot.store import Database
+from bot.store.meta_repo import MetaRepository
 from bot.store.open import connect
 
 if TYPE_CHECKING:
@@ -88,11 +89,11 @@ class Services:
 
 
 async def _guard_key(db: Database, settings: Settings, env: Mapping[str, str] | None) -> Pseudonymizer:
-    stored = await db.fetchval("SELECT value FROM meta WHERE key = 'key_fingerprint'")
-    pseudonymizer = load_key(settings.bot.key_path, stored if isinstance(stored, str) else None,
-                             dict(env) if env is not None else None)
+    meta = MetaRepository(db)
+    stored = await meta.get("key_fingerprint")
+    pseudonymizer = load_key(settings.bot.key_path, stored, dict(env) if env is not None else None)
     if stored is None:
-        await db.execute("INSERT INTO meta (key, value) VALUES ('key_fingerprint', ?)", (pseudonymizer.fingerprint,))
+        await meta.add("key_fingerprint", pseudonymizer.fingerprint)
     return pseudonymizer
 
 

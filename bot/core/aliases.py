@@ -4,32 +4,22 @@ from __future__ import annotations
 
 import random
 import tomllib
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import aiosqlite
-
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock, from_iso
 from bot.core.errors import NotFound, UserError
 from bot.core.privacy import Pseudonymizer
 from bot.store import Database
+from bot.store.aliases_repo import AliasesRepository, AliasRecord
+
+__all__ = ["PALETTE", "AliasRecord", "AliasService", "load_alias_words", "normalise_alias"]
 
 ALIAS_WORDS_FILE = Path(__file__).resolve().parents[2] / "config" / "aliases.toml"
 # Soft colours (RGB) for the avatar/embed of each alias; chosen once and kept.
 PALETTE: tuple[int, ...] = (
     0x8FB9A8, 0xF4C095, 0xA3B4D8, 0xE5A4CB, 0xB5D99C, 0xF2D388, 0x9AD0EC, 0xD7B9D5, 0xC9ADA7, 0xA0C4B0,
 )
-
-
-@dataclass(frozen=True)
-class AliasRecord:
-    guild_id: int
-    pseudonym: str
-    user_id: int
-    alias: str
-    colour: int
-    alias_changed_at: str
 
 
 def load_alias_words(path: Path = ALIAS_WORDS_FILE) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -50,7 +40,7 @@ class AliasService:
         reroll_hours: float,
         rng: random.Random | None = None,
     ) -> None:
-        self._db = db
+        self._repo = AliasesRepository(db)
         self._clock = clock
         self._pseudonymizer = pseudonymizer
         self._reroll = timedelta(hours=reroll_hours)
@@ -60,52 +50,39 @@ class AliasService:
     def pseudonym(self, guild_id: int, user_id: int) -> str:
         return self._pseudonymizer.pseudonym(guild_id, user_id)
 
-    @staticmethod
-    def _record(row: aiosqlite.Row) -> AliasRecord:
-        return AliasRecord(row["guild_id"], row["pseudonym"], row["user_id"], row["alias"], row["colour"],
-                           row["alias_changed_at"])
-
     async def get(self, guild_id: int, pseudonym: str) -> AliasRecord | None:
-        row = await self._db.fetchone(
-            "SELECT * FROM aliases WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym)
-        )
-        return None if row is None else self._record(row)
+        return await self._repo.get(guild_id, pseudonym)
 
     async def for_user(self, guild_id: int, user_id: int) -> AliasRecord | None:
         return await self.get(guild_id, self.pseudonym(guild_id, user_id))
 
     async def everywhere(self, user_id: int) -> list[AliasRecord]:
         """Her alias in every server (to route a DM to her groups)."""
-        rows = await self._db.fetchall("SELECT * FROM aliases WHERE user_id = ? ORDER BY guild_id", (user_id,))
-        return [self._record(row) for row in rows]
+        return await self._repo.for_user(user_id)
 
     async def by_alias(self, guild_id: int, alias: str) -> AliasRecord:
         """Find an alias case-insensitively, or raise NotFound with a kind sentence."""
         wanted = normalise_alias(alias)
-        rows = await self._db.fetchall("SELECT * FROM aliases WHERE guild_id = ?", (guild_id,))
-        for row in rows:
-            if normalise_alias(row["alias"]) == wanted:
-                return self._record(row)
+        for record in await self._repo.in_guild(guild_id):
+            if normalise_alias(record.alias) == wanted:
+                return record
         raise NotFound(f"There is no member with the alias “{alias.strip()[:60]}” in this server.")
 
     async def search(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
         """Aliases in this server matching what a moderator has typed: those starting with it first,
         then those containing it (case, spaces and underscores ignored). Read-only, for autocomplete."""
         wanted = normalise_alias(typed)
-        rows = await self._db.fetchall("SELECT alias FROM aliases WHERE guild_id = ? ORDER BY alias", (guild_id,))
         starting, containing = [], []
-        for row in rows:
-            alias = normalise_alias(row["alias"])
+        for stored in await self._repo.aliases(guild_id):
+            alias = normalise_alias(stored)
             if alias.startswith(wanted):
-                starting.append(row["alias"])
+                starting.append(stored)
             elif wanted in alias:
-                containing.append(row["alias"])
+                containing.append(stored)
         return (starting + containing)[:max(0, limit)]
 
     async def _free_alias(self, guild_id: int) -> str:
-        taken = {
-            row[0] for row in await self._db.fetchall("SELECT alias FROM aliases WHERE guild_id = ?", (guild_id,))
-        }
+        taken = set(await self._repo.aliases(guild_id))
         for _ in range(200):
             alias = f"{self._rng.choice(self._adjectives)} {self._rng.choice(self._nouns)}"
             if alias not in taken and normalise_alias(alias).split()[0] != normalise_alias(alias).split()[-1]:
@@ -122,16 +99,11 @@ class AliasService:
         existing = await self.get(guild_id, pseudonym)
         if existing is not None:
             return existing
-        now = to_iso(self._clock.now())
+        now = self._clock.now()
         for _ in range(5):
             alias = await self._free_alias(guild_id)
             colour = self._rng.choice(PALETTE)
-            async with self._db.transaction() as conn:
-                inserted = await conn.execute(
-                    "INSERT OR IGNORE INTO aliases (guild_id, pseudonym, user_id, alias, colour, alias_changed_at, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (guild_id, pseudonym, user_id, alias, colour, now, now),
-                ) == 1
+            inserted = await self._repo.insert(guild_id, pseudonym, user_id, alias, colour, now)
             record = await self.get(guild_id, pseudonym)
             if record is not None:
                 return record
@@ -154,12 +126,7 @@ class AliasService:
             )
         for _ in range(5):
             alias = await self._free_alias(guild_id)
-            async with self._db.transaction() as conn:
-                changed = await conn.execute(
-                    "UPDATE OR IGNORE aliases SET alias = ?, alias_changed_at = ? WHERE guild_id = ? AND pseudonym = ?",
-                    (alias, to_iso(now), guild_id, current.pseudonym),
-                )
-            if changed == 1:
+            if await self._repo.rename(guild_id, current.pseudonym, alias, now):
                 record = await self.get(guild_id, current.pseudonym)
                 assert record is not None
                 return record

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import aiosqlite
-
-from bot.clock import Clock, to_iso
+from bot.clock import Clock
 from bot.core.errors import UserError
-from bot.store import Database
+from bot.store import Database, Tx
+from bot.store.audit_repo import AuditEntry, AuditRepository
 
 MAX_REASON_CHARS = 500
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    guild_id: int
-    at: str
-    actor_pseudonym: str
-    action: str
-    target_alias: str | None
-    reason: str
-    detail: str
+__all__ = ["AuditEntry", "AuditLog", "clean_reason"]
 
 
 def clean_reason(reason: str) -> str:
@@ -36,12 +22,12 @@ def clean_reason(reason: str) -> str:
 
 class AuditLog:
     def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
+        self._repo = AuditRepository(db)
         self._clock = clock
 
     async def record(
         self,
-        conn: aiosqlite.Connection,
+        conn: Tx,
         guild_id: int,
         actor_pseudonym: str,
         action: str,
@@ -52,35 +38,16 @@ class AuditLog:
         detail: str = "",
     ) -> None:
         """Append one entry inside the caller's transaction, so the action and its record commit together."""
-        await conn.execute(
-            "INSERT INTO audit_log (guild_id, at, actor_pseudonym, action, target_alias, target_pseudonym, "
-            "reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, to_iso(self._clock.now()), actor_pseudonym, action, target_alias, target_pseudonym,
-             reason, detail),
-        )
+        await self._repo.append(conn, guild_id, self._clock.now(), actor_pseudonym, action, reason,
+                                target_alias=target_alias, target_pseudonym=target_pseudonym, detail=detail)
 
     async def recent(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
-        rows = await self._db.fetchall(
-            "SELECT id, guild_id, at, actor_pseudonym, action, target_alias, reason, detail FROM audit_log "
-            "WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
-            (guild_id, limit),
-        )
-        return [AuditEntry(*row) for row in rows]
+        return await self._repo.recent(guild_id, limit)
 
     async def for_target(self, guild_id: int, target_pseudonym: str, limit: int = 50) -> list[AuditEntry]:
-        rows = await self._db.fetchall(
-            "SELECT id, guild_id, at, actor_pseudonym, action, target_alias, reason, detail FROM audit_log "
-            "WHERE guild_id = ? AND target_pseudonym = ? ORDER BY id DESC LIMIT ?",
-            (guild_id, target_pseudonym, limit),
-        )
-        return [AuditEntry(*row) for row in rows]
+        return await self._repo.for_target(guild_id, target_pseudonym, limit)
 
     @staticmethod
-    async def erase(conn: aiosqlite.Connection, where: str, params: tuple[object, ...]) -> int:
+    async def erase(conn: Tx, where: str, params: tuple[object, ...]) -> int:
         """Delete audit rows (erasure or retention only), inside the caller's transaction."""
-        await conn.execute("INSERT INTO meta (key, value) VALUES ('audit_erasure', '1')")
-        try:
-            deleted = await conn.execute(f"DELETE FROM audit_log WHERE {where}", params)  # noqa: S608 - fixed clauses from callers
-        finally:
-            await conn.execute("DELETE FROM meta WHERE key = 'audit_erasure'")
-        return deleted
+        return await AuditRepository.erase(conn, where, params)

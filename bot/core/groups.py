@@ -7,39 +7,19 @@ under their alias; `open`: members post directly). Membership is stored by pseud
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from typing import Literal
 
-import aiosqlite
-
-from bot.clock import Clock, to_iso
+from bot.clock import Clock
 from bot.core.audit import AuditLog, clean_reason
 from bot.core.errors import NotFound, UserError
-from bot.store import Database
+from bot.store import Database, Tx
+from bot.store.groups_repo import Group, GroupsRepository
+
+__all__ = ["Group", "GroupFull", "GroupMode", "GroupService"]
 
 GroupMode = Literal["anonymous", "open"]
 MAX_NAME_CHARS = 60
 MAX_DESCRIPTION_CHARS = 300
-
-
-@dataclass(frozen=True)
-class Group:
-    id: int
-    guild_id: int
-    name: str
-    description: str
-    focus: str
-    size_limit: int
-    mode: str
-    channel_id: int | None
-    role_id: int | None
-    archived: bool
-    member_count: int
-
-    @property
-    def free_places(self) -> int:
-        return max(0, self.size_limit - self.member_count)
 
 
 class GroupFull(UserError):
@@ -56,28 +36,18 @@ class GroupFull(UserError):
         self.alternatives = alternatives
 
 
-_SELECT = (
-    "SELECT g.*, (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) AS member_count FROM groups g"
-)
-
-
 class GroupService:
     def __init__(
         self, db: Database, clock: Clock, audit: AuditLog, focus_options: tuple[str, ...], default_size: int,
         max_size: int,
     ) -> None:
         self._db = db
+        self._repo = GroupsRepository(db)
         self._clock = clock
         self._audit = audit
         self.focus_options = focus_options
         self.default_size = default_size
         self.max_size = max_size
-
-    @staticmethod
-    def _group(row: aiosqlite.Row) -> Group:
-        return Group(row["id"], row["guild_id"], row["name"], row["description"], row["focus"], row["size_limit"],
-                     row["mode"], row["channel_id"], row["role_id"], row["archived_at"] is not None,
-                     row["member_count"])
 
     # -- validation -------------------------------------------------------------------------------
 
@@ -114,7 +84,7 @@ class GroupService:
         self._clean_description(description)
         self._clean_focus(focus)
         self._clean_size(size_limit or self.default_size)
-        if await self._db.fetchval("SELECT 1 FROM groups WHERE guild_id = ? AND name = ?", (guild_id, name)):
+        if await self._repo.name_taken(guild_id, name):
             raise UserError(f"There is already a group called “{name}”. Please choose another name.")
 
     # -- moderators -------------------------------------------------------------------------------
@@ -136,16 +106,13 @@ class GroupService:
         if mode not in ("anonymous", "open"):
             raise UserError("A group is either anonymous or open.")
         name = self._clean_name(name)
-        async with self._db.transaction() as conn:
-            group_id = await conn.fetchval(
-                "INSERT INTO groups (guild_id, name, description, focus, size_limit, mode, channel_id, role_id, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (guild_id, name, self._clean_description(description), self._clean_focus(focus),
-                 self._clean_size(size_limit or self.default_size), mode, channel_id, role_id,
-                 to_iso(self._clock.now())),
+        async with self._db.transaction() as tx:
+            group_id = await self._repo.insert(
+                tx, guild_id, name, self._clean_description(description), self._clean_focus(focus),
+                self._clean_size(size_limit or self.default_size), mode, channel_id, role_id, self._clock.now(),
             )
-            await self._audit.record(conn, guild_id, actor, "group_create", "new group", detail=name)
-        return await self.get(guild_id, int(group_id or 0))
+            await self._audit.record(tx, guild_id, actor, "group_create", "new group", detail=name)
+        return await self.get(guild_id, group_id)
 
     async def edit(
         self,
@@ -165,10 +132,7 @@ class GroupService:
         changes: dict[str, object] = {}
         if name is not None and self._clean_name(name) != group.name:
             new_name = self._clean_name(name)
-            taken = await self._db.fetchval(
-                "SELECT 1 FROM groups WHERE guild_id = ? AND name = ? AND id != ?", (guild_id, new_name, group_id)
-            )
-            if taken:
+            if await self._repo.name_taken(guild_id, new_name, other_than=group_id):
                 raise UserError(f"There is already a group called “{new_name}”.")
             changes["name"] = new_name
         if description is not None:
@@ -188,13 +152,9 @@ class GroupService:
             changes["mode"] = mode
         if not changes:
             raise UserError("Tell me at least one thing to change.")
-        assignments = ", ".join(f"{column} = ?" for column in changes)
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                f"UPDATE groups SET {assignments} WHERE id = ? AND guild_id = ?",  # noqa: S608 - fixed column names
-                (*changes.values(), group_id, guild_id),
-            )
-            await self._audit.record(conn, guild_id, actor, "group_edit", "edited",
+        async with self._db.transaction() as tx:
+            await self._repo.update(tx, guild_id, group_id, changes)
+            await self._audit.record(tx, guild_id, actor, "group_edit", "edited",
                                      detail=f"{group.name}: {', '.join(changes)}")
         return await self.get(guild_id, group_id)
 
@@ -203,73 +163,48 @@ class GroupService:
         group = await self.get(guild_id, group_id)
         if group.archived:
             raise UserError(f"“{group.name}” is already archived.")
-        async with self._db.transaction() as conn:
-            await conn.execute("UPDATE groups SET archived_at = ? WHERE id = ?", (to_iso(self._clock.now()), group_id))
-            await conn.execute("DELETE FROM group_members WHERE group_id = ?", (group_id,))
-            await self._audit.record(conn, guild_id, actor, "group_archive", reason, detail=group.name)
+        async with self._db.transaction() as tx:
+            await self._repo.archive(tx, group_id, self._clock.now())
+            await self._audit.record(tx, guild_id, actor, "group_archive", reason, detail=group.name)
         return await self.get(guild_id, group_id)
 
     async def set_discord_ids(self, group_id: int, *, channel_id: int | None, role_id: int | None) -> None:
-        await self._db.execute("UPDATE groups SET channel_id = ?, role_id = ? WHERE id = ?",
-                               (channel_id, role_id, group_id))
+        await self._repo.set_discord_ids(group_id, channel_id, role_id)
 
     # -- lookups ----------------------------------------------------------------------------------
 
     async def get(self, guild_id: int, group_id: int) -> Group:
-        row = await self._db.fetchone(f"{_SELECT} WHERE g.id = ? AND g.guild_id = ?", (group_id, guild_id))
-        if row is None:
+        group = await self._repo.get(guild_id, group_id)
+        if group is None:
             raise NotFound("I can't find that group. /join lists the groups in this server.")
-        return self._group(row)
+        return group
 
     async def by_name(self, guild_id: int, name: str, *, include_archived: bool = False) -> Group:
-        row = await self._db.fetchone(
-            f"{_SELECT} WHERE g.guild_id = ? AND g.name = ?", (guild_id, " ".join(name.split()))
-        )
-        if row is None or (row["archived_at"] is not None and not include_archived):
+        group = await self._repo.by_name(guild_id, " ".join(name.split()))
+        if group is None or (group.archived and not include_archived):
             raise NotFound(f"There is no group called “{name.strip()[:60]}”. /join lists the groups.")
-        return self._group(row)
+        return group
 
     async def by_channel(self, guild_id: int, channel_id: int) -> Group | None:
-        row = await self._db.fetchone(
-            f"{_SELECT} WHERE g.guild_id = ? AND g.channel_id = ? AND g.archived_at IS NULL", (guild_id, channel_id)
-        )
-        return None if row is None else self._group(row)
+        return await self._repo.by_channel(guild_id, channel_id)
 
     async def list(self, guild_id: int, *, include_archived: bool = False) -> list[Group]:
-        where = "" if include_archived else " AND g.archived_at IS NULL"
-        rows = await self._db.fetchall(f"{_SELECT} WHERE g.guild_id = ?{where} ORDER BY g.name", (guild_id,))
-        return [self._group(row) for row in rows]
+        return await self._repo.list(guild_id, include_archived=include_archived)
 
     async def groups_of(self, guild_id: int, pseudonym: str) -> list[Group]:
-        rows = await self._db.fetchall(
-            f"{_SELECT} JOIN group_members gm ON gm.group_id = g.id WHERE g.guild_id = ? AND gm.pseudonym = ? "
-            "AND g.archived_at IS NULL ORDER BY g.name",
-            (guild_id, pseudonym),
-        )
-        return [self._group(row) for row in rows]
+        return await self._repo.groups_of(guild_id, pseudonym)
 
     async def member_pseudonyms(self, group_id: int) -> list[str]:
-        rows = await self._db.fetchall(
-            "SELECT pseudonym FROM group_members WHERE group_id = ? ORDER BY joined_at", (group_id,)
-        )
-        return [row[0] for row in rows]
+        return await self._repo.member_pseudonyms(group_id)
 
     async def member_page(self, group_id: int, after: str, limit: int) -> list[str]:
         """Up to `limit` members whose pseudonym sorts after `after`, in pseudonym order: a large group
         is read a page at a time, each page an index range (pass the last pseudonym of one page to get
-        the next; "" starts). The page comes back as one JSON array, not a row object per member: half
-        the time, and nothing for the garbage collector."""
-        page = await self._db.fetchval(
-            "SELECT json_group_array(pseudonym) FROM (SELECT pseudonym FROM group_members WHERE group_id = ? "
-            "AND pseudonym > ? ORDER BY pseudonym LIMIT ?)",
-            (group_id, after, limit),
-        )
-        return json.loads(page)  # type: ignore[arg-type]
+        the next; "" starts)."""
+        return await self._repo.member_page(group_id, after, limit)
 
     async def is_member(self, group_id: int, pseudonym: str) -> bool:
-        return bool(await self._db.fetchval(
-            "SELECT 1 FROM group_members WHERE group_id = ? AND pseudonym = ?", (group_id, pseudonym)
-        ))
+        return await self._repo.is_member(group_id, pseudonym)
 
     # -- members ----------------------------------------------------------------------------------
 
@@ -278,33 +213,20 @@ class GroupService:
         group = await self.get(guild_id, group_id)
         if group.archived:
             raise UserError(f"“{group.name}” has closed. /join shows the groups that are open.")
-        async with self._db.transaction() as conn:
-            count, already = await conn.fetchone(  # type: ignore[misc]
-                "SELECT (SELECT count(*) FROM group_members WHERE group_id = ?), "
-                "(SELECT count(*) FROM group_members WHERE group_id = ? AND pseudonym = ?)",
-                (group_id, group_id, pseudonym),
-            )
-            if already:
-                raise UserError(f"You're already in “{group.name}”. 💛")
-            if count >= group.size_limit:
-                full = True
-            else:
-                full = False
-                await conn.execute(
-                    "INSERT INTO group_members (group_id, pseudonym, joined_at) VALUES (?, ?, ?)",
-                    (group_id, pseudonym, to_iso(self._clock.now())),
-                )
-        if full:
+        outcome = await self._repo.join(group_id, pseudonym, group.size_limit, self._clock.now())
+        if outcome == "already":
+            raise UserError(f"You're already in “{group.name}”. 💛")
+        if outcome == "full":
             alternatives = [g for g in await self.list(guild_id) if g.free_places > 0 and g.id != group_id]
             raise GroupFull(group, alternatives)
         return await self.get(guild_id, group_id)
 
     async def leave(self, guild_id: int, group_id: int, pseudonym: str) -> Group:
         group = await self.get(guild_id, group_id)
-        cursor_count = await self._db.fetchval(
-            "SELECT count(*) FROM group_members WHERE group_id = ? AND pseudonym = ?", (group_id, pseudonym)
-        )
-        if not cursor_count:
+        if not await self._repo.remove_member(group_id, pseudonym):
             raise UserError(f"You're not in “{group.name}”.")
-        await self._db.execute("DELETE FROM group_members WHERE group_id = ? AND pseudonym = ?", (group_id, pseudonym))
         return await self.get(guild_id, group_id)
+
+    async def remove_member(self, tx: Tx, group_id: int, pseudonym: str) -> None:
+        """Inside the caller's transaction (a moderator's removal): she is no longer in the group."""
+        await self._repo.remove_member(group_id, pseudonym, tx)

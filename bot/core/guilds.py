@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.clock import Clock, to_iso
+from bot.clock import Clock
 from bot.core.errors import UserError
 from bot.store import Database
+from bot.store.guilds_repo import GuildConfig, GuildsRepository
+
+__all__ = ["REGIONS", "REGION_NAMES", "GuildConfig", "GuildSettingsService", "validate_timezone"]
 
 REGIONS: tuple[str, ...] = ("UK", "IE", "US", "CA", "AU", "other")
 REGION_NAMES = {
@@ -18,22 +20,6 @@ REGION_NAMES = {
     "AU": "Australia",
     "other": "another country (international resources)",
 }
-
-
-@dataclass(frozen=True)
-class GuildConfig:
-    guild_id: int
-    moderator_role_id: int | None = None
-    mod_log_channel_id: int | None = None
-    region: str = "other"
-    timezone: str = "Europe/London"
-    # Where unacknowledged urgent alerts escalate (bot/core/alerts.py); neither: the server owner by DM.
-    escalation_role_id: int | None = None
-    escalation_channel_id: int | None = None
-
-    @property
-    def is_complete(self) -> bool:
-        return self.moderator_role_id is not None and self.mod_log_channel_id is not None
 
 
 def validate_timezone(name: str) -> str:
@@ -50,19 +36,13 @@ def validate_timezone(name: str) -> str:
 
 class GuildSettingsService:
     def __init__(self, db: Database, clock: Clock, default_timezone: str) -> None:
-        self._db = db
+        self._repo = GuildsRepository(db)
         self._clock = clock
         self._default_timezone = default_timezone
 
     async def get(self, guild_id: int) -> GuildConfig:
-        row = await self._db.fetchone(
-            "SELECT moderator_role_id, mod_log_channel_id, region, timezone, escalation_role_id, "
-            "escalation_channel_id FROM guild_settings WHERE guild_id = ?",
-            (guild_id,),
-        )
-        if row is None:
-            return GuildConfig(guild_id=guild_id, timezone=self._default_timezone)
-        return GuildConfig(guild_id, row[0], row[1], row[2], row[3], row[4], row[5])
+        stored = await self._repo.get(guild_id)
+        return stored if stored is not None else GuildConfig(guild_id=guild_id, timezone=self._default_timezone)
 
     async def update(
         self,
@@ -90,14 +70,5 @@ class GuildSettingsService:
             escalation_role_id if escalation_role_id is not None else current.escalation_role_id,
             escalation_channel_id if escalation_channel_id is not None else current.escalation_channel_id,
         )
-        await self._db.execute(
-            "INSERT INTO guild_settings (guild_id, moderator_role_id, mod_log_channel_id, region, timezone, "
-            "escalation_role_id, escalation_channel_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id) DO UPDATE SET "
-            "moderator_role_id = excluded.moderator_role_id, mod_log_channel_id = excluded.mod_log_channel_id, "
-            "region = excluded.region, timezone = excluded.timezone, escalation_role_id = excluded.escalation_role_id, "
-            "escalation_channel_id = excluded.escalation_channel_id, updated_at = excluded.updated_at",
-            (guild_id, merged.moderator_role_id, merged.mod_log_channel_id, merged.region, merged.timezone,
-             merged.escalation_role_id, merged.escalation_channel_id, to_iso(self._clock.now())),
-        )
+        await self._repo.save(merged, self._clock.now())
         return merged

@@ -124,8 +124,7 @@ class ModerationService:
             if action.kind == "timeout" and action.minutes is not None:
                 await self._restrictions.pause(conn, action.guild_id, pseudonym, action.minutes, actor)
             if action.kind == "remove" and action.group is not None:
-                await conn.execute("DELETE FROM group_members WHERE group_id = ? AND pseudonym = ?",
-                                   (action.group.id, pseudonym))
+                await self._groups.remove_member(conn, action.group.id, pseudonym)
                 await self._restrictions.keep_out(conn, action.guild_id, action.group.id, pseudonym, actor)
             if (action.kind == "allow" and action.group is not None
                     and not await self._restrictions.lift_removal(conn, action.group.id, pseudonym)):

@@ -14,15 +14,14 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-import aiosqlite
-
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock
 from bot.core import member_notes
 from bot.core.aliases import PALETTE, AliasRecord
 from bot.core.errors import NotFound, UserError
 from bot.core.groups import Group, GroupService
 from bot.core.restrictions import Restrictions
-from bot.store import Database
+from bot.store import Database, Tx
+from bot.store.relay_repo import RelayedPost, RelayRepository
 
 MESSAGE_LIMIT = 2000
 MAX_POST_CHARS = 4000
@@ -55,20 +54,6 @@ class RelayPlan:
     def avatar_index(self) -> int:
         """Which of Discord's six default avatars (one per colour family) this alias posts with."""
         return avatar_index(self.colour)
-
-
-@dataclass(frozen=True)
-class RelayedPost:
-    id: int
-    guild_id: int
-    group_id: int
-    channel_id: int | None
-    number: int
-    pseudonym: str
-    alias: str
-    reply_to: int | None
-    state: str
-    created_at: str
 
 
 def message_link(guild_id: int, channel_id: int, message_id: int) -> str:
@@ -133,25 +118,17 @@ class RelayService:
     def __init__(self, db: Database, clock: Clock, groups: GroupService, cooldown_seconds: int,
                  restrictions: Restrictions) -> None:
         self._db = db
+        self._repo = RelayRepository(db)
         self._clock = clock
         self._groups = groups
         self._cooldown = timedelta(seconds=cooldown_seconds)
         self._restrictions = restrictions
 
-    @staticmethod
-    def _post(row: aiosqlite.Row) -> RelayedPost:
-        return RelayedPost(row["id"], row["guild_id"], row["group_id"], row["channel_id"], row["number"],
-                           row["pseudonym"], row["alias"], row["reply_to"], row["state"], row["created_at"])
-
-    _SELECT = "SELECT p.*, g.channel_id FROM relayed_posts p JOIN groups g ON g.id = p.group_id"
-
     async def cooldown_left(self, guild_id: int, pseudonym: str) -> int:
-        last = await self._db.fetchval(
-            "SELECT max(created_at) FROM relayed_posts WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym)
-        )
-        if not isinstance(last, str):
+        last = await self._repo.last_post_at(guild_id, pseudonym)
+        if last is None:
             return 0
-        left = from_iso(last) + self._cooldown - self._clock.now()
+        left = last + self._cooldown - self._clock.now()
         return max(0, int(left.total_seconds() + 0.999))
 
     async def check(self, group: Group, author: AliasRecord, text: str, reply_to: int | None = None) -> str:
@@ -178,12 +155,10 @@ class RelayService:
             await self._reply_target(group, reply_to)
 
     async def _reply_target(self, group: Group, number: int) -> RelayedPost:
-        row = await self._db.fetchone(
-            f"{self._SELECT} WHERE p.group_id = ? AND p.number = ? AND p.state = 'posted'", (group.id, number)
-        )
-        if row is None:
+        post = await self._repo.live_post(group.id, number)
+        if post is None:
             raise UserError(f"There's no post #{number} in “{group.name}” to reply to.")
-        return self._post(row)
+        return post
 
     async def prepare(self, group: Group, author: AliasRecord, text: str, reply_to: int | None = None) -> RelayPlan:
         """Check again, reserve the next post number and return what to post."""
@@ -192,50 +167,25 @@ class RelayService:
         if reply_to is not None:
             target = await self._reply_target(group, reply_to)
             marker = f"↪ replying to #{target.number} ({target.alias})"
-        async with self._db.transaction() as conn:
-            number = await conn.fetchval(
-                "SELECT coalesce(max(number), 0) + 1 FROM relayed_posts WHERE group_id = ?", (group.id,)
-            )
-            post_id = int(await conn.fetchval(
-                "INSERT INTO relayed_posts (guild_id, group_id, number, pseudonym, alias, reply_to, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (group.guild_id, group.id, number, author.pseudonym, author.alias, reply_to,
-                 to_iso(self._clock.now())),
-            ))
+        post_id, number = await self._repo.reserve(group.guild_id, group.id, author.pseudonym, author.alias, reply_to,
+                                                   self._clock.now())
         assert group.channel_id is not None
         return RelayPlan(post_id, group.guild_id, group.id, group.channel_id, number, author.pseudonym, author.alias,
                          author.colour, marker, split_parts(number, text, marker))
 
     async def confirm(self, plan: RelayPlan, message_ids: list[int]) -> None:
-        async with self._db.transaction() as conn:
-            await conn.executemany(
-                "INSERT INTO relayed_messages (message_id, post_id, part) VALUES (?, ?, ?)",
-                [(message_id, plan.post_id, part) for part, message_id in enumerate(message_ids, 1)],
-            )
-            await conn.execute("UPDATE relayed_posts SET state = 'posted' WHERE id = ?", (plan.post_id,))
+        await self._repo.confirm(plan.post_id, message_ids)
 
     async def abandon(self, plan: RelayPlan) -> None:
         """The post could not be sent: forget the reserved number (and so the cooldown)."""
-        async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM relayed_messages WHERE post_id = ?", (plan.post_id,))
-            await conn.execute("DELETE FROM relayed_posts WHERE id = ? AND state = 'pending'", (plan.post_id,))
+        await self._repo.abandon(plan.post_id)
 
     async def purge_stale(self) -> int:
         """Numbers reserved by a send that never finished (the process stopped mid-way)."""
-        cutoff = to_iso(self._clock.now() - STALE_PENDING)
-        async with self._db.transaction() as conn:
-            purged = await conn.execute(
-                "DELETE FROM relayed_posts WHERE state = 'pending' AND created_at < ? "
-                "AND id NOT IN (SELECT post_id FROM relayed_messages)", (cutoff,)
-            )
-        return purged
+        return await self._repo.purge_pending(self._clock.now() - STALE_PENDING)
 
     async def by_message(self, guild_id: int, message_id: int) -> RelayedPost | None:
-        row = await self._db.fetchone(
-            f"{self._SELECT} JOIN relayed_messages m ON m.post_id = p.id WHERE p.guild_id = ? AND m.message_id = ?",
-            (guild_id, message_id),
-        )
-        return None if row is None else self._post(row)
+        return await self._repo.by_message(guild_id, message_id)
 
     async def find(
         self, guild_id: int, ref: str, *, group_id: int | None = None, pseudonym: str | None = None
@@ -246,10 +196,7 @@ class RelayService:
             post = await self.by_message(guild_id, value)
             candidates = [post] if post is not None and post.state == "posted" else []
         else:
-            rows = await self._db.fetchall(
-                f"{self._SELECT} WHERE p.guild_id = ? AND p.number = ? AND p.state = 'posted'", (guild_id, value)
-            )
-            candidates = [self._post(row) for row in rows]
+            candidates = await self._repo.live_posts_numbered(guild_id, value)
         if group_id is not None:
             candidates = [c for c in candidates if c.group_id == group_id]
         if pseudonym is not None:
@@ -262,17 +209,12 @@ class RelayService:
         return candidates[0]
 
     async def message_ids(self, post_id: int) -> list[int]:
-        rows = await self._db.fetchall(
-            "SELECT message_id FROM relayed_messages WHERE post_id = ? ORDER BY part", (post_id,)
-        )
-        return [row[0] for row in rows]
+        return await self._repo.message_ids(post_id)
 
-    async def mark_deleted(self, conn: aiosqlite.Connection, post: RelayedPost) -> None:
+    async def mark_deleted(self, tx: Tx, post: RelayedPost) -> None:
         """Inside the caller's transaction: the post is gone, and so is its message mapping."""
-        await conn.execute("DELETE FROM relayed_messages WHERE post_id = ?", (post.id,))
-        await conn.execute("UPDATE relayed_posts SET state = 'deleted', deleted_at = ? WHERE id = ?",
-                           (to_iso(self._clock.now()), post.id))
+        await self._repo.mark_deleted(tx, post.id, self._clock.now())
 
     async def unshare(self, post: RelayedPost) -> None:
-        async with self._db.transaction() as conn:
-            await self.mark_deleted(conn, post)
+        async with self._db.transaction() as tx:
+            await self.mark_deleted(tx, post)

@@ -18,16 +18,14 @@ deleted when it is next read or when the next timeout is written in that server.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock
 from bot.core.errors import UserError
 from bot.core.groups import Group
 from bot.core.notify import Note
-from bot.store import Database
+from bot.store import Database, Tx
+from bot.store.restrictions_repo import Restriction, RestrictionsRepository
 
 
 def clock_time(until: datetime, now: datetime) -> str:
@@ -73,57 +71,25 @@ class KeptOut(UserError):
         self.group = group
 
 
-@dataclass(frozen=True)
-class Restriction:
-    id: int
-    guild_id: int
-    pseudonym: str
-    kind: str  # timeout | removed
-    group_id: int | None
-    until: datetime | None
-    created_at: str
-
-
 class Restrictions:
-    """Owner of the `restrictions` table."""
+    """The rules over the `restrictions` table (`bot/store/restrictions_repo.py` owns the table)."""
 
     def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
+        self._repo = RestrictionsRepository(db)
         self._clock = clock
 
     # -- reading ----------------------------------------------------------------------------------
 
     async def paused_until(self, guild_id: int, pseudonym: str) -> datetime | None:
         """When her timeout in this server ends, or None when she has none (an expired one is forgotten)."""
-        row = await self._db.fetchone(
-            "SELECT id, until FROM restrictions WHERE guild_id = ? AND pseudonym = ? AND kind = 'timeout'",
-            (guild_id, pseudonym),
-        )
-        if row is None:
-            return None
-        until = from_iso(row["until"])
-        if until > self._clock.now():
-            return until
-        # Only this row, and only if no newer timeout replaced it meanwhile.
-        await self._db.execute("DELETE FROM restrictions WHERE id = ? AND until = ?", (row["id"], row["until"]))
-        return None
+        return await self._repo.timeout_until(guild_id, pseudonym, self._clock.now())
 
     async def is_kept_out(self, group_id: int, pseudonym: str) -> bool:
-        return bool(await self._db.fetchval(
-            "SELECT 1 FROM restrictions WHERE group_id = ? AND pseudonym = ? AND kind = 'removed'",
-            (group_id, pseudonym),
-        ))
+        return await self._repo.is_kept_out(group_id, pseudonym)
 
     async def active(self, guild_id: int, pseudonym: str) -> list[Restriction]:
         """Her restrictions in force in this server (for the moderators' case history)."""
-        now = to_iso(self._clock.now())
-        rows = await self._db.fetchall(
-            "SELECT * FROM restrictions WHERE guild_id = ? AND pseudonym = ? "
-            "AND (kind = 'removed' OR until > ?) ORDER BY id",
-            (guild_id, pseudonym, now),
-        )
-        return [Restriction(row["id"], row["guild_id"], row["pseudonym"], row["kind"], row["group_id"],
-                            from_iso(row["until"]) if row["until"] else None, row["created_at"]) for row in rows]
+        return await self._repo.active(guild_id, pseudonym, self._clock.now())
 
     # -- the checks -------------------------------------------------------------------------------
 
@@ -141,33 +107,20 @@ class Restrictions:
 
     # -- writing, inside the moderator action's transaction ---------------------------------------
 
-    async def pause(self, conn: aiosqlite.Connection, guild_id: int, pseudonym: str, minutes: int,
+    async def pause(self, conn: Tx, guild_id: int, pseudonym: str, minutes: int,
                     restricted_by: str) -> datetime:
         """Pause her posting in the server for `minutes` from now (a new timeout replaces the old one,
         as Discord's does). Expired timeouts in the server are forgotten on the way."""
         now = self._clock.now()
         until = now + timedelta(minutes=minutes)
-        await conn.execute("DELETE FROM restrictions WHERE guild_id = ? AND kind = 'timeout' "
-                           "AND (pseudonym = ? OR until <= ?)", (guild_id, pseudonym, to_iso(now)))
-        await conn.execute(
-            "INSERT INTO restrictions (guild_id, pseudonym, kind, until, restricted_by, created_at) "
-            "VALUES (?, ?, 'timeout', ?, ?, ?)",
-            (guild_id, pseudonym, to_iso(until), restricted_by, to_iso(now)),
-        )
+        await self._repo.pause(conn, guild_id, pseudonym, until, restricted_by, now)
         return until
 
-    async def keep_out(self, conn: aiosqlite.Connection, guild_id: int, group_id: int, pseudonym: str,
+    async def keep_out(self, conn: Tx, guild_id: int, group_id: int, pseudonym: str,
                        restricted_by: str) -> None:
-        await conn.execute(
-            "INSERT INTO restrictions (guild_id, pseudonym, kind, group_id, restricted_by, created_at) "
-            "VALUES (?, ?, 'removed', ?, ?, ?) ON CONFLICT DO NOTHING",
-            (guild_id, pseudonym, group_id, restricted_by, to_iso(self._clock.now())),
-        )
+        await self._repo.keep_out(conn, guild_id, group_id, pseudonym, restricted_by, self._clock.now())
 
     @staticmethod
-    async def lift_removal(conn: aiosqlite.Connection, group_id: int, pseudonym: str) -> bool:
+    async def lift_removal(conn: Tx, group_id: int, pseudonym: str) -> bool:
         """Let her join the group again; False when she was not kept out of it."""
-        return await conn.execute(
-            "DELETE FROM restrictions WHERE group_id = ? AND pseudonym = ? AND kind = 'removed'",
-            (group_id, pseudonym),
-        ) > 0
+        return await RestrictionsRepository.lift_removal(conn, group_id, pseudonym)

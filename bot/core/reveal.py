@@ -8,33 +8,18 @@ account is only ever shown privately to those two moderators.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
-import aiosqlite
-
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock, from_iso
 from bot.core.aliases import AliasRecord, AliasService
 from bot.core.audit import AuditLog, clean_reason
 from bot.core.errors import NotFound, PermissionDenied, UserError
 from bot.core.notify import Choice, Note, Notifier
 from bot.store import Database
+from bot.store.reveal_repo import RevealRepository, RevealRequest
 
 SYSTEM_ACTOR = "system"
-
-
-@dataclass(frozen=True)
-class RevealRequest:
-    id: int
-    guild_id: int
-    target_pseudonym: str
-    target_alias: str
-    requester_pseudonym: str
-    reason: str
-    state: str
-    created_at: str
-    expires_at: str
-    approver_pseudonym: str | None
+__all__ = ["SYSTEM_ACTOR", "RevealRequest", "RevealService", "approve_choice", "result_text"]
 
 
 def approve_choice(request_id: int) -> Choice:
@@ -49,34 +34,25 @@ def result_text(request: RevealRequest, target: AliasRecord) -> str:
 class RevealService:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, aliases: AliasService, window_minutes: int) -> None:
         self._db = db
+        self._repo = RevealRepository(db)
         self._clock = clock
         self._audit = audit
         self._aliases = aliases
         self.window = timedelta(minutes=window_minutes)
 
-    @staticmethod
-    def _request(row: aiosqlite.Row) -> RevealRequest:
-        return RevealRequest(row["id"], row["guild_id"], row["target_pseudonym"], row["target_alias"],
-                             row["requester_pseudonym"], row["reason"], row["state"], row["created_at"],
-                             row["expires_at"], row["approver_pseudonym"])
-
     async def get(self, guild_id: int, request_id: int) -> RevealRequest:
-        row = await self._db.fetchone("SELECT * FROM reveal_requests WHERE id = ? AND guild_id = ?",
-                                      (request_id, guild_id))
-        if row is None:
+        request = await self._repo.get(guild_id, request_id)
+        if request is None:
             raise NotFound(f"There is no reveal request #{request_id} in this server.")
-        return self._request(row)
+        return request
 
     async def request(self, guild_id: int, requester: str, alias: str, reason: str) -> RevealRequest:
         reason = clean_reason(reason)
         target = await self._aliases.by_alias(guild_id, alias)
         now = self._clock.now()
         async with self._db.transaction() as conn:
-            request_id = int(await conn.fetchval(
-                "INSERT INTO reveal_requests (guild_id, target_pseudonym, target_alias, requester_pseudonym, reason, "
-                "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (guild_id, target.pseudonym, target.alias, requester, reason, to_iso(now), to_iso(now + self.window)),
-            ))
+            request_id = await self._repo.insert(conn, guild_id, target.pseudonym, target.alias, requester, reason,
+                                                 now, now + self.window)
             await self._audit.record(conn, guild_id, requester, "reveal_request", reason, target_alias=target.alias,
                                      target_pseudonym=target.pseudonym, detail=f"reveal #{request_id}")
         return await self.get(guild_id, request_id)
@@ -102,11 +78,7 @@ class RevealService:
             raise UserError(f"Reveal request #{request_id} has expired. Please make a new request if still needed.")
         target = await self._aliases.get(guild_id, request.target_pseudonym)
         async with self._db.transaction() as conn:
-            changed = await conn.execute(
-                "UPDATE reveal_requests SET state = 'approved', approver_pseudonym = ?, approved_at = ?, "
-                "expires_at = ? WHERE id = ? AND guild_id = ? AND state = 'pending'",
-                (approver, to_iso(now), to_iso(now + self.window), request_id, guild_id),
-            ) == 1
+            changed = await self._repo.approve(conn, guild_id, request_id, approver, now, now + self.window)
             if changed and target is not None:
                 for action in ("reveal_approve", "reveal"):
                     await self._audit.record(conn, guild_id, approver, action, request.reason,
@@ -143,17 +115,10 @@ class RevealService:
 
     async def expire_due(self, notifier: Notifier | None = None) -> int:
         """Pending requests past their deadline become expired (audited; the moderator log is told)."""
-        now = to_iso(self._clock.now())
-        rows = await self._db.fetchall(
-            "SELECT * FROM reveal_requests WHERE state = 'pending' AND expires_at <= ?", (now,)
-        )
         expired = []
-        for row in rows:
-            request = self._request(row)
+        for request in await self._repo.pending_due(self._clock.now()):
             async with self._db.transaction() as conn:
-                if await conn.execute(
-                    "UPDATE reveal_requests SET state = 'expired' WHERE id = ? AND state = 'pending'", (request.id,)
-                ) == 1:
+                if await self._repo.expire(conn, request.id):
                     await self._audit.record(conn, request.guild_id, SYSTEM_ACTOR, "reveal_expired",
                                              "no second moderator approved in time", target_alias=request.target_alias,
                                              target_pseudonym=request.target_pseudonym,

@@ -115,11 +115,6 @@ class SQLiteTx:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
-    @property
-    def total_changes(self) -> int:
-        """SQLite only, for the check-in planner until its SQL moves to the store (use `execute`'s count)."""
-        return self._conn.total_changes
-
 
 class Database:
     """An open SQLite database. Create with `await Database.open(path)`; close with `close()`."""
