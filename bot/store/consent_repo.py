@@ -8,6 +8,7 @@ from typing import Literal
 
 from bot.clock import from_iso, to_iso
 from bot.store.database import Database
+from bot.store.member_data import MemberRows
 
 ConsentColumn = Literal["checkins", "research"]
 _KINDS: tuple[ConsentColumn, ...] = ("checkins", "research")
@@ -29,7 +30,9 @@ def _moment(value: object) -> datetime | None:
     return from_iso(value) if isinstance(value, str) else None
 
 
-class ConsentRepository:
+class ConsentRepository(MemberRows):
+    TABLES = ("consents", "consent_events")
+
     def __init__(self, db: Database) -> None:
         self._db = db
 

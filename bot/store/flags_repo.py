@@ -14,6 +14,7 @@ from typing import Literal
 
 from bot.clock import from_iso, to_iso
 from bot.store.database import Database, Row, Tx
+from bot.store.member_data import MemberRows
 
 AlertKind = Literal["alert", "realert", "escalate"]
 
@@ -92,8 +93,10 @@ _TRANSITION_COLUMNS = {
 _DUE = "sent_at IS NULL AND due_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
 
 
-class FlagsRepository:
+class FlagsRepository(MemberRows):
     """Reads and writes `flags` and `flag_alerts`; times are aware datetimes, stored as ISO-8601 text."""
+
+    TABLES = ("flags", "flag_alerts")
 
     def __init__(self, db: Database) -> None:
         self._db = db

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from bot.clock import from_iso, to_iso
 from bot.store.database import Database, Tx
+from bot.store.member_data import MemberRows
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ class DayCount:
     count: int
 
 
-class FramingRepository:
+class FramingRepository(MemberRows):
+    TABLES = ("framing_members", "framing_groups", "framing_counts")
+
     def __init__(self, db: Database) -> None:
         self._db = db
 

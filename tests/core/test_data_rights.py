@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.data_rights import NON_PERSONAL_TABLES, describe_tables, rows_mentioning
+from bot.core.data_rights import NON_PERSONAL_TABLES, describe_tables, owners, rows_mentioning
 
 GUILD = 21
 HER = 9001
@@ -37,6 +37,12 @@ async def test_every_table_is_erasable_or_declared_non_personal(services) -> Non
             f"table {table.name} has no pseudonym or alias column: name it so /forget-me erases it, "
             "or declare it in NON_PERSONAL_TABLES"
         )
+
+
+async def test_each_table_has_one_owner_that_erases_it(services) -> None:
+    claimed = [table for owner in owners(services.db) for table in owner.TABLES]
+    assert len(claimed) == len(set(claimed)), "a table is claimed by two repositories"
+    assert set(claimed) <= set(await services.db.tables())
 
 
 async def test_mydata_contains_her_rows_only(services) -> None:
