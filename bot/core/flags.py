@@ -100,20 +100,20 @@ class FlagQueue:
         urgent: bool | None = None,
         post_state: str | None = None,
         post_note: str | None = None,
-        conn: Tx | None = None,
+        tx: Tx | None = None,
     ) -> Flag:
-        """Open a flag and put its first alert in the outbox, in one transaction (the caller's `conn`
+        """Open a flag and put its first alert in the outbox, in one transaction (the caller's `tx`
         when given, so the flag commits together with what raised it). Crisis and safety flags are
         urgent unless told otherwise: re-alerted and escalated until a moderator acknowledges."""
         now = self._clock.now()
         new = NewFlag(guild_id, kind, pseudonym, alias, group_id, detail, jump_url, delivery, entry,
                       kind in ("crisis", "safety") if urgent is None else urgent, post_state, post_note)
         next_alert_at = now + self._realert if new.urgent else None
-        if conn is None:
+        if tx is None:
             async with self._db.transaction() as own:
                 flag_id = await self._repo.insert(own, new, now, next_alert_at)
             return await self.get(guild_id, flag_id)
-        flag_id = await self._repo.insert(conn, new, now, next_alert_at)
+        flag_id = await self._repo.insert(tx, new, now, next_alert_at)
         return Flag(flag_id, guild_id, kind, pseudonym, alias, group_id, detail, jump_url, "open", to_iso(now), 1,
                     delivery, entry, new.urgent)
 

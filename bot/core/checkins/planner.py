@@ -1,9 +1,9 @@
 """Planning: which members get a check-in for which period, written exactly once.
 
 Exactly once per (schedule, member, period) is the database's job: a UNIQUE constraint and
-INSERT OR IGNORE, so two planners racing (two triggers, a restart mid-way, a misfire) can only
-ever write the row once. The planner remembers how far it has planned (`planned_through`) so the
-30-second tick does no work between occurrences.
+ON CONFLICT DO NOTHING (bot/store/checkins_repo.py), so two planners racing (two triggers, a
+restart mid-way, a misfire, two processes) can only ever write the row once. The planner remembers
+how far it has planned (`planned_through`) so the 30-second tick does no work between occurrences.
 
 A period for a very large group never holds up the event loop, and 100,000 members are planned in
 under 2 s. Most members get the same row: pending, sent at the due time. Only members with a reason
@@ -11,17 +11,17 @@ to differ (a declined consent, a pause, quiet hours or a snooze) get an outcome 
 (`plan_outcomes`, in a worker thread), worked out once per distinct set of preferences rather than
 once per member. The group is then read and written a page of `PLAN_CHUNK` members at a time, in
 pseudonym order, so every index of `checkins` grows at its end. Each page is one short transaction
-with one statement per outcome: its members travel as one JSON array that SQLite's `json_each`
-expands inside the database, instead of 11 values per member bound one by one in Python. Between
-pages other writers get their turn. A period is finished (earlier periods superseded,
-`planned_through` moved on) only after its last page, so a crash mid-way leaves the period to be
-planned again, and INSERT OR IGNORE fills in only what is missing.
+with one statement per outcome: its members travel as one JSON array that the database expands
+(SQLite's `json_each`, PostgreSQL's `json_array_elements_text`), instead of 11 values per member
+bound one by one in Python. Between pages other writers get their turn. A period is finished
+(earlier periods superseded, `planned_through` moved on) only after its last page, so a crash
+mid-way leaves the period to be planned again, and ON CONFLICT DO NOTHING fills in only what is
+missing.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,18 +33,13 @@ from bot.core.consent import ConsentService
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
 from bot.store import Database
+from bot.store.checkins_repo import CheckinsRepository, PeriodRows
+from bot.store.schedules_repo import SchedulesRepository
 
 # Members read and written per page (one transaction each): about 50 ms of SQLite work.
 PLAN_CHUNK = 5000
 # After long downtime, look back at most this far for occurrences to record as missed.
 LOOKBACK = timedelta(days=35)
-
-# One statement per page and outcome: the members (a JSON array of pseudonyms) whose rows are alike.
-_INSERT = (
-    "INSERT OR IGNORE INTO checkins (guild_id, schedule_id, group_id, pseudonym, instrument, period_key, created_at, "
-    "due_at, send_after, state, reason) SELECT ?, ?, ?, value, ?, ?, ?, ?, ?, ?, ? FROM json_each(?)"
-)
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -97,6 +92,8 @@ class Planner:
                  guilds: GuildSettingsService, prefs: PrefsService, consent: ConsentService,
                  grace: timedelta) -> None:
         self._db = db
+        self._checkins = CheckinsRepository(db)
+        self._schedule_rows = SchedulesRepository(db)
         self._clock = clock
         self._schedules = schedules
         self._groups = groups
@@ -128,8 +125,8 @@ class Planner:
         prefs = await self._prefs.by_preferences(schedule.guild_id, guild_timezone)
         declined = await self._consent.declined_checkins(schedule.guild_id)
         outcomes = await asyncio.to_thread(plan_outcomes, due, now, self._grace, prefs, declined)
-        fixed = (schedule.guild_id, schedule.id, schedule.group_id, schedule.instrument, period_key, to_iso(now),
-                 to_iso(due))
+        period = PeriodRows(schedule.guild_id, schedule.id, schedule.group_id, schedule.instrument, period_key, now,
+                            due)
         members = new_rows = 0
         after = ""
         while page := await self._groups.member_page(schedule.group_id, after, PLAN_CHUNK):
@@ -140,17 +137,10 @@ class Planner:
                 alike.setdefault(outcomes.own.get(pseudonym, outcomes.usual), []).append(pseudonym)
             async with self._db.transaction() as tx:
                 for outcome, pseudonyms in alike.items():
-                    new_rows += await tx.execute(_INSERT, (*fixed, outcome.send_after, outcome.state, outcome.reason,
-                                                           json.dumps(pseudonyms)))
+                    new_rows += await self._checkins.plan(tx, period, outcome.send_after, outcome.state,
+                                                          outcome.reason, pseudonyms)
         async with self._db.transaction() as tx:
             # A questionnaire from an earlier period closes when the next period begins.
-            await tx.execute(
-                "UPDATE checkins SET state = 'missed', reason = 'superseded' "
-                "WHERE schedule_id = ? AND state IN ('pending', 'sent') AND period_key < ?",
-                (schedule.id, period_key),
-            )
-            await tx.execute(
-                "UPDATE checkin_schedules SET planned_through = max(planned_through, ?) WHERE id = ?",
-                (to_iso(occurrence), schedule.id),
-            )
+            await self._checkins.supersede(tx, schedule.id, period_key)
+            await self._schedule_rows.planned_through(tx, schedule.id, occurrence)
         return PeriodPlan(period_key, members, new_rows)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock, to_iso
 from bot.core.checkins.cadence import parse_time
 from bot.core.errors import UserError
 from bot.core.guilds import validate_timezone
 from bot.store import Database
+from bot.store.checkin_prefs_repo import CheckinPrefsRepository, PrefsRow
 
 MAX_SNOOZE_HOURS = 72
 OFF_WORDS = ("off", "none", "no")
@@ -61,44 +61,30 @@ class MemberPrefs:
 
 class PrefsService:
     def __init__(self, db: Database, clock: Clock, default_timezone: str) -> None:
-        self._db = db
+        self._repo = CheckinPrefsRepository(db)
         self._clock = clock
         self._default_timezone = default_timezone
 
-    def _prefs(self, row: object, fallback_timezone: str) -> MemberPrefs:
+    def _prefs(self, row: PrefsRow | None, fallback_timezone: str) -> MemberPrefs:
         if row is None:
             return MemberPrefs(fallback_timezone)
-        snoozed = from_iso(row["snoozed_until"]) if row["snoozed_until"] else None  # type: ignore[index]
+        snoozed = row.snoozed_until
         if snoozed is not None and snoozed <= self._clock.now():
             snoozed = None
-        return MemberPrefs(row["timezone"] or fallback_timezone, row["quiet_start"], row["quiet_end"],  # type: ignore[index]
-                           bool(row["paused"]), snoozed)  # type: ignore[index]
+        return MemberPrefs(row.timezone or fallback_timezone, row.quiet_start, row.quiet_end, row.paused, snoozed)
 
     async def get(self, guild_id: int, pseudonym: str, fallback_timezone: str | None = None) -> MemberPrefs:
-        row = await self._db.fetchone(
-            "SELECT * FROM checkin_prefs WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym)
-        )
+        row = await self._repo.get(guild_id, pseudonym)
         return self._prefs(row, fallback_timezone or self._default_timezone)
 
     async def by_preferences(self, guild_id: int, fallback_timezone: str) -> list[tuple[MemberPrefs, list[str]]]:
         """Everyone in the server with preferences, grouped by identical preferences, in one query: the
         planner works each group out once, however many thousand members share it."""
-        rows = await self._db.fetchall(
-            "SELECT timezone, quiet_start, quiet_end, paused, snoozed_until, json_group_array(pseudonym) AS members "
-            "FROM checkin_prefs WHERE guild_id = ? GROUP BY timezone, quiet_start, quiet_end, paused, snoozed_until",
-            (guild_id,),
-        )
-        return [(self._prefs(row, fallback_timezone), json.loads(row["members"])) for row in rows]
+        return [(self._prefs(row, fallback_timezone), members)
+                for row, members in await self._repo.by_preferences(guild_id)]
 
     async def _upsert(self, guild_id: int, pseudonym: str, **values: object) -> None:
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        updates = ", ".join(f"{column} = excluded.{column}" for column in values)
-        await self._db.execute(
-            f"INSERT INTO checkin_prefs (guild_id, pseudonym, updated_at, {columns}) VALUES (?, ?, ?, {marks}) "  # noqa: S608 - fixed column names
-            f"ON CONFLICT (guild_id, pseudonym) DO UPDATE SET updated_at = excluded.updated_at, {updates}",
-            (guild_id, pseudonym, to_iso(self._clock.now()), *values.values()),
-        )
+        await self._repo.upsert(guild_id, pseudonym, self._clock.now(), **values)
 
     async def configure(
         self, guild_id: int, pseudonym: str, *, timezone: str | None = None, quiet_start: str | None = None,

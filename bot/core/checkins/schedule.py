@@ -6,9 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock
 from bot.core.audit import AuditLog
 from bot.core.checkins.cadence import CRON_PREFIX, Cadence, describe_cadence, first_anchor, parse_cadence, parse_time
 from bot.core.checkins.messages import local_time
@@ -17,6 +15,8 @@ from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
 from bot.core.instruments import Instrument, get_instrument
 from bot.store import Database
+from bot.store.checkins_repo import CheckinsRepository
+from bot.store.schedules_repo import ScheduleRow, SchedulesRepository
 
 
 @dataclass(frozen=True)
@@ -60,16 +60,17 @@ class GroupStatus:
         return None if finished == 0 else self.completed / finished
 
 
-def _schedule(row: aiosqlite.Row) -> Schedule:
-    return Schedule(row["id"], row["guild_id"], row["group_id"], row["instrument"], row["cadence"],
-                    row["local_time"], row["timezone"], date.fromisoformat(row["anchor_date"]),
-                    from_iso(row["created_at"]), from_iso(row["planned_through"]), row["cancelled_at"] is not None)
+def _schedule(row: ScheduleRow) -> Schedule:
+    return Schedule(row.id, row.guild_id, row.group_id, row.instrument, row.cadence, row.local_time, row.timezone,
+                    row.anchor_date, row.created_at, row.planned_through, row.cancelled)
 
 
 class ScheduleService:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, groups: GroupService,
                  guilds: GuildSettingsService, instruments: Mapping[str, Instrument]) -> None:
         self._db = db
+        self._repo = SchedulesRepository(db)
+        self._checkins = CheckinsRepository(db)
         self._clock = clock
         self._audit = audit
         self._groups = groups
@@ -96,42 +97,28 @@ class ScheduleService:
         timezone = (await self._guilds.get(guild_id)).timezone
         now = self._clock.now()
         anchor = first_anchor(hhmm, timezone, now)
-        async with self._db.transaction() as conn:
-            if await conn.fetchone(
-                "SELECT 1 FROM checkin_schedules WHERE group_id = ? AND instrument = ? AND cancelled_at IS NULL",
-                (group.id, instrument.id),
-            ):
+        async with self._db.transaction() as tx:
+            if await self._repo.has_active(tx, group.id, instrument.id):
                 raise UserError(f"“{group.name}” already has a {instrument.short_name} schedule. "
                                 "Cancel it first (/checkins cancel) to change it.")
-            schedule_id = int(await conn.fetchval(
-                "INSERT INTO checkin_schedules (guild_id, group_id, instrument, cadence, local_time, timezone, "
-                "anchor_date, created_at, planned_through) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (guild_id, group.id, instrument.id, parsed_cadence, hhmm, timezone, anchor.isoformat(),
-                 to_iso(now), to_iso(now)),
-            ))
-            await self._audit.record(conn, guild_id, actor, "checkin_schedule", "scheduled check-ins",
+            schedule_id = await self._repo.insert(tx, guild_id, group.id, instrument.id, parsed_cadence, hhmm,
+                                                  timezone, anchor, now)
+            await self._audit.record(tx, guild_id, actor, "checkin_schedule", "scheduled check-ins",
                                      detail=f"{group.name}: {instrument.short_name} {parsed_cadence} {hhmm}")
         return await self.get(guild_id, schedule_id)
 
     async def get(self, guild_id: int, schedule_id: int) -> Schedule:
-        row = await self._db.fetchone("SELECT * FROM checkin_schedules WHERE id = ? AND guild_id = ?",
-                                      (schedule_id, guild_id))
+        row = await self._repo.get(schedule_id, guild_id)
         if row is None:
             raise NotFound(f"There is no check-in schedule #{schedule_id} here. /checkins list shows them.")
         return _schedule(row)
 
     async def by_id(self, schedule_id: int) -> Schedule | None:
-        row = await self._db.fetchone("SELECT * FROM checkin_schedules WHERE id = ?", (schedule_id,))
+        row = await self._repo.get(schedule_id)
         return None if row is None else _schedule(row)
 
     async def active(self, guild_id: int | None = None) -> list[Schedule]:
-        if guild_id is None:
-            rows = await self._db.fetchall("SELECT * FROM checkin_schedules WHERE cancelled_at IS NULL ORDER BY id")
-        else:
-            rows = await self._db.fetchall(
-                "SELECT * FROM checkin_schedules WHERE cancelled_at IS NULL AND guild_id = ? ORDER BY id", (guild_id,)
-            )
-        return [_schedule(row) for row in rows]
+        return [_schedule(row) for row in await self._repo.active(guild_id)]
 
     async def for_group(self, guild_id: int, group_name: str) -> list[Schedule]:
         group = await self._groups.by_name(guild_id, group_name)
@@ -144,16 +131,11 @@ class ScheduleService:
         schedule = await self.get(guild_id, schedule_id)
         if schedule.cancelled:
             raise UserError(f"Schedule #{schedule_id} is already cancelled.")
-        now = to_iso(self._clock.now())
-        async with self._db.transaction() as conn:
-            await conn.execute("UPDATE checkin_schedules SET cancelled_at = ? WHERE id = ?", (now, schedule_id))
+        async with self._db.transaction() as tx:
+            await self._repo.cancel(tx, schedule_id, self._clock.now())
             # Questionnaires not yet sent are dropped; ones already in her hands can still be finished.
-            await conn.execute(
-                "UPDATE checkins SET state = 'skipped', reason = 'schedule cancelled' "
-                "WHERE schedule_id = ? AND state = 'pending'",
-                (schedule_id,),
-            )
-            await self._audit.record(conn, guild_id, actor, "checkin_cancel", "cancelled check-ins",
+            await self._checkins.skip_pending_of_schedule(tx, schedule_id)
+            await self._audit.record(tx, guild_id, actor, "checkin_cancel", "cancelled check-ins",
                                      detail=f"schedule #{schedule_id}")
         return await self.get(guild_id, schedule_id)
 
@@ -174,15 +156,8 @@ class ScheduleService:
 
     async def status(self, guild_id: int) -> list[GroupStatus]:
         """Completion counts per group and instrument: never an individual's answers or score."""
-        rows = await self._db.fetchall(
-            "SELECT g.name, c.instrument, "
-            "sum(c.state IN ('sent', 'completed', 'missed') AND c.sent_at IS NOT NULL), "
-            "sum(c.state = 'completed'), sum(c.state = 'missed'), sum(c.state = 'sent') "
-            "FROM checkins c JOIN groups g ON g.id = c.group_id WHERE c.guild_id = ? "
-            "GROUP BY g.name, c.instrument ORDER BY g.name, c.instrument",
-            (guild_id,),
-        )
-        return [GroupStatus(row[0], row[1], row[2] or 0, row[3] or 0, row[4] or 0, row[5] or 0) for row in rows]
+        return [GroupStatus(c.group_name, c.instrument, c.sent, c.completed, c.missed, c.open)
+                for c in await self._checkins.status(guild_id)]
 
     async def describe_status(self, guild_id: int) -> str:
         statuses = await self.status(guild_id)

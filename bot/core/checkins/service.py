@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock
 from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasService
 from bot.core.audit import AuditLog
@@ -22,7 +22,7 @@ from bot.core.checkins import messages
 from bot.core.checkins.planner import Planner
 from bot.core.checkins.prefs import MemberPrefs, PrefsService
 from bot.core.checkins.schedule import ScheduleService
-from bot.core.checkins.sessions import CheckinRow, SessionService, checkin_row
+from bot.core.checkins.sessions import SessionService
 from bot.core.consent import OTHER_SERVER_BUTTON, ConsentKind, ConsentService, parse_consent_choice, render_consent
 from bot.core.errors import UserError
 from bot.core.flags import FlagQueue
@@ -33,6 +33,7 @@ from bot.core.notify import Note, Notifier
 from bot.core.resources import RegionResources
 from bot.settings import CheckinSettings
 from bot.store import Database
+from bot.store.checkins_repo import CheckinRow, CheckinsRepository
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class CheckinService:
                  resources: Mapping[str, RegionResources],
                  sleep: Sleep = asyncio.sleep) -> None:
         self._db = db
+        self._checkins = CheckinsRepository(db)
         self._clock = clock
         self._settings = settings
         self._instruments = instruments
@@ -113,17 +115,11 @@ class CheckinService:
         return await self.prefs.get(guild_id, pseudonym, (await self._guilds.get(guild_id)).timezone)
 
     async def _close(self, checkin_id: int, state: str, reason: str, *, from_state: str = "pending") -> None:
-        await self._db.execute("UPDATE checkins SET state = ?, reason = ? WHERE id = ? AND state = ?",
-                               (state, reason, checkin_id, from_state))
+        await self._checkins.close(checkin_id, state, reason, from_state=from_state)
 
     async def _claim(self, checkin_id: int, now: datetime) -> bool:
         """pending → sent, exactly once even if two runs reach the same row."""
-        async with self._db.transaction() as conn:
-            claimed = await conn.execute(
-                "UPDATE checkins SET state = 'sent', sent_at = ?, expires_at = ? WHERE id = ? AND state = 'pending'",
-                (to_iso(now), to_iso(now + self._expiry), checkin_id),
-            )
-        return claimed == 1
+        return await self._checkins.claim(checkin_id, now, now + self._expiry)
 
     async def _opening_note(self, row: CheckinRow) -> Note:
         """The first message of a check-in: the questionnaire, or the consent request before her first one."""
@@ -137,14 +133,10 @@ class CheckinService:
     async def send_pending(self, notifier: Notifier, pacer: Pacer | None = None) -> int:
         pacer = pacer or Pacer(self._settings.send_rate_per_second, self.sleep)
         now = self._clock.now()
-        rows = await self._db.fetchall(
-            "SELECT * FROM checkins WHERE state = 'pending' AND send_after <= ? ORDER BY send_after, id LIMIT ?",
-            (to_iso(now), self.max_per_run),
-        )
         sent = 0
-        for raw in rows:
-            row = checkin_row(raw)
-            if from_iso(raw["send_after"]) < now - self._grace:
+        for row in await self._checkins.due_pending(now, self.max_per_run):
+            assert row.send_after is not None
+            if row.send_after < now - self._grace:
                 await self._close(row.id, "missed", "offline")
                 continue
             prefs = await self._member_prefs(row.guild_id, row.pseudonym)
@@ -153,8 +145,7 @@ class CheckinService:
                 continue
             allowed = prefs.next_allowed(now)
             if allowed > now:
-                await self._db.execute("UPDATE checkins SET send_after = ? WHERE id = ? AND state = 'pending'",
-                                       (to_iso(allowed), row.id))
+                await self._checkins.defer(row.id, allowed)
                 continue
             if (await self._consent.get(row.guild_id, row.pseudonym)).checkins is False:
                 await self._close(row.id, "skipped", "no consent")
@@ -168,21 +159,15 @@ class CheckinService:
             note = await self._opening_note((await self.sessions.load(row.id)) or row)
             await pacer.wait()
             if not await notifier.send_dm(row.guild_id, record.user_id, note):
-                await self._db.execute("UPDATE checkins SET dm_closed = 1 WHERE id = ?", (row.id,))
+                await self._checkins.mark_dm_closed(row.id)
             sent += 1
         return sent
 
     async def send_reminders(self, notifier: Notifier, pacer: Pacer | None = None) -> int:
         pacer = pacer or Pacer(self._settings.send_rate_per_second, self.sleep)
         now = self._clock.now()
-        rows = await self._db.fetchall(
-            "SELECT * FROM checkins WHERE state = 'sent' AND reminded_at IS NULL AND sent_at <= ? AND expires_at > ? "
-            "ORDER BY sent_at, id LIMIT ?",
-            (to_iso(now - self._reminder), to_iso(now), self.max_per_run),
-        )
         reminded = 0
-        for raw in rows:
-            row = checkin_row(raw)
+        for row in await self._checkins.due_reminders(now - self._reminder, now, self.max_per_run):
             prefs = await self._member_prefs(row.guild_id, row.pseudonym)
             if prefs.paused or prefs.next_allowed(now) > now:
                 continue  # try again on a later tick
@@ -190,12 +175,7 @@ class CheckinService:
             instrument = self._instruments.get(row.instrument)
             if record is None or instrument is None:
                 continue
-            async with self._db.transaction() as conn:
-                claimed = await conn.execute(
-                    "UPDATE checkins SET reminded_at = ? WHERE id = ? AND state = 'sent' AND reminded_at IS NULL",
-                    (to_iso(now), row.id),
-                )
-            if claimed != 1:
+            if not await self._checkins.claim_reminder(row.id, now):
                 continue
             consent = await self._consent.get(row.guild_id, row.pseudonym)
             if consent.checkins is None:
@@ -209,23 +189,13 @@ class CheckinService:
         return reminded
 
     async def expire(self) -> int:
-        async with self._db.transaction() as conn:
-            expired = await conn.execute(
-                "UPDATE checkins SET state = 'missed', reason = 'expired' WHERE state = 'sent' AND expires_at <= ?",
-                (to_iso(self._clock.now()),),
-            )
-        return expired
+        return await self._checkins.expire(self._clock.now())
 
     # -- members ------------------------------------------------------------------------------------
 
     async def open_checkin(self, guild_id: int, pseudonym: str) -> CheckinRow | None:
         """Her newest check-in that is under way, or due and not sent yet."""
-        raw = await self._db.fetchone(
-            "SELECT * FROM checkins WHERE guild_id = ? AND pseudonym = ? AND state IN ('sent', 'pending') "
-            "ORDER BY state = 'sent' DESC, due_at DESC, id DESC LIMIT 1",
-            (guild_id, pseudonym),
-        )
-        return None if raw is None else checkin_row(raw)
+        return await self._checkins.open_for_member(guild_id, pseudonym)
 
     async def take_now(self, guild_id: int, user_id: int) -> Note:
         """`/checkin`: the questionnaire that is waiting for her, to answer now, privately."""
@@ -256,11 +226,7 @@ class CheckinService:
         else:
             headline = f"Done: no {what} from now on. You can change this any time with /consent. 💛"
         if kind == "checkins" and changed and not given:
-            await self._db.execute(
-                "UPDATE checkins SET state = 'skipped', reason = 'consent withdrawn' "
-                "WHERE guild_id = ? AND pseudonym = ? AND state IN ('pending', 'sent')",
-                (guild_id, pseudonym),
-            )
+            await self._checkins.skip_open_for_member(guild_id, pseudonym, "consent withdrawn")
         note = render_consent(guild_id, consent, intro=headline)
         if kind == "checkins" and given:
             row = await self.open_checkin(guild_id, pseudonym)
@@ -309,11 +275,7 @@ class CheckinService:
         prefs = await self.prefs.snooze(guild_id, pseudonym, hours)
         assert prefs.snoozed_until is not None
         # An open check-in stays open through the snooze, with time left to answer afterwards.
-        await self._db.execute(
-            "UPDATE checkins SET expires_at = max(expires_at, ?) WHERE guild_id = ? AND pseudonym = ? "
-            "AND state = 'sent'",
-            (to_iso(prefs.snoozed_until + self._reminder), guild_id, pseudonym),
-        )
+        await self._checkins.keep_open_until(guild_id, pseudonym, prefs.snoozed_until + self._reminder)
         until = messages.local_time(prefs.snoozed_until, prefs.timezone)
         return Note(f"Snoozed for {hours} hour{'s' if hours != 1 else ''}. 💛 I'll hold any check-in until "
                     f"{until} ({prefs.timezone}).")
@@ -338,8 +300,8 @@ class CheckinService:
             plan = await self.planner.plan_period(fresh, fresh.timing.next_after(now), due_at=now)
             new_rows += plan.new_rows
             members += plan.members
-        async with self._db.transaction() as conn:
-            await self._audit.record(conn, guild_id, actor, "checkin_send_now", "sent check-ins early",
+        async with self._db.transaction() as tx:
+            await self._audit.record(tx, guild_id, actor, "checkin_send_now", "sent check-ins early",
                                      detail=f"{group_name[:60]}: {new_rows} new")
         await self.send_pending(notifier)
         group = await self._groups.by_name(guild_id, group_name)

@@ -7,15 +7,11 @@ stale or double click changes nothing and gets a kind sentence instead.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
-import aiosqlite
-
-from bot.clock import Clock, from_iso, to_iso
+from bot.clock import Clock
 from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasService
 from bot.core.checkins import messages
@@ -29,45 +25,13 @@ from bot.core.instruments import Instrument, InstrumentError, SafetyRule
 from bot.core.notify import Note, Notifier
 from bot.core.resources import RegionResources, render_resources
 from bot.store import Database, Tx
+from bot.store.checkins_repo import CheckinRow, CheckinsRepository
 
 log = logging.getLogger(__name__)
 
 STALE = ("That question already has an answer, so nothing was changed. 💛 Please use the newest message, "
          "or run /checkin now to see where you are.")
 NOT_AN_OPTION = "That isn't one of the answers, so nothing was changed. Please tap one of the buttons. 💛"
-
-
-@dataclass(frozen=True)
-class CheckinRow:
-    id: int
-    guild_id: int
-    schedule_id: int
-    group_id: int
-    pseudonym: str
-    instrument: str
-    period_key: str
-    due_at: datetime
-    state: str
-    reason: str
-    sent_at: datetime | None
-    expires_at: datetime | None
-    dm_closed: bool
-    answers: tuple[int, ...]
-    safety_fired: tuple[str, ...]
-
-    @property
-    def next_item(self) -> int:
-        return len(self.answers) + 1
-
-
-def checkin_row(row: aiosqlite.Row) -> CheckinRow:
-    def moment(value: str | None) -> datetime | None:
-        return from_iso(value) if value else None
-
-    return CheckinRow(row["id"], row["guild_id"], row["schedule_id"], row["group_id"], row["pseudonym"],
-                      row["instrument"], row["period_key"], from_iso(row["due_at"]), row["state"], row["reason"],
-                      moment(row["sent_at"]), moment(row["expires_at"]), bool(row["dm_closed"]),
-                      tuple(json.loads(row["answers"])), tuple(json.loads(row["safety_fired"])))
 
 
 def closed_message(row: CheckinRow) -> str:
@@ -96,6 +60,7 @@ class SessionService:
                  groups: GroupService, guilds: GuildSettingsService, flags: FlagQueue, alerts: AlertPolicy,
                  resources: Mapping[str, RegionResources], prefs: PrefsService) -> None:
         self._db = db
+        self._checkins = CheckinsRepository(db)
         self._clock = clock
         self._instruments = instruments
         self._aliases = aliases
@@ -109,8 +74,7 @@ class SessionService:
     # -- lookups ------------------------------------------------------------------------------------
 
     async def load(self, checkin_id: int) -> CheckinRow | None:
-        row = await self._db.fetchone("SELECT * FROM checkins WHERE id = ?", (checkin_id,))
-        return None if row is None else checkin_row(row)
+        return await self._checkins.get(checkin_id)
 
     async def owned(self, checkin_id: int, user_id: int) -> CheckinRow:
         """Her check-in, or a kind refusal (also when someone else's id is tried)."""
@@ -174,20 +138,17 @@ class SessionService:
         result = instrument.score(answers) if done else None
         now = self._clock.now()
         flags: list[Flag] = []
-        async with self._db.transaction() as conn:
-            updated = await conn.execute(
-                "UPDATE checkins SET answers = ?, safety_fired = ?, state = ?, completed_at = ? "
-                "WHERE id = ? AND state = 'sent' AND answers = ?",
-                (json.dumps(answers), json.dumps(safety), "completed" if done else "sent",
-                 to_iso(now) if done else None, row.id, json.dumps(list(row.answers))),
-            )
-            if updated != 1:
+        async with self._db.transaction() as tx:
+            if not await self._checkins.record_answers(tx, row.id, row.answers, answers, safety,
+                                                       now if done else None):
                 raise UserError(STALE)
             if result is not None:
-                await self._store_score(conn, row, instrument, answers, result.total, result.band,
-                                        result.subscales, now)
+                await self._checkins.insert_score(
+                    tx, row, instrument.id, now, result.total, result.band, result.subscales,
+                    [(number, position, instrument.option_score(number, position))
+                     for number, position in enumerate(answers, start=1)])
             # The safety flags commit with the answer that fired them, so a crash can't lose the alert.
-            flags = [await self._raise_safety_flag(conn, row, instrument, rule) for rule in new_rules]
+            flags = [await self._raise_safety_flag(tx, row, instrument, rule) for rule in new_rules]
         notes: list[Note] = []
         if new_rules:
             notes.append(await self._safety(row, flags, notifier, continuing=result is None))
@@ -202,13 +163,8 @@ class SessionService:
         instrument = self._open(row)
         if item_number != row.next_item or item_number <= 1:
             raise UserError(STALE if item_number != row.next_item else "This is the first question. 💛")
-        async with self._db.transaction() as conn:
-            updated = await conn.execute(
-                "UPDATE checkins SET answers = ? WHERE id = ? AND state = 'sent' AND answers = ?",
-                (json.dumps(list(row.answers[:-1])), row.id, json.dumps(list(row.answers))),
-            )
-            if updated != 1:
-                raise UserError(STALE)
+        if not await self._checkins.step_back(row.id, row.answers):
+            raise UserError(STALE)
         return Step((messages.item_note(row.id, instrument, item_number - 1),))
 
     async def pause(self, checkin_id: int, user_id: int) -> Step:
@@ -224,27 +180,12 @@ class SessionService:
 
     # -- internals ----------------------------------------------------------------------------------
 
-    async def _store_score(self, conn: Tx, row: CheckinRow, instrument: Instrument,
-                           answers: list[int], total: float, band: str, subscales: Mapping[str, float],
-                           now: datetime) -> None:
-        score_id = await conn.fetchval(
-            "INSERT INTO scores (guild_id, pseudonym, group_id, instrument, checkin_id, completed_at, total, band, "
-            "subscales) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (row.guild_id, row.pseudonym, row.group_id, instrument.id, row.id, to_iso(now), total, band,
-             json.dumps(dict(subscales), sort_keys=True)),
-        )
-        await conn.executemany(
-            "INSERT INTO answers (score_id, item, position, value) VALUES (?, ?, ?, ?)",
-            [(score_id, number, position, instrument.option_score(number, position))
-             for number, position in enumerate(answers, start=1)],
-        )
-
-    async def _raise_safety_flag(self, conn: Tx, row: CheckinRow, instrument: Instrument,
+    async def _raise_safety_flag(self, tx: Tx, row: CheckinRow, instrument: Instrument,
                                  rule: SafetyRule) -> Flag:
         record = await self._aliases.get(row.guild_id, row.pseudonym)
         alias = record.alias if record is not None else "unknown alias"
         return await self._flags.raise_flag(row.guild_id, "safety", row.pseudonym, alias, group_id=row.group_id,
-                                            detail=safety_detail(instrument, rule), conn=conn)
+                                            detail=safety_detail(instrument, rule), tx=tx)
 
     async def _safety(self, row: CheckinRow, flags: list[Flag], notifier: Notifier, *, continuing: bool) -> Note:
         """Deliver the alerts (alias, questionnaire, question; never her answers) and give her resources."""
