@@ -76,22 +76,24 @@ class LagTicker:
 async def populate(services, guild_id: int, members: int) -> list[str]:
     """A group "Bench Circle" of `members` members, written straight to the tables; their pseudonyms.
     A tenth have quiet hours in Tokyo, one in a hundred has paused, one in a hundred said no."""
-    now = services.clock.now().isoformat()
+    from bot.store.checkin_prefs_repo import CheckinPrefsRepository, NewPrefs
+    from bot.store.consent_repo import ConsentRepository
+
+    now = services.clock.now()
     group = await services.groups.create(guild_id, "Bench Circle", "Benchmark group",
                                          services.groups.focus_options[0], actor="bench")
     # Real pseudonyms are HMAC digests: in no particular order, like these.
     pseudonyms = [hashlib.sha256(n.to_bytes(8, "big")).hexdigest() for n in range(members)]
-    async with services.db.transaction() as conn:
-        await conn.executemany("INSERT INTO group_members (group_id, pseudonym, joined_at) VALUES (?, ?, ?)",
-                               [(group.id, p, now) for p in pseudonyms])
-        await conn.executemany(
-            "INSERT INTO consents (guild_id, pseudonym, checkins, checkins_changed_at) VALUES (?, ?, ?, ?)",
-            [(guild_id, p, int(n % 100 != 7), now) for n, p in enumerate(pseudonyms)])
+    async with services.db.transaction() as tx:
+        # group_members belongs to the groups repository, which has no bulk load yet.
+        await tx.executemany("INSERT INTO group_members (group_id, pseudonym, joined_at) VALUES (?, ?, ?)",
+                             [(group.id, p, now.isoformat()) for p in pseudonyms])
+        await ConsentRepository.insert_checkins_many(
+            tx, guild_id, [(p, n % 100 != 7) for n, p in enumerate(pseudonyms)], now)
         # 19:00 UTC is 04:00 in Tokyo: inside her quiet hours, so her check-in waits until 07:00 there.
-        await conn.executemany(
-            "INSERT INTO checkin_prefs (guild_id, pseudonym, timezone, quiet_start, quiet_end, paused, updated_at) "
-            "VALUES (?, ?, 'Asia/Tokyo', '22:00', '07:00', ?, ?)",
-            [(guild_id, p, int(n % 100 == 0), now) for n, p in enumerate(pseudonyms) if n % 10 == 0])
+        await CheckinPrefsRepository.insert_many(
+            tx, [NewPrefs(guild_id, p, "Asia/Tokyo", "22:00", "07:00", n % 100 == 0)
+                 for n, p in enumerate(pseudonyms) if n % 10 == 0], now)
     return pseudonyms
 
 
@@ -110,6 +112,7 @@ async def _run_benchmark(members: int, database_url: str) -> BenchResult:
     from bot.clock import ManualClock
     from bot.services import open_services
     from bot.settings import load_settings
+    from bot.store.checkins_repo import CheckinsRepository
 
     guild_id = 1
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,7 +130,7 @@ async def _run_benchmark(members: int, database_url: str) -> BenchResult:
                 started = time.perf_counter()
                 plans = await services.checkins.planner.plan_due()
                 seconds = time.perf_counter() - started
-            rows = int(await services.db.fetchval("SELECT count(*) FROM checkins"))  # type: ignore[arg-type]
+            rows = await CheckinsRepository(services.db).count()
             assert sum(p.new_rows for p in plans) == rows == members
             return BenchResult(members, rows, seconds, ticker.max_lag, settings.checkins.send_rate_per_second)
 

@@ -19,6 +19,7 @@ from bot.core.notify import Choice, Note
 from bot.store import Database
 from bot.store.aliases_repo import AliasesRepository
 from bot.store.checkin_prefs_repo import CheckinPrefsRepository
+from bot.store.checkins_repo import CheckinsRepository
 from bot.store.consent_repo import ConsentRepository
 from bot.store.flags_repo import FlagsRepository
 from bot.store.framing_repo import FramingRepository
@@ -51,8 +52,8 @@ _RETENTION_DAY_KEY = "retention_purged_on"
 
 def owners(db: Database) -> list[MemberRows]:
     """The repositories that find, erase and purge a member's rows in their own tables."""
-    return [FlagsRepository(db), FramingRepository(db), ConsentRepository(db), SchedulesRepository(db),
-            CheckinPrefsRepository(db)]
+    return [FlagsRepository(db), FramingRepository(db), ConsentRepository(db), CheckinsRepository(db),
+            SchedulesRepository(db), CheckinPrefsRepository(db)]
 
 
 FORGET_WARNING = (

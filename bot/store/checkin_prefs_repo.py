@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import from_iso, to_iso
-from bot.store.database import Database, Row
+from bot.store.database import Database, Row, Tx
 from bot.store.member_data import MemberRows
 
 # The columns a member can change; anything else is refused (they are spliced into the SQL).
@@ -83,9 +83,10 @@ class CheckinPrefsRepository(MemberRows):
             (guild_id, pseudonym, to_iso(now), *stored),
         )
 
-    async def insert_many(self, rows: Iterable[NewPrefs], now: datetime) -> None:
-        """Load many members' preferences in one transaction (the benchmark's populated server)."""
-        await self._db.executemany(
+    @staticmethod
+    async def insert_many(tx: Tx, rows: Iterable[NewPrefs], now: datetime) -> None:
+        """Load many members' preferences inside the caller's transaction (the benchmark's server)."""
+        await tx.executemany(
             "INSERT INTO checkin_prefs (guild_id, pseudonym, timezone, quiet_start, quiet_end, paused, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(r.guild_id, r.pseudonym, r.timezone, r.quiet_start, r.quiet_end, int(r.paused), to_iso(now))

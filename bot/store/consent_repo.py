@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from bot.clock import from_iso, to_iso
-from bot.store.database import Database
+from bot.store.database import Database, Tx
 from bot.store.member_data import MemberRows
 
 ConsentColumn = Literal["checkins", "research"]
@@ -69,3 +70,11 @@ class ConsentRepository(MemberRows):
                 "INSERT INTO consent_events (guild_id, pseudonym, kind, given, at) VALUES (?, ?, ?, ?, ?)",
                 (guild_id, pseudonym, kind, int(given), to_iso(at)),
             )
+
+    @staticmethod
+    async def insert_checkins_many(tx: Tx, guild_id: int, choices: Iterable[tuple[str, bool]], at: datetime) -> None:
+        """Many members' check-in consent at once, inside the caller's transaction (the benchmark's server;
+        no history is written)."""
+        await tx.executemany(
+            "INSERT INTO consents (guild_id, pseudonym, checkins, checkins_changed_at) VALUES (?, ?, ?, ?)",
+            [(guild_id, pseudonym, int(given), to_iso(at)) for pseudonym, given in choices])
