@@ -3,7 +3,7 @@
 Outcome code reads tables that other features own (``scores``, ``answers``, ``consents``, ``checkins``
 from check-ins; ``relayed_posts`` from the relay; ``framing_counts`` from framing). It never writes.
 Tables that a deployment may not have yet (``framing_counts``, ``relayed_posts``, ``checkins``) are looked
-up in ``sqlite_master`` first and read as empty when missing.
+up in the live schema (``db.tables()``) first and read as empty when missing.
 """
 
 from __future__ import annotations
@@ -71,10 +71,7 @@ class OutcomesRepository:
         self._db = db
 
     async def has_table(self, name: str) -> bool:
-        found = await self._db.fetchval(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-        )
-        return found is not None
+        return name in await self._db.tables()  # the live schema, on either backend
 
     async def member_scores(self, guild_id: int, pseudonym: str) -> list[ScoreRow]:
         rows = await self._db.fetchall(
@@ -104,7 +101,7 @@ class OutcomesRepository:
         if not await self.has_table("checkins"):
             return {}
         rows = await self._db.fetchall(
-            "SELECT group_id, sum(state = 'completed') AS completed, count(*) AS due, "
+            "SELECT group_id, sum(CASE WHEN state = 'completed' THEN 1 ELSE 0 END) AS completed, count(*) AS due, "
             "count(DISTINCT pseudonym) AS members FROM checkins "
             "WHERE guild_id = ? AND state IN ('sent', 'completed', 'missed') GROUP BY group_id",
             (guild_id,),
