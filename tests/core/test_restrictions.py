@@ -14,6 +14,7 @@ from bot.core.data_rights import describe_tables, rows_mentioning
 from bot.core.errors import UserError
 from bot.core.restrictions import KeptOut, PostingPaused, clock_time, paused_text
 from bot.core.sharing import Words
+from bot.store.schema import table_columns
 from tests.helpers import RecordingNotifier, RecordingOutlet
 
 GUILD, OTHER_GUILD = 51, 52
@@ -257,7 +258,7 @@ async def test_the_table_is_pseudonymous_and_holds_no_text(services, world) -> N
     await remove(services, fern.alias)
     [table] = [t for t in await describe_tables(services.db) if t.name == "restrictions"]
     assert table.member_columns == ("pseudonym",) and table.by_columns == ("restricted_by",)
-    columns = {row["name"] for row in await services.db.fetchall("PRAGMA table_info(restrictions)")}
+    columns = set(await table_columns(services.db, "restrictions"))
     assert columns == {"id", "guild_id", "pseudonym", "kind", "group_id", "until", "restricted_by", "created_at"}
     assert ("restrictions", "pseudonym") in await rows_mentioning(services.db, fern.pseudonym)
     assert not any(table == "restrictions" for table, _ in await rows_mentioning(services.db, USER))
