@@ -104,9 +104,15 @@ def paused_note(checkin_id: int, expires_at: datetime | None, timezone: str) -> 
                 "ready. 💛", (continue_choice(checkin_id),))
 
 
+def checkin_name(instrument: Instrument) -> str:
+    """“PHQ-9 check-in”, but “Connection check-in” (never “Connection check-in check-in”)."""
+    name = instrument.short_name
+    return name if name.casefold().endswith("check-in") else f"{name} check-in"
+
+
 def reminder_note(checkin_id: int, instrument: Instrument, expires_at: datetime | None, timezone: str) -> Note:
     until = f" It's open until {local_time(expires_at, timezone)}." if expires_at else ""
-    return Note(f"A gentle reminder: your {instrument.short_name} check-in is still waiting for you.{until} "
+    return Note(f"A gentle reminder: your {checkin_name(instrument)} is still waiting for you.{until} "
                 "No pressure; skip it if now isn't a good time. 💛", (continue_choice(checkin_id),))
 
 
@@ -118,8 +124,8 @@ SENT_TO_DMS = Note("I've sent your check-in to your direct messages. 💛")
 
 def consent_intro(group_name: str, instrument: Instrument, *, reminder: bool = False) -> str:
     greeting = "A gentle reminder 💛" if reminder else "Hi 💛"
-    return (f"{greeting} Your group “{group_name}” has a short check-in ({instrument.short_name}, "
-            f"{len(instrument.items)} questions). Before I send you one, I'd like your OK.")
+    return (f"{greeting} Your group “{group_name}” has a short {checkin_name(instrument)} "
+            f"({len(instrument.items)} questions). Before I send you one, I'd like your OK.")
 
 
 NOTHING_DUE = Note("You have no check-in waiting right now. 💛 The next one comes with your group's schedule.")
