@@ -52,7 +52,11 @@ class Membership(commands.Cog):
         if action == "later":
             await send_note(interaction, member_notes.not_now(), ephemeral=True)
         elif action == "view":
-            group = await self.services.membership.check_can_join(guild_id, interaction.user.id, group_id)
+            try:
+                group = await self.services.membership.check_can_join(guild_id, interaction.user.id, group_id)
+            except GroupFull as full:
+                await send_note(interaction, member_notes.group_full(full), ephemeral=True)
+                return
             await send_note(interaction, agreement_note(group), ephemeral=True)
         else:
             await self.accept(interaction, interaction.user, group_id)

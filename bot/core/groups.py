@@ -217,9 +217,14 @@ class GroupService:
         if outcome == "already":
             raise UserError(f"You're already in “{group.name}”. 💛")
         if outcome == "full":
-            alternatives = [g for g in await self.list(guild_id) if g.free_places > 0 and g.id != group_id]
-            raise GroupFull(group, alternatives)
+            raise await self.full_error(guild_id, group)
         return await self.get(guild_id, group_id)
+
+    async def full_error(self, guild_id: int, group: Group) -> GroupFull:
+        """The error for a full group, naming the open groups that still have room."""
+        alternatives = [g for g in await self.list(guild_id)
+                        if g.free_places > 0 and g.id != group.id and not g.archived and g.channel_id is not None]
+        return GroupFull(group, alternatives)
 
     async def leave(self, guild_id: int, group_id: int, pseudonym: str) -> Group:
         group = await self.get(guild_id, group_id)

@@ -25,9 +25,15 @@ def group_line(group: Group) -> str:
 def join_list(groups: list[Group]) -> Note:
     if not groups:
         return Note("There are no groups open yet. A moderator will set some up soon. 💛")
-    lines = ["**Groups you can join** (choose one below to read how it works):"]
+    with_room = [group for group in groups if group.free_places > 0]
+    if with_room:
+        lines = ["**Groups you can join** (choose one below to read how it works):"]
+    else:
+        lines = ["Every group is full at the moment, so there's nothing to join just yet. Please try again in a "
+                 "few days, or ask a moderator. 💛"]
     lines += [group_line(group) for group in groups]
-    return Note("\n\n".join(lines), tuple(view_choice(group) for group in groups[:25]))
+    # A full group is listed (so she knows it exists) but has no button: there is nothing to join.
+    return Note("\n\n".join(lines), tuple(view_choice(group) for group in with_room[:25]))
 
 
 def group_full(error: GroupFull) -> Note:
@@ -50,6 +56,16 @@ def welcome(group: Group, alias: AliasRecord) -> Note:
 
 def not_now() -> Note:
     return Note("That's fine. The groups will still be here whenever you'd like: just use /join again.")
+
+
+NOTHING_TO_LEAVE = ("You're not in any group at the moment, so there's nothing to leave. Whenever you'd like to "
+                    "come back, /join shows the groups. 💛")
+
+
+def not_in(group: Group) -> str:
+    """/leave for a group she is no longer in (already left, or never joined)."""
+    return (f"You're not in **{group.name}** now, so there's nothing to leave. You're welcome back any time "
+            "with /join. 💛")
 
 
 def left(group: Group) -> Note:
@@ -75,6 +91,14 @@ def shared(group: Group, number: int) -> Note:
 
 def unshared(number: int) -> Note:
     return Note(f"Post #{number} has been removed.")
+
+
+def not_yours(ref: str) -> str:
+    """/unshare on another member's post: nothing changes, and she is told kindly why."""
+    post = ref.strip()[:40]
+    label = f"#{post.lstrip('#')}" if post.lstrip("#").isdigit() else "That post"
+    return (f"{label} isn't one of your posts, so I've left it as it is: /unshare only removes your own. If "
+            "something in it worries you, you can tell the moderators privately with /report. 💛")
 
 
 NO_GROUP_REASON = ("You're not in a group yet, so I can't post this anywhere. Use /join in the server to find a "

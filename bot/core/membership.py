@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core import member_notes
 from bot.core.aliases import AliasRecord, AliasService
 from bot.core.errors import UserError
 from bot.core.groups import Group, GroupService
@@ -27,7 +28,7 @@ class MembershipService:
 
     async def check_can_join(self, guild_id: int, user_id: int, group_id: int) -> Group:
         """Before showing the agreement: the group exists, is open, she isn't kept out of it by a
-        moderator's removal (until /mod allow), and she isn't in it."""
+        moderator's removal (until /mod allow), she isn't in it, and it has a free place."""
         group = await self._groups.get(guild_id, group_id)
         if group.archived:
             raise UserError(f"“{group.name}” has closed. /join shows the groups that are open.")
@@ -35,6 +36,8 @@ class MembershipService:
         await self._restrictions.check_can_join(group, pseudonym)
         if await self._groups.is_member(group.id, pseudonym):
             raise UserError(f"You're already in “{group.name}”. 💛")
+        if group.free_places <= 0:  # no agreement and no Accept button for a group that is full
+            raise await self._groups.full_error(guild_id, group)
         return group
 
     async def join(self, guild_id: int, user_id: int, group_id: int) -> Joined:
@@ -74,6 +77,15 @@ class MembershipService:
                         "group option.")
 
     async def leave(self, guild_id: int, user_id: int, name: str | None, channel_id: int | None) -> Group:
+        """Leave the named group, else the one whose channel she is in, else her only group. After she has
+        left, /leave says so plainly and never falls through to another of her groups."""
+        mine = await self.my_groups(guild_id, user_id)
+        if not name and channel_id is not None:
+            here = await self._groups.by_channel(guild_id, channel_id)
+            if here is not None and all(group.id != here.id for group in mine):
+                raise UserError(member_notes.not_in(here))
+        if not mine:
+            raise UserError(member_notes.NOTHING_TO_LEAVE)
         group = await self.pick(guild_id, user_id, name, channel_id)
         return await self._groups.leave(guild_id, group.id, self._aliases.pseudonym(guild_id, user_id))
 

@@ -200,7 +200,10 @@ class RelayService:
         if group_id is not None:
             candidates = [c for c in candidates if c.group_id == group_id]
         if pseudonym is not None:
-            candidates = [c for c in candidates if c.pseudonym == pseudonym]
+            mine = [c for c in candidates if c.pseudonym == pseudonym]
+            if candidates and not mine:
+                raise UserError(member_notes.not_yours(ref))
+            candidates = mine
         if not candidates:
             raise NotFound(f"I can't find post {ref.strip()[:40]}. It may already have been removed.")
         if len(candidates) > 1:

@@ -88,7 +88,58 @@ async def test_leave_removes_role_and_membership(world, cog) -> None:
     assert "You've left" in last_reply(interaction)["content"]
     again = world.interaction(member)
     await invoke(cog.leave, cog, again)
-    assert "not in a group yet" in last_reply(again)["content"]
+    assert last_reply(again)["content"] == (
+        "You're not in any group at the moment, so there's nothing to leave. Whenever you'd like to come back, "
+        "/join shows the groups. 💛")
+    assert last_reply(again)["ephemeral"] is True
+    member.remove_roles.assert_awaited_once()  # nothing more was taken away
+
+
+async def test_leave_again_in_the_channel_of_a_group_she_left_keeps_her_other_group(world, cog) -> None:
+    other, _, _ = await world.add_group("Evenings")
+    member = world.member()
+    await world.join(member)
+    await world.join(member, other)
+    await invoke(cog.leave, cog, world.interaction(member, world.channel))
+    again = world.interaction(member, world.channel)
+    await invoke(cog.leave, cog, again)
+    assert last_reply(again)["content"] == (
+        "You're not in **Night feeds** now, so there's nothing to leave. You're welcome back any time with /join. 💛")
+    mine = await world.bot.services.membership.my_groups(world.guild.id, member.id)
+    assert [group.name for group in mine] == ["Evenings"]
+
+
+async def test_a_full_group_is_listed_without_a_join_button(world, cog) -> None:
+    small, _, _ = await world.add_group("Tiny", size=2)
+    for _ in range(2):
+        await world.join(world.member(), small)
+    listing = world.interaction(world.member())
+    await invoke(cog.join, cog, listing)
+    reply = last_reply(listing)
+    assert "**Tiny** · birth trauma · full" in reply["content"]
+    assert [b.custom_id for b in reply["view"].children] == [f"join:view:{world.group.id}"]
+
+
+async def test_when_every_group_is_full_there_are_no_buttons(world, cog) -> None:
+    await world.bot.services.groups.edit(world.guild.id, world.group.id, size_limit=2, actor="m" * 64)
+    for _ in range(2):
+        await world.join(world.member())
+    listing = world.interaction(world.member())
+    await invoke(cog.join, cog, listing)
+    reply = last_reply(listing)
+    assert reply["content"].startswith("Every group is full at the moment")
+    assert reply["view"] is None
+
+
+async def test_an_old_view_button_of_a_full_group_shows_no_accept_button(world, cog) -> None:
+    small, _, _ = await world.add_group("Tiny", size=2)
+    for _ in range(2):
+        await world.join(world.member(), small)
+    interaction = world.interaction(world.member())
+    await click(world.bot, interaction, f"join:view:{small.id}")
+    reply = last_reply(interaction)
+    assert "“Tiny” is full" in reply["content"]
+    assert [b.custom_id for b in reply["view"].children] == [f"join:view:{world.group.id}"]
 
 
 async def test_alias_show_and_new_once_a_day(world, cog, clock) -> None:

@@ -190,3 +190,21 @@ async def test_unshare_deletes_her_own_post(world, cog, hook) -> None:
     other = world.interaction(someone, world.channel)
     await invoke(cog.unshare, cog, other, post="#1")
     assert "can't find post" in last_reply(other)["content"]
+
+
+async def test_unshare_on_someone_elses_post_says_it_is_not_hers_and_changes_nothing(world, cog, hook) -> None:
+    author = world.member()
+    await world.join(author)
+    await share(world, cog, author, "a hard night")
+    someone = world.member()
+    await world.join(someone)
+    interaction = world.interaction(someone, world.channel)
+    await invoke(cog.unshare, cog, interaction, post="1")
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] is True
+    assert reply["content"] == (
+        "#1 isn't one of your posts, so I've left it as it is: /unshare only removes your own. If something in "
+        "it worries you, you can tell the moderators privately with /report. 💛")
+    world.channel.get_partial_message.return_value.delete.assert_not_called()
+    post = await world.bot.services.relay.find(world.guild.id, "1", group_id=world.group.id)
+    assert post.state == "posted"

@@ -127,8 +127,11 @@ def test_bad_ref_gets_a_kind_message(ref) -> None:
 async def test_find_and_unshare_own_post(services, clock) -> None:
     group, (fern, robin) = await setup_group(services)
     plan = await relay(services, group, fern, "mine")
-    with pytest.raises(NotFound):
+    with pytest.raises(UserError, match="#1 isn't one of your posts, so I've left it as it is") as caught:
         await services.relay.find(GUILD, "#1", pseudonym=robin.pseudonym)
+    assert not isinstance(caught.value, NotFound)
+    with pytest.raises(NotFound):
+        await services.relay.find(GUILD, "#2", pseudonym=robin.pseudonym)
     post = await services.relay.find(GUILD, "#1", pseudonym=fern.pseudonym)
     await services.relay.unshare(post)
     assert await services.relay.message_ids(plan.post_id) == []

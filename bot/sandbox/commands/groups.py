@@ -193,7 +193,11 @@ async def on_join_choice(sandbox: Sandbox, person: str, rest: str) -> None:
     if action == "later":
         world.ephemeral(person, member_notes.not_now())
     elif action == "view":
-        group = await world.services.membership.check_can_join(GUILD_ID, world.user_id(person), int(number))
+        try:
+            group = await world.services.membership.check_can_join(GUILD_ID, world.user_id(person), int(number))
+        except GroupFull as full:
+            world.ephemeral(person, member_notes.group_full(full))
+            return
         world.ephemeral(person, agreement_note(group))
     else:
         await accept(sandbox, person, int(number))
