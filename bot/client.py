@@ -2,6 +2,10 @@
 
 It also knows what it is doing right now (interactions, events, scheduled jobs), so that shutdown
 can stop taking new work and let the work in hand finish before the scheduler and database close.
+
+`new_bot()` picks the connection from the settings: one plain gateway connection (`PeerBot`, the
+default), or Discord's sharding (`ShardedPeerBot`: the same class over AutoShardedBot, given the
+shard ids and count this process runs, or letting Discord choose the count).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import logging
 import pkgutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +41,7 @@ from bot.core.notify import Note
 from bot.discord_notifier import DiscordNotifier
 from bot.discord_ui import ChoiceButton, ChoiceHandler, send_note
 from bot.services import Services
+from bot.settings import BotSettings
 from bot.store.meta_repo import MetaRepository
 
 log = logging.getLogger(__name__)
@@ -126,17 +132,49 @@ class PeerTree(app_commands.CommandTree["PeerBot"]):
         return False
 
 
+@dataclass(frozen=True)
+class ShardOptions:
+    """Which of Discord's shards this process runs: `ids` of `count`; all of `count` when `ids` is None;
+    as many as Discord recommends when both are None (`--shards auto`)."""
+
+    count: int | None = None
+    ids: tuple[int, ...] | None = None
+
+    @classmethod
+    def from_settings(cls, bot: BotSettings) -> ShardOptions | None:
+        """None for one plain connection (the default), else the shards bot.shards/shard_count/shard_ids ask for."""
+        if not bot.sharded:
+            return None
+        return cls(bot.shard_count or None, tuple(bot.shard_ids) or None)
+
+    def as_kwargs(self) -> dict[str, object]:
+        """discord.AutoShardedClient's own options."""
+        return {"shard_count": self.count, "shard_ids": None if self.ids is None else list(self.ids)}
+
+    def describe(self) -> str:
+        if self.count is None:
+            return "as many shards as Discord recommends"
+        if self.ids is None:
+            return f"all {self.count} shards"
+        return f"shard(s) {', '.join(map(str, self.ids))} of {self.count}"
+
+
 class PeerBot(commands.Bot):
     tree: PeerTree  # type: ignore[assignment]
 
-    def __init__(self, services: Services, scheduler: AsyncIOScheduler, **resources: object) -> None:
+    def __init__(self, services: Services, scheduler: AsyncIOScheduler, *, shards: ShardOptions | None = None,
+                 **resources: object) -> None:
+        if shards is not None and not isinstance(self, commands.AutoShardedBot):
+            raise TypeError("shard options need ShardedPeerBot (see new_bot)")
         super().__init__(
             command_prefix=commands.when_mentioned_or(services.settings.bot.command_prefix),
             intents=required_intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=PeerTree,
+            **(shards.as_kwargs() if shards is not None else {}),
         )
+        self.shard_options = shards
         self.services = services
         self.scheduler = scheduler
         self.resources = resources
@@ -256,3 +294,19 @@ class PeerBot(commands.Bot):
 
     async def record_sync(self) -> None:
         await MetaRepository(self.services.db).set("commands_signature", self.command_signature())
+
+
+class ShardedPeerBot(PeerBot, commands.AutoShardedBot):
+    """PeerBot over Discord's sharding: discord.py's AutoShardedBot runs the given shards (or as many as
+    Discord recommends) in this process. Start-up, draining, the due-work job and the retries are PeerBot's
+    own; which guilds' due work this process does comes from the services (bot.shard_ids)."""
+
+
+def new_bot(services: Services, scheduler: AsyncIOScheduler, **resources: object) -> PeerBot:
+    """The bot the settings ask for: one plain connection, or Discord's sharding (bot.shards, bot.shard_count,
+    bot.shard_ids; `run --shards/--shard-count/--shard-ids`)."""
+    shards = ShardOptions.from_settings(services.settings.bot)
+    if shards is None:
+        return PeerBot(services, scheduler, **resources)
+    return ShardedPeerBot(services, scheduler, shards=shards, **resources)
+

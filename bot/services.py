@@ -39,8 +39,9 @@ from bot.core.resources import load_resources
 from bot.core.restrictions import Restrictions
 from bot.core.reveal import RevealService
 from bot.core.screening import Screener
+from bot.core.shards import ALL_GUILDS, GuildShards
 from bot.core.sharing import SharingPipeline
-from bot.settings import CONFIG_DIR, Settings
+from bot.settings import CONFIG_DIR, BotSettings, Settings
 from bot.store import Database
 from bot.store.meta_repo import MetaRepository
 from bot.store.open import connect
@@ -78,9 +79,12 @@ class Services:
     # None when started without the framing model (tests and tools that do not need it); the
     # safety net still screens every text then.
     framing: FramingService | None = None
+    # The guilds whose due work this process does (bot.shard_ids of bot.shard_count; every guild by default).
+    shards: GuildShards = ALL_GUILDS
 
     async def run_due(self, notifier: Notifier) -> None:
-        """Everything time-driven that is due now: re-alerts, the daily retention purge, …"""
+        """Everything time-driven that is due now (for this process's guilds): re-alerts, the daily retention
+        purge, …"""
         await self.alerts.run(notifier)
         await self.reveals.expire_due(notifier)
         await self.relay.purge_stale()
@@ -107,13 +111,19 @@ def default_net() -> SafetyNet:
     return SafetyNet.from_file()
 
 
+def guild_shards(bot: BotSettings) -> GuildShards:
+    """The guilds this process serves: those of bot.shard_ids when given, else every guild."""
+    return GuildShards.of(bot.shard_ids, bot.shard_count)
+
+
 def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer: Pseudonymizer,
                    classifier: FramingClassifier | None = None) -> Services:
+    shards = guild_shards(settings.bot)
     audit = AuditLog(db, clock)
     guilds = GuildSettingsService(db, clock, settings.checkins.default_timezone)
     aliases = AliasService(db, clock, pseudonymizer, settings.groups.alias_reroll_hours)
     flags = FlagQueue(db, clock, audit, settings.alerts.first_realert_minutes)
-    alerts = AlertPolicy(db, clock, flags, settings.alerts)
+    alerts = AlertPolicy(db, clock, flags, settings.alerts, shards=shards)
     groups = GroupService(db, clock, audit, settings.groups.focus_options, settings.groups.default_size,
                           settings.groups.max_size)
     restrictions = Restrictions(db, clock)
@@ -122,7 +132,7 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
     consent = ConsentService(db, clock)
     resources = load_resources(RESOURCES_FILE)
     checkins = CheckinService(db, clock, settings.checkins, instruments, aliases, groups, guilds, flags, alerts,
-                              consent, audit, resources)
+                              consent, audit, resources, shards=shards)
     framing = None
     if classifier is not None:
         framing = FramingService(db, clock, settings.framing, classifier, audit)
@@ -146,9 +156,9 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         membership=membership,
         relay=relay,
         moderation=ModerationService(db, audit, aliases, groups, relay, flags, restrictions),
-        reveals=RevealService(db, clock, audit, aliases, settings.groups.reveal_window_minutes),
+        reveals=RevealService(db, clock, audit, aliases, settings.groups.reveal_window_minutes, shards=shards),
         reports=ReportService(relay, aliases, groups, flags, alerts),
-        data_rights=DataRights(db, clock, settings.research.retention_days),
+        data_rights=DataRights(db, clock, settings.research.retention_days, shards=shards),
         instruments=instruments,
         consent=consent,
         checkins=checkins,
@@ -156,6 +166,7 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         screener=screener,
         sharing=SharingPipeline(screener, care, relay, groups, aliases, membership, alerts, framing),
         framing=framing,
+        shards=shards,
     )
     return services
 

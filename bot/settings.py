@@ -23,6 +23,9 @@ DEFAULT_SETTINGS_FILE = CONFIG_DIR / "settings.toml"
 ENV_PREFIX = "PEERBOT_"
 
 FramingMode = Literal["off", "private", "reflect"]
+ShardMode = Literal["off", "auto"]
+# Discord's own limit is far below this; the bound only catches a typo.
+MAX_SHARDS = 10_000
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
@@ -49,6 +52,12 @@ class BotSettings:
     log_max_bytes: int = 5_000_000
     log_backups: int = 5
     connect_retries: int = 5
+    # Discord's gateway sharding (docs/DEPLOYMENT.md). "off": one plain connection, unless shard_count is
+    # set; "auto": Discord chooses how many shards and this process runs them all. shard_count alone: this
+    # process runs all of that many; with shard_ids: it runs only those (0-based) and serves their guilds.
+    shards: ShardMode = "off"
+    shard_count: int = 0
+    shard_ids: tuple[int, ...] = ()
 
     def validate(self) -> None:
         _check(bool(self.command_prefix.strip()), "bot.command_prefix", "must not be empty")
@@ -58,6 +67,26 @@ class BotSettings:
         _check(self.database_url == "" or self.database_url.startswith(("postgresql://", "postgres://")),
                "bot.database_url", "must be empty (SQLite) or a postgresql://… URL")
         _check(1 <= self.database_pool_size <= 100, "bot.database_pool_size", "must be 1–100")
+        self._validate_shards()
+
+    def _validate_shards(self) -> None:
+        count, ids = self.shard_count, self.shard_ids
+        _check(0 <= count <= MAX_SHARDS, "bot.shard_count (--shard-count)",
+               f"must be 0 (not set) or a number of shards from 1 to {MAX_SHARDS}; got {count}")
+        _check(self.shards != "auto" or (count == 0 and not ids), "bot.shards (--shards)",
+               "'auto' lets Discord choose the shards: leave bot.shard_count and bot.shard_ids unset with it")
+        _check(not ids or count > 0, "bot.shard_ids (--shard-ids)",
+               "needs bot.shard_count (--shard-count): how many shards the bot has in all")
+        outside = [i for i in ids if not 0 <= i < count]
+        _check(not outside, "bot.shard_ids (--shard-ids)",
+               f"shard {outside[0] if outside else ''} does not exist: with {count} shard(s) the ids run "
+               f"from 0 to {count - 1}")
+        _check(len(set(ids)) == len(ids), "bot.shard_ids (--shard-ids)", "names a shard twice")
+
+    @property
+    def sharded(self) -> bool:
+        """Does `run` use Discord's sharding (AutoShardedBot) rather than one plain connection?"""
+        return self.shards == "auto" or self.shard_count > 0
 
     @property
     def database_path(self) -> Path:
@@ -208,7 +237,10 @@ def _convert(value: object, annotation: object, key: str) -> object:
     if origin is tuple:
         items = [s.strip() for s in value.split(",")] if isinstance(value, str) else value
         _check(isinstance(items, list | tuple), key, "must be a list")
-        return tuple(str(item) for item in items if str(item).strip())
+        kept = [item for item in items if str(item).strip()]
+        if args and args[0] is int:
+            return tuple(_convert(item, int, key) for item in kept)
+        return tuple(str(item) for item in kept)
     if annotation is bool:
         if isinstance(value, bool):
             return value

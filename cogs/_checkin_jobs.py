@@ -45,7 +45,8 @@ def disarm(bot: PeerBot, job_id: str) -> None:
 
 
 async def arm_all(bot: PeerBot) -> int:
-    schedules = await bot.services.checkins.schedules.active()
+    """Arm every schedule of the guilds this process serves (its shards' guilds; every guild unsharded)."""
+    schedules = await bot.services.checkins.schedules.served()
     for schedule in schedules:
         arm(bot, schedule)
     return len(schedules)

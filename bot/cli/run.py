@@ -1,10 +1,18 @@
-"""Connect to Discord and serve the groups until stopped (SIGINT/SIGTERM shut down cleanly)."""
+"""Connect to Discord and serve the groups until stopped (SIGINT/SIGTERM shut down cleanly).
+
+By default one plain gateway connection. `--shards auto` uses Discord's sharding with the count Discord
+recommends; `--shard-count N` runs all N shards here; `--shard-count N --shard-ids 0,1` runs only those
+shards, and this process then arms check-ins, re-alerts and purges only for their servers (the other
+processes, on the same PostgreSQL database, run the rest). The same as bot.shards, bot.shard_count and
+bot.shard_ids in the settings; the options win.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import signal
@@ -12,6 +20,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 
 from bot.cli._common import fail, settings_or_exit
+from bot.settings import SettingsError
 
 if TYPE_CHECKING:
     from bot.client import PeerBot
@@ -53,8 +62,42 @@ class DiscordUnreachable(Exception):
     """Discord could not be reached at start, however many times we tried."""
 
 
+def shard_ids(text: str) -> tuple[int, ...]:
+    """`0,1` → (0, 1), for --shard-ids."""
+    parts = [part.strip() for part in text.split(",")]
+    bad = next((part for part in parts if not part.isdigit()), None)
+    if bad is not None:
+        raise argparse.ArgumentTypeError(f"shard ids are whole numbers from 0 separated by commas, like 0,1 "
+                                         f"(got {bad!r})")
+    return tuple(int(part) for part in parts)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.set_defaults()
+    parser.add_argument("--shards", choices=("off", "auto"),
+                        help="'auto': Discord's sharding with the count Discord recommends, all shards in this "
+                             "process; 'off': one plain connection (the default, unless --shard-count is given)")
+    parser.add_argument("--shard-count", type=int, metavar="N",
+                        help="how many shards the bot has in all (this process runs all of them unless "
+                             "--shard-ids says which)")
+    parser.add_argument("--shard-ids", type=shard_ids, metavar="IDS",
+                        help="the shards this process runs, like 0,1 (of --shard-count); it then arms "
+                             "check-ins, re-alerts and purges only for their servers")
+
+
+def with_shard_options(settings: Settings, args: argparse.Namespace) -> Settings:
+    """The settings with --shards, --shard-count and --shard-ids applied (SettingsError when they conflict)."""
+    changes: dict[str, object] = {}
+    if getattr(args, "shards", None) is not None:
+        changes["shards"] = args.shards
+    if getattr(args, "shard_count", None) is not None:
+        changes["shard_count"] = args.shard_count
+    if getattr(args, "shard_ids", None) is not None:
+        changes["shard_ids"] = args.shard_ids
+    if not changes:
+        return settings
+    bot = dataclasses.replace(settings.bot, **changes)
+    bot.validate()
+    return dataclasses.replace(settings, bot=bot)
 
 
 def retry_delays(retries: int, first: float | None = None, cap: float | None = None) -> list[float]:
@@ -85,7 +128,7 @@ async def serve(token: str, classifier: object, settings: Settings) -> None:
     jobs, closes its connection; then the scheduler is shut down and the database closed."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-    from bot.client import PeerBot
+    from bot.client import ShardOptions, new_bot
     from bot.services import open_services
 
     delays = retry_delays(settings.bot.connect_retries)
@@ -104,10 +147,14 @@ async def serve(token: str, classifier: object, settings: Settings) -> None:
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, on_signal)
+        shards = ShardOptions.from_settings(settings.bot)
+        if shards is not None:
+            log.info("Sharded: running %s; due work (check-ins, re-alerts, purges) for %s", shards.describe(),
+                     services.shards.describe())
         try:
             for attempt in range(len(delays) + 1):
                 # A fresh bot per try: a failed login leaves nothing loaded and its HTTP session closed.
-                bot = PeerBot(services, scheduler, classifier=classifier)
+                bot = new_bot(services, scheduler, classifier=classifier)
                 current[:] = [bot]
                 async with bot:
                     try:
@@ -154,6 +201,10 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_or_exit()
     if settings is None:
         return EX_CONFIG
+    try:
+        settings = with_shard_options(settings, args)
+    except SettingsError as exc:
+        return fail(f"invalid setting {exc}")
     import discord
 
     from bot.cli._framing import load_classifier

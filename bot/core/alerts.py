@@ -26,6 +26,7 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.core.flags import Flag, FlagQueue
 from bot.core.notify import Note, Notifier
+from bot.core.shards import ALL_GUILDS, GuildShards
 from bot.settings import AlertSettings
 from bot.store import Database
 from bot.store.flags_repo import FlagsRepository, OutboxAlert
@@ -43,11 +44,13 @@ def realert_interval(settings: AlertSettings, number: int) -> timedelta:
 
 
 class AlertPolicy:
-    def __init__(self, db: Database, clock: Clock, flags: FlagQueue, settings: AlertSettings) -> None:
+    def __init__(self, db: Database, clock: Clock, flags: FlagQueue, settings: AlertSettings, *,
+                 shards: GuildShards = ALL_GUILDS) -> None:
         self._repo = FlagsRepository(db)
         self._clock = clock
         self._flags = flags
         self.settings = settings
+        self.shards = shards  # `run` re-alerts, escalates and delivers the outbox for these guilds only
 
     # -- time-driven work -------------------------------------------------------------------------
 
@@ -60,7 +63,7 @@ class AlertPolicy:
 
     async def _schedule_realerts(self) -> None:
         now = self._clock.now()
-        for due in await self._repo.due_realerts(now):
+        for due in await self._repo.due_realerts(now, self.shards):
             recent = await self._repo.alert_times_since(due.flag_id, now - DAY)
             if len(recent) >= self.settings.max_per_day:
                 # The day's cap is reached: wait until the oldest of those falls out of the window.
@@ -72,7 +75,7 @@ class AlertPolicy:
 
     async def _schedule_escalations(self) -> None:
         cutoff = self._clock.now() - timedelta(minutes=self.settings.escalate_after_minutes)
-        for flag_id, guild_id in await self._repo.due_escalations(cutoff):
+        for flag_id, guild_id in await self._repo.due_escalations(cutoff, self.shards):
             await self._escalate(flag_id, guild_id,
                                  f"after {self.settings.escalate_after_minutes} minutes without acknowledgement")
 
@@ -82,11 +85,13 @@ class AlertPolicy:
     # -- delivery ---------------------------------------------------------------------------------
 
     async def deliver(self, notifier: Notifier, flag_id: int | None = None) -> int:
-        """Send every due, unsent alert (only this flag's when given), each once."""
+        """Send every due, unsent alert of this process's guilds, each once; or only this flag's, whatever
+        its guild (the process that raised it delivers it at once: a DM reaches shard 0's process)."""
         sent = 0
+        shards = self.shards if flag_id is None else None
         while True:
             now = self._clock.now()
-            alert = await self._repo.claim_next_alert(now, now + LEASE, flag_id)
+            alert = await self._repo.claim_next_alert(now, now + LEASE, flag_id, shards)
             if alert is None:
                 return sent
             if await self._send(alert, notifier):

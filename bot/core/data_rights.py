@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.clock import Clock, to_iso
 from bot.core.notify import Choice, Note
+from bot.core.shards import ALL_GUILDS, GuildShards
 from bot.store import Database
 from bot.store.aliases_repo import AliasesRepository
 from bot.store.checkin_prefs_repo import CheckinPrefsRepository
@@ -90,8 +91,9 @@ class ErasureReport:
 
 
 class DataRights:
-    def __init__(self, db: Database, clock: Clock, retention_days: int) -> None:
+    def __init__(self, db: Database, clock: Clock, retention_days: int, *, shards: GuildShards = ALL_GUILDS) -> None:
         self._db = db
+        self._shards = shards  # the retention purge deletes these guilds' rows only
         self._clock = clock
         self._retention = timedelta(days=retention_days)
         self._owners = owners(db)
@@ -136,12 +138,15 @@ class DataRights:
         return ErasureReport(erased.deleted, erased.cleared)
 
     async def purge_if_due(self) -> dict[str, int]:
-        """Run the retention purge at most once per UTC day."""
+        """Run the retention purge at most once per UTC day (per set of shards, when the bot runs as several)."""
         today = self._clock.now().date().isoformat()
-        if await self._meta.get(_RETENTION_DAY_KEY) == today:
+        key = _RETENTION_DAY_KEY
+        if not self._shards.everything:
+            key += f":shards:{','.join(map(str, sorted(self._shards.ids or ())))}/{self._shards.count}"
+        if await self._meta.get(key) == today:
             return {}
         purged = await self.purge_expired()
-        await self._meta.set(_RETENTION_DAY_KEY, today)
+        await self._meta.set(key, today)
         return purged
 
     async def purge_expired(self, now: datetime | None = None) -> dict[str, int]:
@@ -151,5 +156,5 @@ class DataRights:
         everyone = await self._all_owners()
         async with self._db.transaction() as tx, MetaRepository.audit_erasure(tx):
             for owner in everyone:
-                purged.update(await owner.purge_before(tx, cutoff, keep=tuple(RETENTION_EXEMPT)))
+                purged.update(await owner.purge_before(tx, cutoff, keep=tuple(RETENTION_EXEMPT), shards=self._shards))
         return purged

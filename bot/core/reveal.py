@@ -15,6 +15,7 @@ from bot.core.aliases import AliasRecord, AliasService
 from bot.core.audit import AuditLog, clean_reason
 from bot.core.errors import NotFound, PermissionDenied, UserError
 from bot.core.notify import Choice, Note, Notifier
+from bot.core.shards import ALL_GUILDS, GuildShards
 from bot.store import Database
 from bot.store.reveal_repo import RevealRepository, RevealRequest
 
@@ -32,8 +33,10 @@ def result_text(request: RevealRequest, target: AliasRecord) -> str:
 
 
 class RevealService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, aliases: AliasService, window_minutes: int) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, aliases: AliasService, window_minutes: int, *,
+                 shards: GuildShards = ALL_GUILDS) -> None:
         self._db = db
+        self._shards = shards  # expire_due expires these guilds' requests only
         self._repo = RevealRepository(db)
         self._clock = clock
         self._audit = audit
@@ -116,7 +119,7 @@ class RevealService:
     async def expire_due(self, notifier: Notifier | None = None) -> int:
         """Pending requests past their deadline become expired (audited; the moderator log is told)."""
         expired = []
-        for request in await self._repo.pending_due(self._clock.now()):
+        for request in await self._repo.pending_due(self._clock.now(), self._shards):
             async with self._db.transaction() as conn:
                 if await self._repo.expire(conn, request.id):
                     await self._audit.record(conn, request.guild_id, SYSTEM_ACTOR, "reveal_expired",

@@ -16,6 +16,7 @@ from datetime import datetime
 from bot.clock import from_iso, to_iso
 from bot.store.database import Database, Row, Tx
 from bot.store.member_data import MemberRows
+from bot.store.shards import ShardScope, guild_clause
 
 _COLUMNS = ("guild_id, schedule_id, group_id, pseudonym, instrument, period_key, created_at, due_at, send_after, "
             "state, reason")
@@ -125,10 +126,13 @@ class CheckinsRepository(MemberRows):
 
     # -- sending ----------------------------------------------------------------------------------
 
-    async def due_pending(self, now: datetime, limit: int) -> list[CheckinRow]:
+    async def due_pending(self, now: datetime, limit: int, shards: ShardScope | None = None) -> list[CheckinRow]:
+        """Pending rows due by `now` (of the guilds on `shards` only, when given), oldest first."""
+        owned, owned_params = guild_clause("guild_id", shards)
         rows = await self._db.fetchall(
-            "SELECT * FROM checkins WHERE state = 'pending' AND send_after <= ? ORDER BY send_after, id LIMIT ?",
-            (to_iso(now), limit),
+            f"SELECT * FROM checkins WHERE state = 'pending' AND send_after <= ?{owned} "  # noqa: S608
+            "ORDER BY send_after, id LIMIT ?",
+            (to_iso(now), *owned_params, limit),
         )
         return [checkin_row(row) for row in rows]
 
@@ -153,11 +157,13 @@ class CheckinsRepository(MemberRows):
     async def mark_dm_closed(self, checkin_id: int) -> None:
         await self._db.execute("UPDATE checkins SET dm_closed = 1 WHERE id = ?", (checkin_id,))
 
-    async def due_reminders(self, sent_before: datetime, now: datetime, limit: int) -> list[CheckinRow]:
+    async def due_reminders(self, sent_before: datetime, now: datetime, limit: int,
+                            shards: ShardScope | None = None) -> list[CheckinRow]:
+        owned, owned_params = guild_clause("guild_id", shards)
         rows = await self._db.fetchall(
-            "SELECT * FROM checkins WHERE state = 'sent' AND reminded_at IS NULL AND sent_at <= ? AND expires_at > ? "
-            "ORDER BY sent_at, id LIMIT ?",
-            (to_iso(sent_before), to_iso(now), limit),
+            "SELECT * FROM checkins WHERE state = 'sent' AND reminded_at IS NULL "  # noqa: S608
+            f"AND sent_at <= ? AND expires_at > ?{owned} ORDER BY sent_at, id LIMIT ?",
+            (to_iso(sent_before), to_iso(now), *owned_params, limit),
         )
         return [checkin_row(row) for row in rows]
 
@@ -171,10 +177,12 @@ class CheckinsRepository(MemberRows):
             )
         return claimed is not None
 
-    async def expire(self, now: datetime) -> int:
+    async def expire(self, now: datetime, shards: ShardScope | None = None) -> int:
+        owned, owned_params = guild_clause("guild_id", shards)
         return await self._db.execute(
-            "UPDATE checkins SET state = 'missed', reason = 'expired' WHERE state = 'sent' AND expires_at <= ?",
-            (to_iso(now),),
+            "UPDATE checkins SET state = 'missed', reason = 'expired' "  # noqa: S608
+            f"WHERE state = 'sent' AND expires_at <= ?{owned}",
+            (to_iso(now), *owned_params),
         )
 
     # -- a member's check-ins ---------------------------------------------------------------------

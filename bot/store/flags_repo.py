@@ -15,6 +15,7 @@ from typing import Literal
 from bot.clock import from_iso, to_iso
 from bot.store.database import Database, Row, Tx
 from bot.store.member_data import MemberRows
+from bot.store.shards import ShardScope, guild_clause
 
 AlertKind = Literal["alert", "realert", "escalate"]
 
@@ -173,10 +174,11 @@ class FlagsRepository(MemberRows):
 
     # -- re-alerts and escalations ----------------------------------------------------------------
 
-    async def due_realerts(self, now: datetime) -> list[DueRealert]:
+    async def due_realerts(self, now: datetime, shards: ShardScope | None = None) -> list[DueRealert]:
+        owned, owned_params = guild_clause("guild_id", shards)
         rows = await self._db.fetchall(
-            "SELECT id, guild_id, alert_count FROM flags WHERE state = 'open' AND realert = 1 AND next_alert_at <= ?",
-            (to_iso(now),))
+            "SELECT id, guild_id, alert_count FROM flags "  # noqa: S608
+            f"WHERE state = 'open' AND realert = 1 AND next_alert_at <= ?{owned}", (to_iso(now), *owned_params))
         return [DueRealert(row["id"], row["guild_id"], row["alert_count"]) for row in rows]
 
     async def alert_times_since(self, flag_id: int, since: datetime) -> list[datetime]:
@@ -205,11 +207,13 @@ class FlagsRepository(MemberRows):
                     (flag_id, guild_id, number, to_iso(now)))
         return changed == 1
 
-    async def due_escalations(self, created_before: datetime) -> list[tuple[int, int]]:
+    async def due_escalations(self, created_before: datetime,
+                              shards: ShardScope | None = None) -> list[tuple[int, int]]:
         """(flag id, guild id) of open escalating flags raised at or before the cut-off, not yet escalated."""
+        owned, owned_params = guild_clause("guild_id", shards)
         rows = await self._db.fetchall(
-            "SELECT id, guild_id FROM flags WHERE state = 'open' AND escalate = 1 AND escalated_at IS NULL "
-            "AND created_at <= ?", (to_iso(created_before),))
+            "SELECT id, guild_id FROM flags WHERE state = 'open' AND escalate = 1 AND escalated_at IS NULL "  # noqa: S608
+            f"AND created_at <= ?{owned}", (to_iso(created_before), *owned_params))
         return [(row["id"], row["guild_id"]) for row in rows]
 
     async def queue_escalation(self, flag_id: int, guild_id: int, why: str, now: datetime) -> bool:
@@ -226,13 +230,15 @@ class FlagsRepository(MemberRows):
 
     # -- the outbox -------------------------------------------------------------------------------
 
-    async def claim_next_alert(self, now: datetime, lease_until: datetime,
-                               flag_id: int | None = None) -> OutboxAlert | None:
-        """Claim the oldest due, unsent, unleased alert (only this flag's when given) until `lease_until`.
-        A conditional UPDATE … RETURNING: of several workers reaching one row, one gets it. None when
-        nothing is due."""
-        where = _DUE + ("" if flag_id is None else " AND flag_id = ?")
-        args: tuple[object, ...] = (to_iso(now), to_iso(now)) + (() if flag_id is None else (flag_id,))
+    async def claim_next_alert(self, now: datetime, lease_until: datetime, flag_id: int | None = None,
+                               shards: ShardScope | None = None) -> OutboxAlert | None:
+        """Claim the oldest due, unsent, unleased alert (only this flag's when given; only of the guilds on
+        `shards` when given) until `lease_until`. A conditional UPDATE … RETURNING: of several workers (or
+        processes) reaching one row, one gets it. None when nothing is due."""
+        owned, owned_params = guild_clause("guild_id", shards)
+        where = _DUE + ("" if flag_id is None else " AND flag_id = ?") + owned
+        args: tuple[object, ...] = ((to_iso(now), to_iso(now)) + (() if flag_id is None else (flag_id,))
+                                    + owned_params)
         while True:
             candidate = await self._db.fetchval(
                 f"SELECT id FROM flag_alerts WHERE {where} ORDER BY id LIMIT 1", args)  # noqa: S608

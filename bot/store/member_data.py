@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from bot.clock import to_iso
 from bot.store.database import Database, Tx
 from bot.store.schema import cascading_keys, table_columns
+from bot.store.shards import ShardScope, guild_clause
 
 # Columns that date a row, in order of preference, for the retention purge.
 TIME_COLUMNS = ("created_at", "completed_at", "at", "sent_at", "relayed_at", "joined_at", "requested_at", "day")
@@ -153,16 +154,22 @@ class MemberRows:
                 erased.deleted[table.name] = deleted
         return erased
 
-    async def purge_before(self, tx: Tx, cutoff: datetime, keep: Sequence[str] = ()) -> dict[str, int]:
+    async def purge_before(self, tx: Tx, cutoff: datetime, keep: Sequence[str] = (),
+                           shards: ShardScope | None = None) -> dict[str, int]:
         """Delete dated rows older than `cutoff` from these tables (except those in `keep`), inside the
-        caller's transaction."""
+        caller's transaction; with `shards`, only rows of those shards' guilds (a table without a guild
+        column is purged by the process that serves shard 0)."""
         purged: dict[str, int] = {}
         for table in await self._described():
             if table.name in keep or table.time_column is None:
                 continue
+            owned, owned_params = guild_clause("guild_id", shards) if table.has_guild else ("", ())
+            if not table.has_guild and shards is not None and not shards.everything and 0 not in (shards.ids or ()):
+                continue
             # ISO text sorts as time; a `day` column ("YYYY-MM-DD") compares correctly against it too.
             deleted = await tx.execute(
-                f"DELETE FROM {table.name} WHERE {table.time_column} < ?", (to_iso(cutoff),)  # noqa: S608
+                f"DELETE FROM {table.name} WHERE {table.time_column} < ?{owned}",  # noqa: S608
+                (to_iso(cutoff), *owned_params),
             )
             if deleted:
                 purged[table.name] = deleted

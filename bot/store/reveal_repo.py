@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.clock import to_iso
 from bot.store.database import Database, Row, Tx
+from bot.store.shards import ShardScope, guild_clause
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,12 @@ class RevealRepository:
         )
         return changed == 1
 
-    async def pending_due(self, now: datetime) -> list[RevealRequest]:
-        """Pending requests whose approval deadline has passed."""
+    async def pending_due(self, now: datetime, shards: ShardScope | None = None) -> list[RevealRequest]:
+        """Pending requests whose approval deadline has passed (of the guilds on `shards`, when given)."""
+        owned, owned_params = guild_clause("guild_id", shards)
         rows = await self._db.fetchall(
-            "SELECT * FROM reveal_requests WHERE state = 'pending' AND expires_at <= ?", (to_iso(now),)
+            f"SELECT * FROM reveal_requests WHERE state = 'pending' AND expires_at <= ?{owned}",  # noqa: S608
+            (to_iso(now), *owned_params),
         )
         return [_request(row) for row in rows]
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from bot.clock import from_iso, to_iso
 from bot.store.database import Database, Row, Tx
 from bot.store.member_data import MemberRows
+from bot.store.shards import ShardScope, guild_clause
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,13 @@ class SchedulesRepository(MemberRows):
                                           (schedule_id, guild_id))
         return None if row is None else _row(row)
 
-    async def active(self, guild_id: int | None = None) -> list[ScheduleRow]:
+    async def active(self, guild_id: int | None = None, shards: ShardScope | None = None) -> list[ScheduleRow]:
+        """Schedules not cancelled: of one guild, or of every guild (on `shards` only, when given)."""
         if guild_id is None:
-            rows = await self._db.fetchall("SELECT * FROM checkin_schedules WHERE cancelled_at IS NULL ORDER BY id")
+            owned, owned_params = guild_clause("guild_id", shards)
+            rows = await self._db.fetchall(
+                f"SELECT * FROM checkin_schedules WHERE cancelled_at IS NULL{owned} ORDER BY id",  # noqa: S608
+                owned_params)
         else:
             rows = await self._db.fetchall(
                 "SELECT * FROM checkin_schedules WHERE cancelled_at IS NULL AND guild_id = ? ORDER BY id", (guild_id,)

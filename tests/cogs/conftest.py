@@ -85,6 +85,7 @@ async def world(bot: PeerBot, monkeypatch: pytest.MonkeyPatch) -> World:
     guild.get_channel.side_effect = w.channels.get
     guild.get_member.side_effect = w.members.get
     monkeypatch.setattr(bot, "get_channel", w.channels.get)
+    monkeypatch.setattr(bot, "get_guild", {guild.id: guild}.get)  # her server is in the cache (its shard runs here)
     await bot.services.guilds.update(guild.id, moderator_role_id=mod_role.id, mod_log_channel_id=999)
     w.group, w.channel, w.group_role = await w.add_group("Night feeds")
     return w

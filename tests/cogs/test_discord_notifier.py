@@ -1,5 +1,7 @@
 """The Discord notifier behind alerts: the moderator role is the only mention, edits, escalation."""
 
+from unittest.mock import AsyncMock
+
 import discord
 
 from bot.core.notify import Choice, Note
@@ -73,3 +75,23 @@ async def test_an_owner_with_closed_dms_means_nobody_was_reached(world, monkeypa
     monkeypatch.setattr(world.bot, "get_guild", lambda guild_id: world.guild)
     monkeypatch.setattr(world.bot, "get_user", lambda user_id: owner)
     assert await notifier.escalate(world.guild.id, ALERT) is None
+
+
+async def test_a_server_on_another_processs_shard_is_alerted_over_http(world, monkeypatch) -> None:
+    """A crisis in a DM arrives on shard 0; her server's shard (and its channels) may live in another process."""
+    notifier, log = await notifier_with_log(world)
+    log.send.return_value.id = 5151
+    monkeypatch.setattr(world.bot, "get_guild", lambda guild_id: None)
+    monkeypatch.setattr(world.bot, "get_channel", lambda channel_id: None)
+    fetch_channel = AsyncMock(return_value=log)
+    monkeypatch.setattr(world.bot, "fetch_channel", fetch_channel)
+    assert await notifier.send_alert(world.guild.id, ALERT, mention=True) == 5151
+    fetch_channel.assert_awaited_once_with(log.id)
+
+
+async def test_a_cached_server_never_fetches(world, monkeypatch) -> None:
+    fetch_channel = AsyncMock()
+    monkeypatch.setattr(world.bot, "fetch_channel", fetch_channel)
+    await world.bot.services.guilds.update(world.guild.id, mod_log_channel_id=123456)  # deleted channel
+    assert await DiscordNotifier(world.bot).send_alert(world.guild.id, ALERT, mention=True) is None
+    fetch_channel.assert_not_awaited()

@@ -103,10 +103,10 @@ class Planner:
         self._grace = grace
 
     async def plan_due(self) -> list[PeriodPlan]:
-        """Plan every occurrence that has come since each schedule was last planned."""
+        """Plan every occurrence that has come since each schedule (of this process's guilds) was last planned."""
         now = self._clock.now()
         plans: list[PeriodPlan] = []
-        for schedule in await self._schedules.active():
+        for schedule in await self._schedules.served():
             start = max(schedule.planned_through, now - LOOKBACK)
             for occurrence in schedule.timing.occurrences(start, now):
                 plans.append(await self.plan_period(schedule, occurrence))

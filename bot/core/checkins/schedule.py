@@ -14,6 +14,7 @@ from bot.core.errors import NotFound, UserError
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
 from bot.core.instruments import Instrument, get_instrument
+from bot.core.shards import ALL_GUILDS, GuildShards
 from bot.store import Database
 from bot.store.checkins_repo import CheckinsRepository
 from bot.store.schedules_repo import ScheduleRow, SchedulesRepository
@@ -67,8 +68,10 @@ def _schedule(row: ScheduleRow) -> Schedule:
 
 class ScheduleService:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, groups: GroupService,
-                 guilds: GuildSettingsService, instruments: Mapping[str, Instrument]) -> None:
+                 guilds: GuildSettingsService, instruments: Mapping[str, Instrument], *,
+                 shards: GuildShards = ALL_GUILDS) -> None:
         self._db = db
+        self.shards = shards
         self._repo = SchedulesRepository(db)
         self._checkins = CheckinsRepository(db)
         self._clock = clock
@@ -119,6 +122,10 @@ class ScheduleService:
 
     async def active(self, guild_id: int | None = None) -> list[Schedule]:
         return [_schedule(row) for row in await self._repo.active(guild_id)]
+
+    async def served(self) -> list[Schedule]:
+        """Active schedules of the guilds this process serves (every guild unless it runs some shards)."""
+        return [_schedule(row) for row in await self._repo.active(shards=self.shards)]
 
     async def for_group(self, guild_id: int, group_name: str) -> list[Schedule]:
         group = await self._groups.by_name(guild_id, group_name)

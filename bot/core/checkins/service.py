@@ -31,6 +31,7 @@ from bot.core.guilds import GuildSettingsService
 from bot.core.instruments import Instrument
 from bot.core.notify import Note, Notifier
 from bot.core.resources import RegionResources
+from bot.core.shards import ALL_GUILDS, GuildShards
 from bot.settings import CheckinSettings
 from bot.store import Database
 from bot.store.checkins_repo import CheckinRow, CheckinsRepository
@@ -75,8 +76,9 @@ class CheckinService:
                  aliases: AliasService, groups: GroupService, guilds: GuildSettingsService, flags: FlagQueue,
                  alerts: AlertPolicy, consent: ConsentService, audit: AuditLog,
                  resources: Mapping[str, RegionResources],
-                 sleep: Sleep = asyncio.sleep) -> None:
+                 sleep: Sleep = asyncio.sleep, *, shards: GuildShards = ALL_GUILDS) -> None:
         self._db = db
+        self._shards = shards  # run_due plans, sends, reminds and expires for these guilds only
         self._checkins = CheckinsRepository(db)
         self._clock = clock
         self._settings = settings
@@ -88,7 +90,7 @@ class CheckinService:
         self._audit = audit
         self.sleep = sleep  # the sandbox may pass a no-op; the bot paces with asyncio.sleep
         self.prefs = PrefsService(db, clock, settings.default_timezone)
-        self.schedules = ScheduleService(db, clock, audit, groups, guilds, instruments)
+        self.schedules = ScheduleService(db, clock, audit, groups, guilds, instruments, shards=shards)
         self.sessions = SessionService(db, clock, instruments, aliases, groups, guilds, flags, alerts, resources,
                                        self.prefs)
         self.planner = Planner(db, clock, self.schedules, groups, guilds, self.prefs, consent,
@@ -134,7 +136,7 @@ class CheckinService:
         pacer = pacer or Pacer(self._settings.send_rate_per_second, self.sleep)
         now = self._clock.now()
         sent = 0
-        for row in await self._checkins.due_pending(now, self.max_per_run):
+        for row in await self._checkins.due_pending(now, self.max_per_run, self._shards):
             assert row.send_after is not None
             if row.send_after < now - self._grace:
                 await self._close(row.id, "missed", "offline")
@@ -167,7 +169,7 @@ class CheckinService:
         pacer = pacer or Pacer(self._settings.send_rate_per_second, self.sleep)
         now = self._clock.now()
         reminded = 0
-        for row in await self._checkins.due_reminders(now - self._reminder, now, self.max_per_run):
+        for row in await self._checkins.due_reminders(now - self._reminder, now, self.max_per_run, self._shards):
             prefs = await self._member_prefs(row.guild_id, row.pseudonym)
             if prefs.paused or prefs.next_allowed(now) > now:
                 continue  # try again on a later tick
@@ -189,7 +191,7 @@ class CheckinService:
         return reminded
 
     async def expire(self) -> int:
-        return await self._checkins.expire(self._clock.now())
+        return await self._checkins.expire(self._clock.now(), self._shards)
 
     # -- members ------------------------------------------------------------------------------------
 
