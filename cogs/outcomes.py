@@ -32,7 +32,8 @@ class OutcomesCog(commands.Cog):
         if trends.png is None:
             await interaction.followup.send(text, ephemeral=True)
         else:
-            await interaction.followup.send(text, file=discord.File(io.BytesIO(trends.png), filename="my-trends.png"),
+            await interaction.followup.send(text, file=discord.File(io.BytesIO(trends.png), filename="my-trends.png",
+                                                                  description=trends.alt_text),
                                             ephemeral=True)
 
     @mytrends.autocomplete("instrument")
@@ -54,7 +55,8 @@ class OutcomesCog(commands.Cog):
         result = await self.bot.services.outcomes.group_outcomes(interaction.guild.id)
         files = []
         if result.png is not None:
-            files.append(discord.File(io.BytesIO(result.png), filename="group-outcomes.png"))
+            files.append(discord.File(io.BytesIO(result.png), filename="group-outcomes.png",
+                                      description=result.alt_text))
         text = result.text
         if len(text) > DISCORD_LIMIT:
             files.append(discord.File(io.BytesIO(text.encode()), filename=SUMMARY_FILE))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.outcomes.charts import CHART_WIDTH, OUTCOMES_HEIGHT, TREND_PANEL_HEIGHT, TREND_WIDTH
+from bot.core.outcomes.charts import TREND_PANEL_HEIGHT, TREND_WIDTH, ChangePanel, outcomes_size
 from tests.helpers import invoke, last_reply, make_guild, make_interaction, make_member, make_role
 from tests.outcomes_data import T0, Person, add_score, make_group, png_size
 
@@ -40,6 +40,10 @@ async def test_mytrends_shows_her_chart_privately(bot, cog, guild) -> None:
     assert "Your PHQ-9 went from 14 to 8 since 3 March." in reply["content"]
     (chart,) = sent_files(interaction)
     assert chart.filename == "my-trends.png"
+    assert chart.description == (
+        "Line chart of your own check-in scores over time. PHQ-9 (lower is better): 2 scores, from 14 on 3 March "
+        "to 8 on 24 March; coloured bands from minimal to severe; a dashed line at the "
+        f"{'moderate'} cut-off (10).")
     assert png_size(chart.fp.read()) == (TREND_WIDTH, TREND_PANEL_HEIGHT)
 
 
@@ -115,4 +119,8 @@ async def test_outcomes_for_a_moderator(bot, cog, guild) -> None:
     for person in people:
         assert person.alias not in reply["content"]
     (chart,) = sent_files(interaction)
-    assert png_size(chart.fp.read()) == (CHART_WIDTH, OUTCOMES_HEIGHT)
+    epds_panel = ChangePanel("EPDS", "lower is better", (("Night feeds", -5.0),), 4.0)
+    assert png_size(chart.fp.read()) == outcomes_size([epds_panel], {})
+    assert chart.description == ("Bar charts of each group's mean change from first to latest score, one per "
+                                 "questionnaire. EPDS (lower is better): Night feeds -5; dashed lines at the "
+                                 "reliable change of ±4.")

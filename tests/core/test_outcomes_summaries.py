@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.outcomes.charts import CHART_WIDTH, OUTCOMES_HEIGHT
+from bot.core.outcomes.charts import CHART_WIDTH, outcomes_size
 from bot.core.outcomes.summaries import connection_index
 from tests.outcomes_data import (
     T0,
@@ -97,7 +97,11 @@ async def test_connection_index_by_week_needs_the_framing_table(services) -> Non
     await add_framing(services, GUILD, group_id, "2026-03-10", {"common_humanity": 3, "isolation": 1, "crisis": 2})
     result = await services.outcomes.group_outcomes(GUILD)
     assert "Connection index by week: 2026-W10 0.50, 2026-W11 0.75." in result.text
-    assert png_size(result.png) == (CHART_WIDTH, OUTCOMES_HEIGHT)
+    connection = {"Mornings": [("2026-W10", 0.5), ("2026-W11", 0.75)]}
+    assert png_size(result.png) == outcomes_size([], connection)
+    assert png_size(result.png)[0] == CHART_WIDTH
+    assert result.alt_text == ("Line chart of the connection index by week (0 to 1) for 1 group: Mornings latest "
+                               "0.75.")
 
 
 async def test_connection_index_hidden_for_a_small_group(services) -> None:

@@ -1,33 +1,48 @@
 """Charts as PNG bytes, drawn with matplotlib's Agg backend on private Figures (no pyplot state).
 
 Every function here is synchronous and CPU-bound: callers in the event loop run them with
-``loop.run_in_executor``. Sizes are fixed in pixels (``savefig`` without a tight bounding box), so a
-chart is always the size the constants say. Charts carry no names, aliases or ids of members.
-matplotlib (about 40 MB) is imported by the first chart drawn, not with this module, so the bot and
-``classify`` start without it.
+``loop.run_in_executor``. Charts carry no names, aliases or ids of members. matplotlib (about 40 MB) is
+imported by the first chart drawn, not with this module, so the bot and ``classify`` start without it.
+
+Made for a phone: a figure is ``PHONE_WIDTH_IN`` inches wide, about the width a phone shows an image at,
+and every piece of text is at least ``MIN_FONT_PT`` points at that size (saved at ``DPI`` so it stays sharp
+on dense screens). Sizes are fixed in pixels (``savefig`` without a tight bounding box). Colours come from
+the Okabe–Ito palette; the score bands run from pale blue (calm) to orange (harder) and get darker at every
+step, so they read in order with any colour vision and in greyscale. No red/green pairs.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-DPI = 100
-TREND_WIDTH = 800
-TREND_PANEL_HEIGHT = 260
-CHART_WIDTH = 800
-CHART_HEIGHT = 500
-OUTCOMES_HEIGHT = 700
-BAND_COLOURS = ("#e8f4ea", "#f3f6e4", "#fbf3df", "#fbe8dc", "#f7e0e0")
-LINE_COLOUR = "#5b6fa8"
-CUTOFF_COLOUR = "#a0522d"
+PHONE_WIDTH_IN = 4.0  # about 384 CSS pixels: how wide a phone shows an image
+DPI = 200
+MIN_FONT_PT = 12
+TITLE_PT = 13
+TREND_WIDTH = CHART_WIDTH = round(PHONE_WIDTH_IN * DPI)  # 800 px
+TREND_PANEL_HEIGHT = 1000  # px per questionnaire (a title, the plot, and the legend under it)
+CHART_HEIGHT = 1000
+CONNECTION_PANEL_IN = 4.0
+WRAP = 30  # characters per line of a title at TITLE_PT on a phone-wide figure
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ("#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#009E73", "#F0E442", "#000000")
+# Calm → harder: pale sky blue to orange tints, each darker than the one before (relative luminance
+# 0.89, 0.85, 0.71, 0.55, 0.42).
+BAND_COLOURS = ("#EAF4FB", "#FCEBD0", "#F9D6A8", "#F2B98A", "#E89A72")
+LINE_COLOUR = OKABE_ITO[0]
+CUTOFF_COLOUR = "#444444"
+RELIABLE_EDGE = "#555555"
 
 
 @dataclass(frozen=True)
@@ -47,15 +62,26 @@ class TrendPanel:
     y_high: float
     direction: str  # "lower is better" / "higher is better"
     higher_is_better: bool = False
+    reliable_change: float | None = None  # points a change must reach to be reliable; None: not computed
 
 
-def _figure(width: int, height: int) -> Figure:
+@dataclass(frozen=True)
+class ChangePanel:
+    """One questionnaire in the moderators' chart: mean change per group, on that questionnaire's own scale."""
+
+    title: str
+    direction: str
+    bars: tuple[tuple[str, float], ...]
+    reliable_change: float | None = None
+
+
+def _figure(width_px: int, height_px: int) -> Figure:
     # Imported here so that only drawing a chart loads matplotlib; the Agg canvas is attached directly,
     # so no backend or pyplot state is involved.
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
     from matplotlib.figure import Figure  # noqa: PLC0415
 
-    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
 
@@ -66,119 +92,234 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def trend_chart(panels: Sequence[TrendPanel]) -> bytes:
-    """One panel per instrument: her scores over time on band shading, with cut-off lines."""
+def _wrap(text: str, width: int = WRAP) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _style(ax: Axes, title: str) -> None:
+    ax.set_title(_wrap(title), fontsize=TITLE_PT, loc="left")
+    ax.tick_params(labelsize=MIN_FONT_PT)
+    ax.xaxis.label.set_fontsize(MIN_FONT_PT)
+    ax.yaxis.label.set_fontsize(MIN_FONT_PT)
+
+
+# -- her own trends (/mytrends) -----------------------------------------------------------------------
+
+
+def trend_figure(panels: Sequence[TrendPanel]) -> Figure:
+    """One panel per questionnaire: her scores over time on colour bands, the cut-off, and the band of
+    usual ups and downs around her first score (a change beyond it is a reliable change)."""
     from matplotlib.dates import AutoDateLocator, DateFormatter  # noqa: PLC0415
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+    from matplotlib.patches import Patch  # noqa: PLC0415
 
     figure = _figure(TREND_WIDTH, TREND_PANEL_HEIGHT * len(panels))
     axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
     for ax, panel in zip(axes, panels, strict=True):
-        for band, colour in zip(panel.bands, _band_colours(len(panel.bands), panel.higher_is_better), strict=True):
+        handles = []
+        colours = _band_colours(len(panel.bands), panel.higher_is_better)
+        for band, colour in zip(panel.bands, colours, strict=True):
             ax.axhspan(band.low, band.high, color=colour, zorder=0)
-            ax.text(1.01, (band.low + band.high) / 2, band.label, transform=ax.get_yaxis_transform(),
-                    fontsize=7, va="center", color="#555555")
-        for value, name in panel.cutoffs:
-            ax.axhline(value, color=CUTOFF_COLOUR, linestyle="--", linewidth=1, zorder=1)
-            ax.text(0.005, value, f" cut-off {name} ({value:g})", transform=ax.get_yaxis_transform(),
-                    fontsize=7, va="bottom", color=CUTOFF_COLOUR)
+        # Listed from the top of the chart down, as they are drawn.
+        for band, colour in reversed(list(zip(panel.bands, colours, strict=True))):
+            handles.append(Patch(facecolor=colour, edgecolor="#999999", label=band.label))
         times = [moment for moment, _ in panel.points]
         values = [value for _, value in panel.points]
-        ax.plot(times, values, marker="o", color=LINE_COLOUR, linewidth=2, zorder=2)
+        if panel.reliable_change is not None and values:
+            first = values[0]
+            low, high = first - panel.reliable_change, first + panel.reliable_change
+            ax.axhspan(max(low, panel.y_low), min(high, panel.y_high), facecolor="none", edgecolor=RELIABLE_EDGE,
+                       hatch="///", linewidth=0, zorder=1)
+            handles.append(Patch(facecolor="none", edgecolor=RELIABLE_EDGE, hatch="///",
+                                 label=f"usual ups and downs (±{panel.reliable_change:g} from your first)"))
+        for value, name in panel.cutoffs:
+            ax.axhline(value, color=CUTOFF_COLOUR, linestyle="--", linewidth=1.5, zorder=2)
+            handles.append(Line2D([], [], color=CUTOFF_COLOUR, linestyle="--", label=f"cut-off {name} ({value:g})"))
+        ax.plot(times, values, marker="o", markersize=7, color=LINE_COLOUR, linewidth=2.5, zorder=3)
         ax.set_ylim(panel.y_low, panel.y_high)
-        ax.set_title(f"{panel.title} ({panel.direction})", fontsize=10, loc="left")
-        ax.xaxis.set_major_locator(AutoDateLocator(maxticks=6))
-        ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
+        if times and max(times) - min(times) < timedelta(days=1):  # one day only: give the axis some width
+            ax.set_xlim(min(times) - timedelta(days=3), max(times) + timedelta(days=3))
+        ax.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=4))
+        ax.xaxis.set_major_formatter(DateFormatter("%-d %b"))
         ax.grid(axis="y", alpha=0.3)
-    return _png(figure)
+        _style(ax, f"{panel.title} ({panel.direction})")
+        ax.legend(handles=[_wrapped(h) for h in handles], loc="upper left", bbox_to_anchor=(0, -0.12),
+                  fontsize=MIN_FONT_PT, frameon=False, borderaxespad=0)
+    return figure
+
+
+def _wrapped(handle: object) -> object:
+    handle.set_label(_wrap(handle.get_label(), 34))  # type: ignore[attr-defined]
+    return handle
+
+
+def trend_chart(panels: Sequence[TrendPanel]) -> bytes:
+    return _png(trend_figure(panels))
 
 
 def _band_colours(count: int, higher_is_better: bool) -> list[str]:
-    """Soft colours from calm (better) to warm (harder), spread over the palette."""
+    """Colours from calm (better) to warm (harder), spread over the palette."""
     last = len(BAND_COLOURS) - 1
     colours = [BAND_COLOURS[round(i * last / max(count - 1, 1))] for i in range(count)]
     return colours[::-1] if higher_is_better else colours
 
 
-def outcomes_chart(mean_changes: Sequence[tuple[str, float]],
-                   connection: dict[str, list[tuple[str, float]]]) -> bytes:
-    """Moderators' view: mean change per group and instrument, and the connection index by week."""
-    figure = _figure(CHART_WIDTH, OUTCOMES_HEIGHT)
-    top, bottom = figure.subplots(2, 1)
-    _bars(top, mean_changes, "Mean change, first to latest score (shown cells only)", "change in points")
-    _lines(bottom, connection, "Connection index by week", "common humanity share")
-    return _png(figure)
+# -- the moderators' group chart (/outcomes) -----------------------------------------------------------
+
+
+def _change_panel_in(panel: ChangePanel) -> float:
+    return 2.2 + 0.45 * max(len(panel.bars), 1)
+
+
+def outcomes_size(panels: Sequence[ChangePanel], connection: dict[str, list[tuple[str, float]]]) -> tuple[int, int]:
+    """Width and height in pixels of the moderators' chart."""
+    inches = sum(_change_panel_in(panel) for panel in panels)
+    if connection:
+        inches += CONNECTION_PANEL_IN + 0.3 * len(connection)
+    return CHART_WIDTH, round(max(inches, 2.0) * DPI)
+
+
+def outcomes_figure(panels: Sequence[ChangePanel], connection: dict[str, list[tuple[str, float]]]) -> Figure:
+    """Moderators' view: one panel per questionnaire (never two scales on one axis), each showing the mean
+    change per group against the questionnaire's reliable change; then the connection index by week."""
+    width, height = outcomes_size(panels, connection)
+    figure = _figure(width, height)
+    ratios = [_change_panel_in(panel) for panel in panels]
+    if connection:
+        ratios.append(CONNECTION_PANEL_IN + 0.3 * len(connection))
+    if not ratios:
+        _empty(figure.subplots(), "Group outcomes")
+        return figure
+    axes = figure.subplots(len(ratios), 1, squeeze=False, gridspec_kw={"height_ratios": ratios})[:, 0]
+    for ax, panel in zip(axes, panels, strict=False):
+        _change_bars(ax, panel)
+    if connection:
+        _connection_lines(axes[-1], connection)
+    return figure
+
+
+def outcomes_chart(panels: Sequence[ChangePanel], connection: dict[str, list[tuple[str, float]]]) -> bytes:
+    return _png(outcomes_figure(panels, connection))
+
+
+def _short(label: str, limit: int = 34) -> str:
+    return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
+
+
+def _change_bars(ax: Axes, panel: ChangePanel) -> None:
+    values = [value for _, value in panel.bars]
+    ax.barh(range(len(values)), values, color=LINE_COLOUR, height=0.45, zorder=2)
+    # Each group's name sits above its bar, so the bars get the whole width of a phone.
+    for index, (label, value) in enumerate(panel.bars):
+        ax.text(0.01, index - 0.3, f"{_short(label)}: {value:+.1f}".replace("-", "−"), fontsize=MIN_FONT_PT,
+                va="bottom", ha="left", transform=ax.get_yaxis_transform())
+    ax.set_yticks([])
+    ax.set_ylim(len(values) - 0.5, -1.0)  # top to bottom, with room for the first name
+    ax.axvline(0, color="#333333", linewidth=1)
+    reach = max([abs(v) for v in values] + [panel.reliable_change or 0.0, 1.0]) * 1.15
+    ax.set_xlim(-reach, reach)
+    if panel.reliable_change is not None:
+        for sign in (-1, 1):
+            ax.axvline(sign * panel.reliable_change, color=CUTOFF_COLOUR, linestyle="--", linewidth=1.5,
+                       label=f"reliable change (±{panel.reliable_change:g})" if sign > 0 else None)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.25), fontsize=MIN_FONT_PT, frameon=False,
+                  borderaxespad=0)
+    ax.set_xlabel("mean change in points")
+    ax.grid(axis="x", alpha=0.3)
+    _style(ax, f"{panel.title}: mean change ({panel.direction})")
+
+
+def _connection_lines(ax: Axes, series: dict[str, list[tuple[str, float]]]) -> None:
+    weeks = sorted({week for points in series.values() for week, _ in points})
+    position = {week: index for index, week in enumerate(weeks)}
+    for index, (name, points) in enumerate(series.items()):
+        ax.plot([position[week] for week, _ in points], [value for _, value in points], marker="o",
+                color=OKABE_ITO[index % len(OKABE_ITO)], linewidth=2, label=_wrap(name, 28))
+    step = max(1, math.ceil(len(weeks) / 4))
+    shown = list(range(0, len(weeks), step))
+    ax.set_xticks(shown, [weeks[i].split("-")[-1] for i in shown])
+    if len(weeks) == 1:
+        ax.set_xlim(-1, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("week of the year")
+    ax.set_ylabel("common-humanity share")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.3), fontsize=MIN_FONT_PT, frameon=False, borderaxespad=0)
+    ax.grid(alpha=0.3)
+    _style(ax, "Connection index by week (0 to 1)")
+
+
+# -- research report charts (files on disk) ------------------------------------------------------------
 
 
 def bar_chart(title: str, bars: Sequence[tuple[str, float]], ylabel: str) -> bytes:
+    return _png(bar_figure(title, bars, ylabel))
+
+
+def bar_figure(title: str, bars: Sequence[tuple[str, float]], ylabel: str) -> Figure:
     figure = _figure(CHART_WIDTH, CHART_HEIGHT)
-    _bars(figure.subplots(), bars, title, ylabel)
-    return _png(figure)
+    ax = figure.subplots()
+    if not bars:
+        _empty(ax, title)
+        return figure
+    ax.barh(range(len(bars)), [value for _, value in bars], color=LINE_COLOUR)
+    ax.set_yticks(range(len(bars)), [_wrap(label, 16) for label, _ in bars])
+    ax.invert_yaxis()
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_xlabel(ylabel)
+    ax.grid(axis="x", alpha=0.3)
+    _style(ax, title)
+    return figure
 
 
 def grouped_bar_chart(title: str, categories: Sequence[str], series: dict[str, Sequence[float]],
                       ylabel: str) -> bytes:
-    """Bars for each category, one colour per series (e.g. pre and post, or improved/unchanged/worse)."""
+    return _png(grouped_bar_figure(title, categories, series, ylabel))
+
+
+def grouped_bar_figure(title: str, categories: Sequence[str], series: dict[str, Sequence[float]],
+                       ylabel: str) -> Figure:
+    """Horizontal bars for each category, one Okabe–Ito colour per series (e.g. first and latest)."""
     figure = _figure(CHART_WIDTH, CHART_HEIGHT)
     ax = figure.subplots()
     if not categories or not series:
         _empty(ax, title)
-        return _png(figure)
-    width = 0.8 / len(series)
+        return figure
+    height = 0.8 / len(series)
     for offset, (name, values) in enumerate(series.items()):
-        positions = [index + offset * width - 0.4 + width / 2 for index in range(len(categories))]
-        ax.bar(positions, values, width=width, label=name)
-    ax.set_xticks(range(len(categories)), list(categories), fontsize=8)
-    ax.set_title(title, fontsize=11, loc="left")
-    ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
-    return _png(figure)
+        positions = [index + offset * height - 0.4 + height / 2 for index in range(len(categories))]
+        ax.barh(positions, values, height=height, label=name, color=OKABE_ITO[offset % len(OKABE_ITO)])
+    ax.set_yticks(range(len(categories)), [_wrap(c, 16) for c in categories])
+    ax.invert_yaxis()
+    ax.set_xlabel(ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.15), fontsize=MIN_FONT_PT, frameon=False, borderaxespad=0)
+    ax.grid(axis="x", alpha=0.3)
+    _style(ax, title)
+    return figure
 
 
 def scatter_chart(title: str, points: Sequence[tuple[float, float, str]], xlabel: str, ylabel: str) -> bytes:
+    return _png(scatter_figure(title, points, xlabel, ylabel))
+
+
+def scatter_figure(title: str, points: Sequence[tuple[float, float, str]], xlabel: str, ylabel: str) -> Figure:
     figure = _figure(CHART_WIDTH, CHART_HEIGHT)
     ax = figure.subplots()
     if not points:
         _empty(ax, title)
-        return _png(figure)
+        return figure
     ax.scatter([x for x, _, _ in points], [y for _, y, _ in points], color=LINE_COLOUR)
     for x, y, label in points:
-        ax.annotate(label, (x, y), fontsize=7, xytext=(4, 4), textcoords="offset points")
-    ax.set_title(title, fontsize=11, loc="left")
+        ax.annotate(label, (x, y), fontsize=MIN_FONT_PT, xytext=(4, 4), textcoords="offset points",
+                    annotation_clip=True)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
-    return _png(figure)
-
-
-def _bars(ax: Axes, bars: Sequence[tuple[str, float]], title: str, ylabel: str) -> None:
-    if not bars:
-        _empty(ax, title)
-        return
-    ax.bar(range(len(bars)), [value for _, value in bars], color=LINE_COLOUR)
-    ax.set_xticks(range(len(bars)), [label for label, _ in bars], fontsize=8)
-    ax.axhline(0, color="#333333", linewidth=0.8)
-    ax.set_title(title, fontsize=11, loc="left")
-    ax.set_ylabel(ylabel)
-    ax.grid(axis="y", alpha=0.3)
-
-
-def _lines(ax: Axes, series: dict[str, list[tuple[str, float]]], title: str, ylabel: str) -> None:
-    if not any(series.values()):
-        _empty(ax, title)
-        return
-    for name, points in series.items():
-        ax.plot([week for week, _ in points], [value for _, value in points], marker="o", label=name)
-    ax.set_ylim(0, 1)
-    ax.set_title(title, fontsize=11, loc="left")
-    ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
-    ax.tick_params(axis="x", labelsize=7)
-    ax.grid(alpha=0.3)
+    _style(ax, title)
+    return figure
 
 
 def _empty(ax: Axes, title: str) -> None:
-    ax.set_title(title, fontsize=11, loc="left")
-    ax.text(0.5, 0.5, "nothing to show (no cell reaches the privacy threshold)",
-            ha="center", va="center", transform=ax.transAxes, color="#777777")
+    _style(ax, title)
+    ax.text(0.5, 0.5, _wrap("nothing to show (no cell reaches the privacy threshold)", 26),
+            ha="center", va="center", transform=ax.transAxes, color="#555555", fontsize=MIN_FONT_PT)
     ax.set_axis_off()

@@ -24,6 +24,10 @@ from bot.store.outcomes_repo import FramingRow, ScoreRow
 
 STAGES = 6
 TERTILES = ("low", "middle", "high")
+PRE_POST_ALT = "Bar chart: mean first and latest score per questionnaire (the numbers are in the table above)"
+CATEGORIES_ALT = ("Bar chart: share of participants reliably improved, unchanged and reliably deteriorated per "
+                  "questionnaire (the numbers are in the table above)")
+DOSE_ALT = "Bar chart: mean change by engagement tertile per questionnaire (the numbers are in the table above)"
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,12 @@ class _Context:
     names: dict[str, str]
     charts: list[Path] = field(default_factory=list)
 
-    def save(self, name: str, png: bytes) -> str:
+    def save(self, name: str, png: bytes, alt: str) -> str:
+        """Write the chart and return its Markdown image, with alt text saying what it shows."""
         path = self.out_dir / name
         path.write_bytes(png)
         self.charts.append(path)
-        return f"![{name}]({name})"
+        return f"![{alt.replace('[', '(').replace(']', ')')}]({name})"
 
 
 def write_report(data: ResearchData, framing: Sequence[FramingRow] | None, k: int, out_dir: Path,
@@ -100,7 +105,9 @@ def write_report(data: ResearchData, framing: Sequence[FramingRow] | None, k: in
     else:
         lines += _connection_section(data, ctx.pairs, ctx.names, framing, k, points)
     lines += ["", ctx.save("connection_vs_change.png", scatter_chart(
-        "Group connection index against group mean change", points, "connection index", "mean change")), ""]
+        "Group connection index against group mean change", points, "connection index", "mean change"),
+        f"Scatter chart: connection index (0 to 1) against mean change, {len(points)} group and questionnaire "
+        "cells (see the table above)"), ""]
     progress(f"[6/{STAGES}] writing the summary")
     summary = out_dir / "summary.md"
     summary.write_text("\n".join(lines), encoding="utf-8")
@@ -130,7 +137,7 @@ def _pre_post(ctx: _Context) -> list[str]:
         shown.append((name, statistics.mean(firsts), statistics.mean(lasts)))
     series = {"first": [a for _, a, _ in shown], "latest": [b for _, _, b in shown]} if shown else {}
     chart = grouped_bar_chart("Mean first and latest score", [n for n, _, _ in shown], series, "score")
-    return [*lines, "", ctx.save("pre_post.png", chart), ""]
+    return [*lines, "", ctx.save("pre_post.png", chart, PRE_POST_ALT), ""]
 
 
 def _categories(ctx: _Context) -> list[str]:
@@ -156,7 +163,7 @@ def _categories(ctx: _Context) -> list[str]:
             shares[c].append(counts[c] / len(cell))
     chart = grouped_bar_chart("Share of participants by reliable-change category", shown,
                               shares if shown else {}, "share")
-    return [*lines, "", ctx.save("reliable_change.png", chart), ""]
+    return [*lines, "", ctx.save("reliable_change.png", chart, CATEGORIES_ALT), ""]
 
 
 def _dose_response(ctx: _Context) -> list[str]:
@@ -183,7 +190,7 @@ def _dose_response(ctx: _Context) -> list[str]:
             dose[tertile].append(mean_change)
     chart = grouped_bar_chart("Mean change by engagement tertile (hidden tertiles left blank)", shown,
                               dose if shown else {}, "change in points")
-    return [*lines, "", ctx.save("dose_response.png", chart), ""]
+    return [*lines, "", ctx.save("dose_response.png", chart, DOSE_ALT), ""]
 
 
 def _connection_section(data: ResearchData, pairs: dict[str, dict[Member, tuple[ScoreRow, ScoreRow]]],

@@ -17,8 +17,8 @@ from bot.core.outcomes.charts import outcomes_chart, trend_chart
 from bot.core.outcomes.export import ExportResult, write_export
 from bot.core.outcomes.report import STAGES, ReportResult, write_report
 from bot.core.outcomes.research_data import load_research_data
-from bot.core.outcomes.summaries import chart_data, render_summaries, summarise_groups
-from bot.core.outcomes.trends import MyTrends, build_trends
+from bot.core.outcomes.summaries import chart_alt_text, chart_data, render_summaries, summarise_groups
+from bot.core.outcomes.trends import MyTrends, alt_text, build_trends
 from bot.store.database import Database
 from bot.store.outcomes_repo import OutcomesRepository
 
@@ -27,6 +27,7 @@ from bot.store.outcomes_repo import OutcomesRepository
 class GroupOutcomes:
     text: str
     png: bytes | None
+    alt_text: str = ""
 
 
 class OutcomesService:
@@ -41,7 +42,7 @@ class OutcomesService:
         scores = await self._repo.member_scores(guild_id, pseudonym)
         sentences, panels = build_trends(self.instruments, scores, instrument)
         png = await asyncio.get_running_loop().run_in_executor(None, trend_chart, panels) if panels else None
-        return MyTrends(sentences, png)
+        return MyTrends(sentences, png, alt_text(panels) if panels else "")
 
     async def group_outcomes(self, guild_id: int) -> GroupOutcomes:
         framing = await self._repo.framing_counts(guild_id) if await self._repo.has_table("framing_counts") else None
@@ -54,11 +55,11 @@ class OutcomesService:
             self.k,
         )
         text = render_summaries(summaries, self.k)
-        bars, lines = chart_data(summaries)
+        panels, lines = chart_data(summaries)
         png = None
-        if bars or lines:
-            png = await asyncio.get_running_loop().run_in_executor(None, outcomes_chart, bars, lines)
-        return GroupOutcomes(text, png)
+        if panels or lines:
+            png = await asyncio.get_running_loop().run_in_executor(None, outcomes_chart, panels, lines)
+        return GroupOutcomes(text, png, chart_alt_text(panels, lines) if png is not None else "")
 
     def instrument_names(self) -> list[tuple[str, str]]:
         """(id, name members see) of every questionnaire, for command autocomplete."""

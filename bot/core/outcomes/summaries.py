@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.instruments import Instrument
+from bot.core.outcomes.charts import ChangePanel
 from bot.core.outcomes.reliable_change import CATEGORIES, NO_VERIFIED_SD, Category, classify, rule_for
 from bot.store.outcomes_repo import CheckinCounts, FramingRow, ScoreRow
 
@@ -36,6 +37,7 @@ class InstrumentCell:
     shares: dict[Category, float] | None = None
     note: str | None = None
     higher_is_better: bool = False
+    reliable_change: float | None = None  # points, where the questionnaire's file verifies them
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,13 @@ def first_and_last(scores: Sequence[ScoreRow]) -> dict[str, tuple[float, float]]
 
 def change_cell(instrument: Instrument, scores: Sequence[ScoreRow], k: int) -> InstrumentCell:
     pairs = first_and_last(scores)
+    rule = rule_for(instrument)
     base = {"instrument": instrument.id, "short_name": instrument.short_name, "members": len(pairs),
-            "higher_is_better": instrument.higher_is_better}
+            "higher_is_better": instrument.higher_is_better,
+            "reliable_change": rule.threshold_points if rule.computable else None}
     if len(pairs) < k:
         return InstrumentCell(**base, suppressed=True, note=hidden(k))
     mean_change = sum(last - first for first, last in pairs.values()) / len(pairs)
-    rule = rule_for(instrument)
     if not rule.computable:
         return InstrumentCell(**base, suppressed=False, mean_change=mean_change, note=NO_VERIFIED_SD)
     counts: dict[str, int] = dict.fromkeys(CATEGORIES, 0)
@@ -182,8 +185,39 @@ def _cell_line(cell: InstrumentCell) -> str:
             f"deteriorated {shares['deteriorated']:.0%}.")
 
 
-def chart_data(summaries: Sequence[GroupSummary]) -> tuple[list[tuple[str, float]], dict[str, list[tuple[str, float]]]]:
-    bars = [(f"{s.name} · {c.short_name}", float(c.mean_change)) for s in summaries for c in s.cells
-            if not c.suppressed and c.mean_change is not None]
+def chart_data(summaries: Sequence[GroupSummary]) -> tuple[list[ChangePanel], dict[str, list[tuple[str, float]]]]:
+    """One chart panel per questionnaire (each on its own scale) with the groups' mean changes, and the
+    connection index by week per group."""
+    by_instrument: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    cells: dict[str, InstrumentCell] = {}
+    for summary in summaries:
+        for cell in summary.cells:
+            if not cell.suppressed and cell.mean_change is not None:
+                by_instrument[cell.instrument].append((summary.name, float(cell.mean_change)))
+                cells[cell.instrument] = cell
+    panels = [ChangePanel(title=cells[i].short_name,
+                          direction="higher is better" if cells[i].higher_is_better else "lower is better",
+                          bars=tuple(bars), reliable_change=cells[i].reliable_change)
+              for i, bars in sorted(by_instrument.items(), key=lambda item: cells[item[0]].short_name)]
     lines = {s.name: s.connection for s in summaries if s.connection}
-    return bars, lines
+    return panels, lines
+
+
+ALT_LIMIT = 1000
+
+
+def chart_alt_text(panels: Sequence[ChangePanel], lines: Mapping[str, list[tuple[str, float]]]) -> str:
+    """The moderators' chart in words, for screen readers (group names and numbers only)."""
+    parts = []
+    if panels:
+        parts.append("Bar charts of each group's mean change from first to latest score, one per questionnaire.")
+    for panel in panels:
+        bars = ", ".join(f"{name} {_signed(value)}" for name, value in panel.bars)
+        limit = f"; dashed lines at the reliable change of ±{panel.reliable_change:g}" if panel.reliable_change else ""
+        parts.append(f"{panel.title} ({panel.direction}): {bars}{limit}.")
+    if lines:
+        parts.append(f"Line chart of the connection index by week (0 to 1) for {len(lines)} "
+                     f"group{'s' if len(lines) != 1 else ''}: "
+                     + "; ".join(f"{name} latest {points[-1][1]:.2f}" for name, points in lines.items()) + ".")
+    text = " ".join(parts)
+    return text if len(text) <= ALT_LIMIT else text[:ALT_LIMIT - 1] + "…"

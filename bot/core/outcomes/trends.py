@@ -7,7 +7,7 @@ kind; a change is called "reliable" only where the questionnaire's data file all
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +31,7 @@ class MyTrends:
 
     sentences: tuple[str, ...]
     png: bytes | None
+    alt_text: str = ""
 
     @property
     def note(self) -> Note:
@@ -77,6 +78,7 @@ def panel_for(instrument: Instrument, scores: list[ScoreRow]) -> TrendPanel:
     cutoff = rule_for(instrument).cutoff
     cutoffs = tuple((float(value), name.replace("_", " ")) for name, value in instrument.cutoffs.items()
                     if float(value) == cutoff)[:1]
+    rule = rule_for(instrument)
     return TrendPanel(
         title=instrument.short_name,
         points=tuple((score.completed_at, score.total) for score in scores),
@@ -86,7 +88,30 @@ def panel_for(instrument: Instrument, scores: list[ScoreRow]) -> TrendPanel:
         y_high=high,
         direction="higher is better" if instrument.higher_is_better else "lower is better",
         higher_is_better=instrument.higher_is_better,
+        reliable_change=rule.threshold_points if rule.computable else None,
     )
+
+
+ALT_LIMIT = 1000  # Discord allows 1,024 characters of alt text on an attachment
+
+
+def alt_text(panels: Sequence[TrendPanel]) -> str:
+    """What a screen reader says for her chart: the same facts as the picture, in words."""
+    parts = ["Line chart of your own check-in scores over time."]
+    for panel in panels:
+        (first_at, first), (last_at, last) = panel.points[0], panel.points[-1]
+        part = (f"{panel.title} ({panel.direction}): {len(panel.points)} scores, from {number(first)} on "
+                f"{friendly_date(first_at)} to {number(last)} on {friendly_date(last_at)}")
+        if panel.bands:
+            part += f"; coloured bands from {panel.bands[0].label} to {panel.bands[-1].label}"
+        for value, name in panel.cutoffs:
+            part += f"; a dashed line at the {name} cut-off ({number(value)})"
+        if panel.reliable_change is not None:
+            part += (f"; a hatched area shows the usual ups and downs, {number(panel.reliable_change)} points either "
+                     "side of your first score")
+        parts.append(part + ".")
+    text = " ".join(parts)
+    return text if len(text) <= ALT_LIMIT else text[:ALT_LIMIT - 1] + "…"
 
 
 def sentences_for(instrument: Instrument, scores: list[ScoreRow]) -> tuple[str, str]:
