@@ -98,7 +98,8 @@ def not_yours(ref: str) -> str:
     post = ref.strip()[:40]
     label = f"#{post.lstrip('#')}" if post.lstrip("#").isdigit() else "That post"
     return (f"{label} isn't one of your posts, so I've left it as it is: /unshare only removes your own. If "
-            "something in it worries you, you can tell the moderators privately with /report. 💛")
+            "something in it worries you, you can tell the moderators privately: long-press or right-click the "
+            "post, then Apps → Report to moderators. 💛")
 
 
 NO_GROUP_REASON = ("You're not in a group yet, so I can't post this anywhere. Use /join in the server to find a "

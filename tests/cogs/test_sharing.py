@@ -204,7 +204,8 @@ async def test_unshare_on_someone_elses_post_says_it_is_not_hers_and_changes_not
     assert reply["ephemeral"] is True
     assert reply["content"] == (
         "#1 isn't one of your posts, so I've left it as it is: /unshare only removes your own. If something in "
-        "it worries you, you can tell the moderators privately with /report. 💛")
+        "it worries you, you can tell the moderators privately: long-press or right-click the post, then Apps → "
+        "Report to moderators. 💛")
     world.channel.get_partial_message.return_value.delete.assert_not_called()
     post = await world.bot.services.relay.find(world.guild.id, "1", group_id=world.group.id)
     assert post.state == "posted"
