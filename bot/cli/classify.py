@@ -23,7 +23,10 @@ from bot.core.framing.tiers import crisis_tier
 
 NAME = "classify"
 HELP = 'classify JSON lines {"text": ...} from stdin into the six framing labels'
-BATCH = 32
+# Lines already waiting are read together, up to BATCH: the encoder sorts them by token count and
+# batches by padded tokens, so a larger call pads less (300 posts: 3.0 s of model CPU in calls of 32,
+# 2.2 s in one call). A live pipe still gets each answer as soon as no more input is waiting.
+BATCH = 256
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
