@@ -78,6 +78,7 @@ async def populate(services, guild_id: int, members: int) -> list[str]:
     A tenth have quiet hours in Tokyo, one in a hundred has paused, one in a hundred said no."""
     from bot.store.checkin_prefs_repo import CheckinPrefsRepository, NewPrefs
     from bot.store.consent_repo import ConsentRepository
+    from bot.store.groups_repo import GroupsRepository
 
     now = services.clock.now()
     group = await services.groups.create(guild_id, "Bench Circle", "Benchmark group",
@@ -85,9 +86,7 @@ async def populate(services, guild_id: int, members: int) -> list[str]:
     # Real pseudonyms are HMAC digests: in no particular order, like these.
     pseudonyms = [hashlib.sha256(n.to_bytes(8, "big")).hexdigest() for n in range(members)]
     async with services.db.transaction() as tx:
-        # group_members belongs to the groups repository, which has no bulk load yet.
-        await tx.executemany("INSERT INTO group_members (group_id, pseudonym, joined_at) VALUES (?, ?, ?)",
-                             [(group.id, p, now.isoformat()) for p in pseudonyms])
+        await GroupsRepository.add_members_many(tx, group.id, pseudonyms, now)
         await ConsentRepository.insert_checkins_many(
             tx, guild_id, [(p, n % 100 != 7) for n, p in enumerate(pseudonyms)], now)
         # 19:00 UTC is 04:00 in Tokyo: inside her quiet hours, so her check-in waits until 07:00 there.

@@ -7,7 +7,7 @@ lock on the group), so two joins at once can never overfill it.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -94,6 +94,13 @@ class GroupsRepository:
             f"UPDATE groups SET {assignments} WHERE id = ? AND guild_id = ?",  # noqa: S608 - columns checked above
             (*changes.values(), group_id, guild_id),
         )
+
+    @staticmethod
+    async def add_members_many(tx: Tx, group_id: int, pseudonyms: Sequence[str], now: datetime) -> None:
+        """Many members into one group at once (a bulk load, e.g. the check-in benchmark's group);
+        no size or restriction checks: joining goes through GroupService."""
+        await tx.executemany("INSERT INTO group_members (group_id, pseudonym, joined_at) VALUES (?, ?, ?)",
+                             [(group_id, pseudonym, to_iso(now)) for pseudonym in pseudonyms])
 
     @staticmethod
     async def archive(tx: Tx, group_id: int, now: datetime) -> None:
