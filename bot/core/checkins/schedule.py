@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, fields
 
 from bot.clock import Clock
 from bot.core.audit import AuditLog
@@ -21,18 +20,8 @@ from bot.store.schedules_repo import ScheduleRow, SchedulesRepository
 
 
 @dataclass(frozen=True)
-class Schedule:
-    id: int
-    guild_id: int
-    group_id: int
-    instrument: str
-    cadence: str
-    local_time: str
-    timezone: str
-    anchor_date: date
-    created_at: datetime
-    planned_through: datetime
-    cancelled: bool
+class Schedule(ScheduleRow):
+    """A stored schedule (its fields are the row's) with what the core computes from it."""
 
     @property
     def timing(self) -> Cadence:
@@ -62,8 +51,7 @@ class GroupStatus:
 
 
 def _schedule(row: ScheduleRow) -> Schedule:
-    return Schedule(row.id, row.guild_id, row.group_id, row.instrument, row.cadence, row.local_time, row.timezone,
-                    row.anchor_date, row.created_at, row.planned_through, row.cancelled)
+    return Schedule(**{field.name: getattr(row, field.name) for field in fields(ScheduleRow)})
 
 
 class ScheduleService:
