@@ -24,7 +24,8 @@ from pathlib import Path
 
 HELP = ("plan one check-in period for 10,000 and for 100,000 members; print the time, the event loop's largest "
         "lag and the sending pace")
-TARGET_SECONDS = 2.0  # for 100,000 members (issue 15); the same bound is printed for every size
+TARGET_SECONDS = 2.0  # for 100,000 members on SQLite (issue 15); the same bound is printed for every size
+TARGET_SECONDS_POSTGRES = 5.0  # the same on PostgreSQL, over loopback (issue 16)
 TARGET_LAG_SECONDS = 0.050
 TICK_SECONDS = 0.005
 SIZES = (10_000, 100_000)
@@ -37,10 +38,15 @@ class BenchResult:
     seconds: float
     max_loop_lag: float
     send_rate: float
+    backend: str = "sqlite"
+
+    @property
+    def target_seconds(self) -> float:
+        return TARGET_SECONDS_POSTGRES if self.backend == "postgres" else TARGET_SECONDS
 
     @property
     def met(self) -> bool:
-        return self.seconds <= TARGET_SECONDS and self.max_loop_lag <= TARGET_LAG_SECONDS
+        return self.seconds <= self.target_seconds and self.max_loop_lag <= TARGET_LAG_SECONDS
 
     @property
     def send_duration(self) -> timedelta:
@@ -131,7 +137,8 @@ async def _run_benchmark(members: int, database_url: str) -> BenchResult:
                 seconds = time.perf_counter() - started
             rows = await CheckinsRepository(services.db).count()
             assert sum(p.new_rows for p in plans) == rows == members
-            return BenchResult(members, rows, seconds, ticker.max_lag, settings.checkins.send_rate_per_second)
+            return BenchResult(members, rows, seconds, ticker.max_lag, settings.checkins.send_rate_per_second,
+                               services.db.dialect)
 
 
 def _verdict(ok: bool) -> str:
@@ -142,9 +149,9 @@ def report(result: BenchResult) -> str:
     hours, rest = divmod(int(result.send_duration.total_seconds()), 3600)
     lag_ms = result.max_loop_lag * 1000
     return "\n".join([
-        f"checkins: planned one period for {result.members:,} members",
-        f"  planning time:          {result.seconds:.3f} s (≤ {TARGET_SECONDS:g} s: "
-        f"{_verdict(result.seconds <= TARGET_SECONDS)})",
+        f"checkins: planned one period for {result.members:,} members ({result.backend})",
+        f"  planning time:          {result.seconds:.3f} s (≤ {result.target_seconds:g} s: "
+        f"{_verdict(result.seconds <= result.target_seconds)})",
         f"  largest event-loop lag: {lag_ms:.1f} ms (≤ {TARGET_LAG_SECONDS * 1000:g} ms: "
         f"{_verdict(result.max_loop_lag <= TARGET_LAG_SECONDS)}; ticker every {TICK_SECONDS * 1000:g} ms)",
         f"  rows written:           {result.rows:,}",

@@ -22,8 +22,11 @@ async def test_the_lag_ticker_notices_a_blocked_loop() -> None:
 
 def test_report_states_time_lag_their_targets_and_pace() -> None:
     text = report(BenchResult(members=100_000, rows=100_000, seconds=0.5, max_loop_lag=0.004, send_rate=1.0))
-    assert "planned one period for 100,000 members" in text
+    assert "planned one period for 100,000 members (sqlite)" in text
     assert "0.500 s (≤ 2 s: met)" in text and "4.0 ms (≤ 50 ms: met" in text
+    on_postgres = BenchResult(members=100_000, rows=100_000, seconds=4.5, max_loop_lag=0.004, send_rate=1.0,
+                              backend="postgres")
+    assert on_postgres.met and "4.500 s (≤ 5 s: met)" in report(on_postgres)
     assert "1 DM/s" in text and "27 h 46 min" in text
 
 
