@@ -51,23 +51,39 @@ async def test_epds_reliable_improvement_across_the_cutoff(services, instruments
     for week, total in enumerate((15, 12, 9)):
         await add_score(services, GUILD, "her", instruments["epds"], total=total, at=T0 + timedelta(weeks=week))
     trends = await services.outcomes.my_trends(GUILD, "her")
-    assert trends.sentences[0] == "Your EPDS went from 15 to 9 since 3 March: a reliable improvement."
-    assert trends.sentences[1].startswith("That's over 3 check-ins and past the usual cut-off")
+    assert trends.sentences == (
+        "Your EPDS went from 15 to 9 since 3 March: down 6 points, a reliable improvement (a change of 4 points "
+        "or more is more than the usual ups and downs).",
+        "That's over 3 check-ins, and 9 is below 10, the score at which a health professional would usually "
+        "suggest a talk: whatever has been helping, it's worth noticing. 💛",
+    )
+    assert "past the usual cut-off" not in " ".join(trends.sentences)
 
 
 async def test_epds_reliable_deterioration_is_gentle(services, instruments) -> None:
     await add_score(services, GUILD, "her", instruments["epds"], total=6, at=T0)
     await add_score(services, GUILD, "her", instruments["epds"], total=11, at=T0 + timedelta(weeks=2))
     first, second = (await services.outcomes.my_trends(GUILD, "her")).sentences
-    assert first == "Your EPDS went from 6 to 11 since 3 March: a reliable change towards feeling worse."
+    assert first == ("Your EPDS went from 6 to 11 since 3 March: up 5 points, a reliable change towards feeling "
+                     "worse (a change of 4 points or more is more than the usual ups and downs).")
+    assert second.startswith("Your latest score, 11, is at or above 10, the score at which a health professional "
+                             "would usually suggest a talk. ")
     assert "be gentle with yourself" in second and "GP, midwife or health visitor" in second
+
+
+async def test_reliable_deterioration_below_the_cutoff_names_no_cutoff(services, instruments) -> None:
+    await add_score(services, GUILD, "her", instruments["epds"], total=2, at=T0)
+    await add_score(services, GUILD, "her", instruments["epds"], total=7, at=T0 + timedelta(weeks=2))
+    _, second = (await services.outcomes.my_trends(GUILD, "her")).sentences
+    assert second.startswith("Things seem harder lately.")
 
 
 async def test_small_change_is_within_usual_ups_and_downs(services, instruments) -> None:
     await add_score(services, GUILD, "her", instruments["epds"], total=12, at=T0)
     await add_score(services, GUILD, "her", instruments["epds"], total=10, at=T0 + timedelta(weeks=1))
     first, _ = (await services.outcomes.my_trends(GUILD, "her")).sentences
-    assert first.endswith("about the same, within the usual ups and downs.")
+    assert first.endswith(": down 2 points, about the same (a change smaller than 4 points is within the usual "
+                          "ups and downs).")
 
 
 async def test_two_instruments_two_panels_and_only_her_scores(services, instruments) -> None:

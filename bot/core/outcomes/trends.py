@@ -114,32 +114,62 @@ def alt_text(panels: Sequence[TrendPanel]) -> str:
     return text if len(text) <= ALT_LIMIT else text[:ALT_LIMIT - 1] + "…"
 
 
+TALK_SCORE = "the score at which a health professional would usually suggest a talk"
+
+
+def _movement(first: float, last: float) -> str:
+    """Which way and by how much, in points: "down 6 points", "up 1 point"."""
+    points = abs(last - first)
+    return f"{'up' if last > first else 'down'} {number(round(points, 1))} point{'' if points == 1 else 's'}"
+
+
+def _cutoff_side(instrument: Instrument, score: float, cutoff: float) -> str:
+    """Where a score sits against the cut-off, said plainly: which side and what the line means."""
+    if instrument.higher_is_better:
+        side = f"{number(cutoff)} or more" if score >= cutoff else f"below {number(cutoff)}"
+        return f"{side}, the {instrument.short_name}'s cut-off (higher is better)"
+    side = f"at or above {number(cutoff)}" if score >= cutoff else f"below {number(cutoff)}"
+    return f"{side}, {TALK_SCORE}"
+
+
 def sentences_for(instrument: Instrument, scores: list[ScoreRow]) -> tuple[str, str]:
-    """Two plain sentences about one questionnaire, from her first and latest scores."""
+    """Two plain sentences about one questionnaire, from her first and latest scores.
+
+    Each says which way her score moved and against what: the points that count as more than the
+    usual ups and downs, and, when she crossed it, the cut-off and what it means."""
     name = instrument.short_name
     first, last = scores[0], scores[-1]
     if len(scores) == 1:
         return (f"Your {name} so far: {number(first.total)} on {friendly_date(first.completed_at)}.",
                 "After your next check-in you'll be able to see here how it changes.")
     since = friendly_date(first.completed_at)
-    change = classify(first.total, last.total, rule_for(instrument))
+    rule = rule_for(instrument)
+    change = classify(first.total, last.total, rule)
     count = f"That's over {len(scores)} check-ins"
     if first.total == last.total:
         opening = f"Your {name} is {number(last.total)}, the same as on {since}."
     else:
         opening = f"Your {name} went from {number(first.total)} to {number(last.total)} since {since}"
+        moved = _movement(first.total, last.total)
+        threshold = number(round(rule.threshold_points, 1)) if rule.threshold_points is not None else ""
         opening += {
-            "improved": ": a reliable improvement.",
-            "unchanged": ": about the same, within the usual ups and downs.",
-            "deteriorated": ": a reliable change towards feeling worse.",
+            "improved": f": {moved}, a reliable improvement (a change of {threshold} points or more is more than "
+                        "the usual ups and downs).",
+            "unchanged": f": {moved}, about the same (a change smaller than {threshold} points is within the usual "
+                         "ups and downs).",
+            "deteriorated": f": {moved}, a reliable change towards feeling worse (a change of {threshold} points "
+                            "or more is more than the usual ups and downs).",
             "not_computed": ".",
         }[change.category]
     if change.category == "improved":
-        extra = " and past the usual cut-off" if change.clinically_significant else ""
+        extra = (f", and {number(last.total)} is {_cutoff_side(instrument, last.total, rule.cutoff)}"
+                 if change.clinically_significant and rule.cutoff is not None else "")
         return opening, f"{count}{extra}: whatever has been helping, it's worth noticing. 💛"
     if change.category == "deteriorated":
-        return opening, ("Things seem harder lately. Please be gentle with yourself, and think about talking to "
-                         "your GP, midwife or health visitor, or someone you trust.")
+        crossed = (f"Your latest score, {number(last.total)}, is {_cutoff_side(instrument, last.total, rule.cutoff)}. "
+                   if change.clinically_significant and rule.cutoff is not None else "")
+        return opening, (f"{crossed}Things seem harder lately. Please be gentle with yourself, and think about "
+                         "talking to your GP, midwife or health visitor, or someone you trust.")
     direction = "higher scores are better" if instrument.higher_is_better else "lower scores mean fewer difficulties"
     return opening, f"On the {name}, {direction}. {count}: a trend, not a diagnosis."
 
