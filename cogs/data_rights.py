@@ -10,9 +10,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import PeerBot
-from bot.core.data_rights import MYDATA_TEXT, forget_cancelled, forget_prompt
+from bot.core.data_rights import forget_cancelled, forget_prompt
 from bot.core.errors import UserError
-from bot.discord_ui import send_note
+from bot.core.my_data import my_data
+from bot.discord_ui import clip, send_note
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +27,17 @@ class DataRightsCog(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.choice_handlers.pop("forget", None)
 
-    @app_commands.command(name="mydata", description="Get a file of everything the bot keeps about you here")
+    @app_commands.command(name="mydata",
+                          description="See a summary and get a file of everything the bot keeps about you here")
     @app_commands.guild_only()
     async def mydata(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        pseudonym = self.bot.services.aliases.pseudonym(interaction.guild.id, interaction.user.id)
-        payload = await self.bot.services.data_rights.export_json(interaction.guild.id, pseudonym)
+        services = self.bot.services
+        pseudonym = services.aliases.pseudonym(interaction.guild.id, interaction.user.id)
+        data = await my_data(services.data_rights, services.groups, interaction.guild.id, pseudonym)
         await interaction.response.send_message(
-            MYDATA_TEXT,
-            file=discord.File(io.BytesIO(payload), filename="my-peer-support-data.json"),
+            clip(data.summary),
+            file=discord.File(io.BytesIO(data.payload), filename=data.filename),
             ephemeral=True,
         )
 
