@@ -11,10 +11,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import PeerBot
+from bot.core.agreement import WELCOME_NOT_PINNED, WELCOME_NOT_POSTED, welcome_text
 from bot.core.errors import UserError
 from bot.core.groups import Group
 from bot.core.notify import Note
-from bot.discord_ui import send_note
+from bot.discord_ui import clip, send_note
 from cogs._checks import MODERATOR_PERMISSIONS, actor_pseudonym, is_moderator
 from cogs._perms import forbidden_text
 
@@ -63,6 +64,25 @@ async def undo(made: list[discord.Role | discord.TextChannel]) -> None:
         except discord.HTTPException:
             log.warning("Could not delete the %s %s left by an unfinished /group create: please delete it by hand",
                         kind, thing.id)
+
+
+async def pin_welcome(guild: discord.Guild, channel: discord.TextChannel, group: Group) -> str | None:
+    """Post and pin the welcome with the group agreement; what went wrong, in words for the moderator."""
+    try:
+        message = await channel.send(clip(welcome_text(group)))
+    except discord.Forbidden:
+        return WELCOME_NOT_POSTED.format(why=forbidden_text(guild, channel, ("send_messages",), "post there"))
+    except discord.HTTPException as exc:
+        log.warning("Could not post the welcome in channel %s: %s", channel.id, exc)
+        return WELCOME_NOT_POSTED.format(why="Discord did not accept the message; please try again later.")
+    try:
+        await message.pin(reason="Group agreement")
+    except discord.Forbidden:
+        return WELCOME_NOT_PINNED.format(why=forbidden_text(guild, channel, ("manage_messages",), "pin it"))
+    except discord.HTTPException as exc:  # e.g. the channel already has the most pins Discord allows
+        log.warning("Could not pin the welcome in channel %s: %s", channel.id, exc)
+        return WELCOME_NOT_PINNED.format(why="Discord did not allow the pin.")
+    return None
 
 
 @app_commands.guild_only()
@@ -115,7 +135,9 @@ class GroupsCog(commands.GroupCog, group_name="group", group_description="Create
             if isinstance(exc, discord.Forbidden):
                 raise UserError(forbidden_text(guild, None, NEEDED, "create the group's role and channel")) from None
             raise
-        await send_note(interaction, Note("Group created.\n" + describe(group)), ephemeral=True)
+        problem = await pin_welcome(guild, channel, group)
+        text = "Group created.\n" + describe(group) + (f"\n\n⚠️ {problem}" if problem else "")
+        await send_note(interaction, Note(text), ephemeral=True)
 
     async def _was_recorded(self, guild_id: int, name: str, made: list[discord.Role | discord.TextChannel]) -> bool:
         """Whether the group row for the channel just made was written before the interruption."""

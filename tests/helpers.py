@@ -71,6 +71,7 @@ def make_text_channel(channel_id: int | None = None, guild: Any = None, *, name:
     channel.mention = f"<#{channel.id}>"
     perms = discord.Permissions(send_messages=can_send, view_channel=True)
     channel.permissions_for.return_value = perms
+    channel.send.return_value = make_message(channel=channel, guild=guild)  # what Discord returns: the sent message
     return channel
 
 

@@ -61,6 +61,42 @@ async def test_create_makes_a_private_channel_and_role(world, cog) -> None:
     assert (group.channel_id, group.role_id, group.size_limit, group.mode) == (channel.id, role.id, 12, "anonymous")
 
 
+async def test_create_pins_a_welcome_with_the_group_agreement(world, cog, made) -> None:
+    _, channel = made
+    interaction = world.interaction(world.moderator)
+    await create(cog, interaction)
+    welcome = channel.send.await_args.args[0]
+    assert welcome.startswith("**Welcome to “Anxious mums”** 💛\nRacing thoughts at 3am")
+    assert "Peer support, not a crisis or clinical service" in welcome and "perinatal anxiety" in welcome
+    assert "Before you join" not in welcome and "{group}" not in welcome
+    channel.send.return_value.pin.assert_awaited_once()
+    reply = last_reply(interaction)["content"]
+    assert reply.startswith("Group created.") and "⚠️" not in reply
+
+
+async def test_create_says_plainly_when_the_welcome_cannot_be_pinned(world, cog, made) -> None:
+    _, channel = made
+    channel.send.return_value.pin.side_effect = forbidden()
+    interaction = world.interaction(world.moderator)
+    await create(cog, interaction)
+    reply = last_reply(interaction)["content"]
+    assert reply.startswith("Group created.")
+    assert "I couldn't pin it: I'm missing the **Manage Messages** permission in " + channel.mention in reply
+    assert "pin it by hand" in reply and "Traceback" not in reply and GENERIC_APOLOGY not in reply
+    assert await group_names(world) == ["Anxious mums", "Night feeds"]  # the group is kept
+
+
+async def test_create_says_plainly_when_the_welcome_cannot_be_posted(world, cog, made) -> None:
+    _, channel = made
+    channel.send.side_effect = forbidden()
+    channel.permissions_for.return_value = discord.Permissions(view_channel=True)
+    interaction = world.interaction(world.moderator)
+    await create(cog, interaction)
+    reply = last_reply(interaction)["content"]
+    assert reply.startswith("Group created.") and "couldn't post the welcome" in reply
+    assert "I'm missing the **Send Messages** permission in " + channel.mention in reply
+
+
 async def test_create_without_manage_channels_names_it_and_cleans_up(world, cog) -> None:
     role = make_role()
     world.guild.create_role.return_value = role
