@@ -118,7 +118,7 @@ class Membership(commands.Cog):
             raise UserError("You don't have an alias yet: join a group with /join and you'll get one.")
         await send_note(interaction, member_notes.alias_show(record), ephemeral=True)
 
-    @alias.command(name="new", description="Choose a new alias (once a day)")
+    @alias.command(name="new", description="Choose a new alias (your first one right away, then once a day)")
     async def alias_new(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
         record = await self.services.aliases.reroll(interaction.guild.id, interaction.user.id)

@@ -111,23 +111,37 @@ class AliasService:
                 continue  # the alias was taken by someone else a moment ago: draw again
         raise UserError("I couldn't find a free alias just now. Please try again in a moment.")
 
+    @staticmethod
+    def _too_soon(current: AliasRecord, wait: timedelta) -> UserError:
+        hours = max(1, round(wait.total_seconds() / 3600))
+        return UserError(
+            f"You can choose a new alias once a day. You can change “{current.alias}” again in about "
+            f"{hours} hour{'s' if hours != 1 else ''}."
+        )
+
     async def reroll(self, guild_id: int, user_id: int) -> AliasRecord:
-        """Give her a new alias, at most once per configured period."""
+        """Give her a new alias, at most once per configured period.
+
+        The alias she was first given can be changed at once (on the day she joined, if she doesn't
+        like it); after that change the period applies as usual."""
         current = await self.for_user(guild_id, user_id)
         if current is None:
             raise UserError("You don't have an alias yet: join a group with /join and you'll get one.")
         now = self._clock.now()
         next_allowed = from_iso(current.alias_changed_at) + self._reroll
-        if now < next_allowed:
-            hours = max(1, round((next_allowed - now).total_seconds() / 3600))
-            raise UserError(
-                f"You can choose a new alias once a day. You can change “{current.alias}” again in about "
-                f"{hours} hour{'s' if hours != 1 else ''}."
-            )
+        first = current.never_changed
+        if now < next_allowed and not first:
+            raise self._too_soon(current, next_allowed - now)
+        # Times are stored to the second: a first change is dated at least a second after her alias
+        # was created, so it is never mistaken for "not changed yet".
+        changed_at = max(now, from_iso(current.created_at) + timedelta(seconds=1)) if first else now
         for _ in range(5):
             alias = await self._free_alias(guild_id)
-            if await self._repo.rename(guild_id, current.pseudonym, alias, now):
+            if await self._repo.rename(guild_id, current.pseudonym, alias, changed_at, first_change=first):
                 record = await self.get(guild_id, current.pseudonym)
                 assert record is not None
                 return record
+            latest = await self.get(guild_id, current.pseudonym)
+            if first and latest is not None and not latest.never_changed:  # changed a moment ago (two clicks)
+                raise self._too_soon(latest, from_iso(latest.alias_changed_at) + self._reroll - now)
         raise UserError("I couldn't find a free alias just now. Please try again in a moment.")

@@ -49,7 +49,8 @@ def welcome(group: Group, alias: AliasRecord) -> Note:
     )
     return Note(
         f"Welcome to **{group.name}**. 💛\nHere you are **{alias.alias}**: nobody in the group sees your name. "
-        f"{how}\nYou can see your alias with /alias show, choose a new one once a day with /alias new, "
+        f"{how}\nYou can see your alias with /alias show, choose a new one with /alias new (right away if you "
+        "don't like this one, then once a day), "
         "and leave at any time with /leave."
     )
 

@@ -21,11 +21,17 @@ class AliasRecord:
     alias: str
     colour: int
     alias_changed_at: str
+    created_at: str = ""
+
+    @property
+    def never_changed(self) -> bool:
+        """True while she still has the alias she was first given."""
+        return self.alias_changed_at == self.created_at
 
 
 def _record(row: Row) -> AliasRecord:
     return AliasRecord(row["guild_id"], row["pseudonym"], row["user_id"], row["alias"], row["colour"],
-                       row["alias_changed_at"])
+                       row["alias_changed_at"], row["created_at"])
 
 
 class AliasesRepository:
@@ -62,11 +68,14 @@ class AliasesRepository:
         )
         return inserted == 1
 
-    async def rename(self, guild_id: int, pseudonym: str, alias: str, now: datetime) -> bool:
-        """Give her a new alias; False (nothing written) when another member has it."""
+    async def rename(self, guild_id: int, pseudonym: str, alias: str, now: datetime, *,
+                     first_change: bool = False) -> bool:
+        """Give her a new alias; False (nothing written) when another member has it, or, for
+        ``first_change``, when her first alias was already changed (two clicks at once)."""
         changed = await self._db.execute(
             "UPDATE aliases SET alias = ?, alias_changed_at = ? WHERE guild_id = ? AND pseudonym = ? "
-            "AND NOT EXISTS (SELECT 1 FROM aliases a WHERE a.guild_id = ? AND a.alias = ?)",
-            (alias, to_iso(now), guild_id, pseudonym, guild_id, alias),
+            "AND NOT EXISTS (SELECT 1 FROM aliases a WHERE a.guild_id = ? AND a.alias = ?) "
+            "AND (? = 0 OR alias_changed_at = created_at)",
+            (alias, to_iso(now), guild_id, pseudonym, guild_id, alias, int(first_change)),
         )
         return changed == 1

@@ -148,6 +148,10 @@ async def test_alias_show_and_new_once_a_day(world, cog, clock) -> None:
     shown = world.interaction(member)
     await invoke(cog.alias_show, cog, shown)
     assert first.alias in last_reply(shown)["content"]
+    day_one = world.interaction(member)
+    await invoke(cog.alias_new, cog, day_one)  # her first alias can be changed on the day she joined
+    changed = await world.bot.services.aliases.for_user(world.guild.id, member.id)
+    assert changed.alias != first.alias and changed.alias in last_reply(day_one)["content"]
     too_soon = world.interaction(member)
     await invoke(cog.alias_new, cog, too_soon)
     assert "once a day" in last_reply(too_soon)["content"]
@@ -155,7 +159,7 @@ async def test_alias_show_and_new_once_a_day(world, cog, clock) -> None:
     fresh = world.interaction(member)
     await invoke(cog.alias_new, cog, fresh)
     new = await world.bot.services.aliases.for_user(world.guild.id, member.id)
-    assert new.alias != first.alias and new.alias in last_reply(fresh)["content"]
+    assert new.alias != changed.alias and new.alias in last_reply(fresh)["content"]
 
 
 async def test_alias_show_without_a_group(world, cog) -> None:

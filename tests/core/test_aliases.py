@@ -39,15 +39,32 @@ async def test_lookup_is_case_insensitive_and_unknown_is_kind(services) -> None:
         await services.aliases.by_alias(GUILD + 1, record.alias)
 
 
-async def test_reroll_once_a_day(services, clock) -> None:
+async def test_first_alias_can_be_changed_on_day_one_then_once_a_day(services, clock) -> None:
     first = await services.aliases.ensure(GUILD, 5001)
-    with pytest.raises(UserError, match="once a day"):
-        await services.aliases.reroll(GUILD, 5001)
-    clock.advance(timedelta(hours=24))
-    second = await services.aliases.reroll(GUILD, 5001)
+    assert first.never_changed
+    second = await services.aliases.reroll(GUILD, 5001)  # the same moment she got it: allowed once
     assert second.alias != first.alias and second.pseudonym == first.pseudonym
+    assert not second.never_changed
     with pytest.raises(UserError, match="once a day"):
         await services.aliases.reroll(GUILD, 5001)
+    clock.advance(timedelta(hours=23))
+    with pytest.raises(UserError, match="again in about 1 hour"):
+        await services.aliases.reroll(GUILD, 5001)
+    clock.advance(timedelta(hours=1, seconds=1))  # the first change is dated a second after her alias was made
+    third = await services.aliases.reroll(GUILD, 5001)
+    assert third.alias not in (first.alias, second.alias)
+    with pytest.raises(UserError, match="once a day"):
+        await services.aliases.reroll(GUILD, 5001)
+
+
+async def test_two_first_changes_at_once_give_one_new_alias(services) -> None:
+    import asyncio
+
+    await services.aliases.ensure(GUILD, 5002)
+    results = await asyncio.gather(services.aliases.reroll(GUILD, 5002), services.aliases.reroll(GUILD, 5002),
+                                   return_exceptions=True)
+    assert sum(isinstance(r, UserError) for r in results) == 1
+    assert any(getattr(r, "alias", None) for r in results)
 
 
 async def test_reroll_without_alias_is_explained(services) -> None:
