@@ -67,6 +67,9 @@ class DiscordNotifier:
         except discord.HTTPException:
             return None
 
+    async def send_group(self, guild_id: int, channel_id: int, note: Note) -> bool:
+        return await self._post(await self._guild_channel(guild_id, channel_id), note) is not None
+
     async def send_mod_log(self, guild_id: int, note: Note) -> bool:
         config = await self._bot.services.guilds.get(guild_id)
         if await self._post(await self._guild_channel(guild_id, config.mod_log_channel_id), note) is None:

@@ -23,6 +23,7 @@ from bot.core.consent import ConsentService
 from bot.core.crisis_care import CrisisCare
 from bot.core.data_rights import DataRights
 from bot.core.flags import FlagQueue
+from bot.core.framing.digest import DigestService
 from bot.core.framing.safety_net import SafetyNet
 from bot.core.framing.service import FramingService
 from bot.core.groups import GroupService
@@ -76,6 +77,8 @@ class Services:
     outcomes: OutcomesService
     screener: Screener
     sharing: SharingPipeline
+    # The weekly "you're not alone" digest (posting works without the model; writers are noted by framing).
+    digests: DigestService
     # None when started without the framing model (tests and tools that do not need it); the
     # safety net still screens every text then.
     framing: FramingService | None = None
@@ -89,6 +92,7 @@ class Services:
         await self.reveals.expire_due(notifier)
         await self.relay.purge_stale()
         await self.checkins.run_due(notifier)
+        await self.digests.run_due(notifier)
         await self.data_rights.purge_if_due()
 
 
@@ -133,9 +137,10 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
     resources = load_resources(RESOURCES_FILE)
     checkins = CheckinService(db, clock, settings.checkins, instruments, aliases, groups, guilds, flags, alerts,
                               consent, audit, resources, shards=shards)
+    digests = DigestService(db, clock, groups, audit, settings.research.k_anonymity, shards=shards)
     framing = None
     if classifier is not None:
-        framing = FramingService(db, clock, settings.framing, classifier, audit)
+        framing = FramingService(db, clock, settings.framing, classifier, audit, digest=digests)
     membership = MembershipService(aliases, groups, restrictions)
     # The classifier carries the net it combines with; without a model the net is loaded alone.
     net = classifier.net if classifier is not None else default_net()
@@ -165,6 +170,7 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         outcomes=OutcomesService(db, clock, instruments, settings.research.k_anonymity),
         screener=screener,
         sharing=SharingPipeline(screener, care, relay, groups, aliases, membership, alerts, framing),
+        digests=digests,
         framing=framing,
         shards=shards,
     )

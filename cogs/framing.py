@@ -1,7 +1,9 @@
-"""Moderator controls for the framing features (/framing) and members' nudge switch (/nudges)."""
+"""Moderator controls for the framing features (/framing), the weekly digest's switch and preview
+(/framing digest) and members' nudge switch (/nudges)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Literal
 
 import discord
@@ -16,7 +18,10 @@ from bot.core.framing.service import FramingService
 from bot.core.groups import Group
 from bot.core.notify import Note
 from bot.discord_ui import send_note
+from cogs import _digest_jobs
 from cogs._checks import MODERATOR_PERMISSIONS, actor_pseudonym, is_moderator
+
+log = logging.getLogger(__name__)
 
 
 def _framing(bot: PeerBot) -> FramingService:
@@ -33,6 +38,13 @@ class FramingCog(commands.GroupCog, group_name="framing",
         self.bot = bot
         self.services = bot.services
         super().__init__()
+
+    async def cog_load(self) -> None:
+        armed = await _digest_jobs.arm_all(self.bot)
+        log.info("Armed the weekly digest of %d group(s)", armed)
+
+    async def cog_unload(self) -> None:
+        _digest_jobs.disarm_all(self.bot)
 
     async def _group(self, interaction: discord.Interaction, name: str) -> Group:
         assert interaction.guild is not None
@@ -90,7 +102,24 @@ class FramingCog(commands.GroupCog, group_name="framing",
     async def try_text(self, interaction: discord.Interaction, text: str) -> None:
         await send_note(interaction, await try_note(_framing(self.bot), text), ephemeral=True)
 
+    @app_commands.command(name="digest",
+                          description="The weekly “you're not alone” note to a group: on, off or preview")
+    @app_commands.describe(group="The group", setting="on or off; preview: see this week's so far (only you)")
+    @is_moderator()
+    async def digest(self, interaction: discord.Interaction, group: str,
+                     setting: Literal["on", "off", "preview"]) -> None:
+        digests = self.services.digests
+        chosen = await self._group(interaction, group)
+        if setting != "preview":
+            await digests.set_enabled(chosen.guild_id, chosen.id, setting == "on", actor=actor_pseudonym(interaction))
+            if setting == "on":
+                _digest_jobs.arm(self.bot, chosen.id)
+            else:
+                _digest_jobs.disarm(self.bot, chosen.id)
+        await send_note(interaction, await digests.preview(chosen.guild_id, chosen.id), ephemeral=True)
+
     mode.autocomplete("group")(group_choices)
+    digest.autocomplete("group")(group_choices)
     threshold.autocomplete("group")(group_choices)
     reaction.autocomplete("group")(group_choices)
     stats.autocomplete("group")(group_choices)

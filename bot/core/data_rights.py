@@ -45,7 +45,7 @@ RETENTION_EXEMPT = frozenset({"meta", "guild_settings", "groups", "aliases", "gr
 # Tables that hold nothing about a single member. Every other table must have a member or alias
 # column (tests enforce this, so a new table is either erasable or declared here on purpose).
 NON_PERSONAL_TABLES = frozenset({"meta", "guild_settings", "groups", "checkin_schedules", "framing_groups",
-                                 "framing_counts"})
+                                 "framing_counts", "framing_digest_groups", "framing_digests"})
 # Tables that others reference are emptied last so foreign keys never block the erasure.
 _REFERENCED = ("aliases", "groups")
 _RETENTION_DAY_KEY = "retention_purged_on"

@@ -39,6 +39,10 @@ class Notifier(Protocol):
         """Post in the server's moderator log channel; False when none is set or it is unreachable."""
         ...
 
+    async def send_group(self, guild_id: int, channel_id: int, note: Note) -> bool:
+        """Post in a group's channel as the bot, mentioning nobody; False when it is unreachable."""
+        ...
+
     async def send_alert(self, guild_id: int, note: Note, *, mention: bool) -> int | None:
         """Post a flag's alert in the moderator log, mentioning the moderator role (and nobody else)
         when `mention`; the message's id, or None when the log is missing or unreachable."""

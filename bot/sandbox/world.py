@@ -120,6 +120,11 @@ class SandboxNotifier:
         world.screen.show(f"dm:{name}", note, person=name)
         return True
 
+    async def send_group(self, guild_id: int, channel_id: int, note: Note) -> bool:
+        world = self._world_ref[0]
+        world.channel(note, world.channel_name(channel_id))
+        return True
+
     async def send_mod_log(self, guild_id: int, note: Note) -> bool:
         self._world_ref[0].screen.show("#mod-log", note, person=MOD)
         return True

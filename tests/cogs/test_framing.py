@@ -1,10 +1,12 @@
 """/framing (moderators) and /nudges (members) through the real command callbacks and the real model."""
 
+from datetime import timedelta
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.client import PeerBot
+from bot.discord_notifier import DiscordNotifier
 from tests.helpers import invoke, last_reply
 
 
@@ -129,3 +131,45 @@ async def test_without_the_model_the_commands_say_so(services, clock) -> None:
     interaction = make_interaction(instance, member, guild=guild)
     await invoke(nudges.nudges, nudges, interaction, setting="off")
     assert "framing model isn't running" in last_reply(interaction)["content"]
+
+
+# -- /framing digest ------------------------------------------------------------------------------------
+
+
+async def test_digest_on_arms_a_weekly_job_and_off_removes_it(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.digest, cog, interaction, group="Night feeds", setting="on")
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] and "The digest is on" in reply["content"]
+    job = world.bot.scheduler.get_job(f"framing:digest:{world.group.id}")
+    assert job is not None and "day_of_week='mon'" in str(job.trigger)
+    await world.bot.unload_extension("cogs.framing")
+    assert world.bot.scheduler.get_job(f"framing:digest:{world.group.id}") is None
+    await world.bot.load_extension("cogs.framing")  # re-armed from the database
+    cog = world.bot.get_cog("FramingCog")
+    assert world.bot.scheduler.get_job(f"framing:digest:{world.group.id}") is not None
+    await invoke(cog.digest, cog, world.interaction(world.moderator), group="Night feeds", setting="off")
+    assert world.bot.scheduler.get_job(f"framing:digest:{world.group.id}") is None
+    assert not await world.bot.services.digests.enabled(world.guild.id, world.group.id)
+
+
+async def test_members_cannot_switch_or_preview_the_digest(world, cog) -> None:
+    interaction = world.interaction(world.member("fern"))
+    await invoke(cog.digest, cog, interaction, group="Night feeds", setting="on")
+    assert "Only moderators" in last_reply(interaction)["content"]
+    assert not await world.bot.services.digests.enabled(world.guild.id, world.group.id)
+
+
+async def test_the_digest_is_posted_in_the_groups_channel_mentioning_nobody(world, cog) -> None:
+    services = world.bot.services
+    writers = [world.member(f"mum{i}") for i in range(5)]
+    for member in writers:
+        alias = await world.join(member)
+        await services.digests.record(world.guild.id, world.group.id, alias.pseudonym, "isolation")
+    await invoke(cog.digest, cog, world.interaction(world.moderator), group="Night feeds", setting="on")
+    services.clock.advance(timedelta(days=7))
+    assert await services.digests.run_due(DiscordNotifier(world.bot)) == 1
+    [call] = world.channel.send.await_args_list
+    assert "5 of you wrote about feeling alone with it" in call.args[0]
+    mentions = call.kwargs["allowed_mentions"]
+    assert not mentions.everyone and not mentions.users and not mentions.roles

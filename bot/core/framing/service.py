@@ -12,8 +12,9 @@ itself (crisis_care.py). With the screening result it then asks this service for
   A crisis post never gets a nudge or a pause.
 - **common_humanity**: in groups with reactions on, `after_post` returns "💛" for the adapter to
   add to the message.
-- Every published post adds one to framing_counts(guild, group, day, label). Nothing of the text is
-  kept or logged anywhere.
+- Every published post adds one to framing_counts(guild, group, day, label), and the weekly digest
+  (digest.py) notes her pseudonym under the post's label for the week (never for crisis or
+  neutral). Nothing of the text is kept or logged anywhere.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.core.audit import AuditLog
 from bot.core.errors import UserError
 from bot.core.framing.batcher import FramingBatcher
 from bot.core.framing.classifier import FramingClassifier, FramingResult
+from bot.core.framing.digest import DigestService
 from bot.core.framing.labels import CONNECTION_LABELS, LABELS, NUDGE_LABELS
 from bot.core.framing.nudges import NudgeTexts, with_opt_out
 from bot.core.notify import Choice, Note, Notifier
@@ -77,7 +79,8 @@ class FramingService:
     """The model call, nudges, reactions and counts, and the moderators' per-group controls."""
 
     def __init__(self, db: Database, clock: Clock, settings: FramingSettings, classifier: FramingClassifier,
-                 audit: AuditLog, nudges: NudgeTexts | None = None, rng: random.Random | None = None) -> None:
+                 audit: AuditLog, nudges: NudgeTexts | None = None, rng: random.Random | None = None,
+                 digest: DigestService | None = None) -> None:
         self._db = db
         self._repo = FramingRepository(db)
         self._clock = clock
@@ -86,6 +89,7 @@ class FramingService:
         self._audit = audit
         self._nudges = nudges or NudgeTexts.load()
         self._rng = rng or random.Random()
+        self._digest = digest
         self.batcher = FramingBatcher(classifier.classify, settings.batch_max, settings.batch_window_ms)
 
     async def close(self) -> None:
@@ -110,6 +114,8 @@ class FramingService:
 
         Crisis care is not done here: the pipeline did it before the post was published."""
         await self._count(guild_id, group_id, result.label)
+        if self._digest is not None:
+            await self._digest.record(guild_id, group_id, pseudonym, result.label)  # never crisis
         if result.label == "crisis":
             return FramingOutcome(result)
         config = await self.group_settings(guild_id, group_id)

@@ -1,4 +1,5 @@
-"""/nudges and the moderator's /framing controls in the sandbox (the same core as cogs/framing.py)."""
+"""/nudges and the moderator's /framing controls, the weekly digest's among them, in the sandbox (the
+same core as cogs/framing.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,24 @@ async def nudges(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
     world.ephemeral(person, Note(NUDGES_ON_TEXT if args[0].lower() == "on" else NUDGES_OFF_TEXT))
 
 
+async def digest_admin(sandbox: Sandbox, args: tuple[str, ...]) -> None:
+    """`/framing digest [GROUP] on|off|preview` (the default group when none is named)."""
+    world = sandbox.world
+    if not args or args[-1].lower() not in ("on", "off", "preview"):
+        raise SandboxError("use /framing digest [GROUP] on|off|preview")
+    setting = args[-1].lower()
+    name = " ".join(args[:-1])
+    group = await world.services.groups.by_name(GUILD_ID, name) if name else world.group
+    digests = world.services.digests
+    if setting != "preview":
+        await digests.set_enabled(GUILD_ID, group.id, setting == "on", actor=world.pseudonym(MOD))
+    world.ephemeral(MOD, await digests.preview(GUILD_ID, group.id))
+
+
 async def framing_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
+    if args and args[0].lower() == "digest":
+        await digest_admin(sandbox, args[1:])
+        return
     framing = _framing(sandbox)
     world = sandbox.world
     group = world.group
@@ -55,7 +73,8 @@ async def framing_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) ->
         world.ephemeral(MOD, await try_note(framing, " ".join(rest)))
         return
     else:
-        raise SandboxError("use /framing mode off|private|reflect, threshold VALUE, reaction on|off, stats, try TEXT")
+        raise SandboxError("use /framing mode off|private|reflect, threshold VALUE, reaction on|off, stats, try TEXT, "
+                           "digest [GROUP] on|off|preview")
     world.ephemeral(MOD, Note("Saved.\n" + describe_settings(group.name, config)))
 
 
