@@ -1,4 +1,5 @@
-"""Members: /join (groups, agreement, Accept / Not now), /leave, /alias show and /alias new."""
+"""Members: /join (groups, optionally those for her focus first; agreement, Accept / Not now), /leave,
+/alias show and /alias new."""
 
 from __future__ import annotations
 
@@ -36,11 +37,20 @@ class Membership(commands.Cog):
         self.bot.choice_handlers.pop("join", None)
 
     @app_commands.command(name="join", description="See the peer-support groups and join one")
+    @app_commands.describe(focus="Optional, private: what you're living with, to see the groups for it first "
+                                 "(not stored)")
     @app_commands.guild_only()
-    async def join(self, interaction: discord.Interaction) -> None:
+    async def join(self, interaction: discord.Interaction, focus: str | None = None) -> None:
+        # Her focus only orders this one private reply: it is not stored, logged or passed on.
         assert interaction.guild is not None
         groups = await self.services.membership.open_groups(interaction.guild.id)
-        await send_note(interaction, member_notes.join_list(groups), ephemeral=True)
+        note = member_notes.join_list(groups, focus, self.services.groups.focus_options)
+        await send_note(interaction, note, ephemeral=True)
+
+    @join.autocomplete("focus")
+    async def focus_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=option, value=option) for option in self.services.groups.focus_options
+                if current.casefold() in option.casefold()][:25]
 
     async def on_join_choice(self, interaction: discord.Interaction, rest: str) -> None:
         action, _, number = rest.partition(":")

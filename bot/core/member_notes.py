@@ -22,16 +22,37 @@ def group_line(group: Group) -> str:
     return f"**{group.name}** · {group.focus} · {places}\n{group.description}"
 
 
-def join_list(groups: list[Group]) -> Note:
+def focus_option(focus: str | None, options: tuple[str, ...]) -> str | None:
+    """The server's focus she picked, spelled as the server spells it; None if none or not one of them."""
+    wanted = " ".join((focus or "").split()).casefold()
+    return next((option for option in options if option.casefold() == wanted), None) if wanted else None
+
+
+def join_list(groups: list[Group], focus: str | None = None, options: tuple[str, ...] = ()) -> Note:
+    """The /join list. With a focus she picked (privately, optionally; never stored), the groups that
+    share it come first, then the rest; the order of the buttons follows."""
     if not groups:
         return Note("There are no groups open yet. A moderator will set some up soon. 💛")
-    with_room = [group for group in groups if group.free_places > 0]
+    picked = focus_option(focus, options)
+    lines: list[str] = []
+    if focus is not None and focus.strip() and picked is None:
+        lines.append(f"The groups here are for: {', '.join(options)}. Here they all are.")
+    matching = [group for group in groups if picked is not None and group.focus.casefold() == picked.casefold()]
+    ordered = matching + [group for group in groups if group not in matching]
+    with_room = [group for group in ordered if group.free_places > 0]
+    if picked is not None:
+        if any(group.free_places > 0 for group in matching):
+            lines.append(f"Groups for mums living with **{picked}** come first, then the others.")
+        elif matching:
+            lines.append(f"The groups for **{picked}** are full just now, so they're listed with the others.")
+        else:
+            lines.append(f"There isn't a group for **{picked}** yet; any of these groups would welcome you.")
     if with_room:
-        lines = ["**Groups you can join** (choose one below to read how it works):"]
+        lines.append("**Groups you can join** (choose one below to read how it works):")
     else:
-        lines = ["Every group is full at the moment, so there's nothing to join just yet. Please try again in a "
-                 "few days, or ask a moderator. 💛"]
-    lines += [group_line(group) for group in groups]
+        lines.append("Every group is full at the moment, so there's nothing to join just yet. Please try again in "
+                     "a few days, or ask a moderator. 💛")
+    lines += [group_line(group) for group in ordered]
     # A full group is listed (so she knows it exists) but has no button: there is nothing to join.
     return Note("\n\n".join(lines), tuple(view_choice(group) for group in with_room[:25]))
 

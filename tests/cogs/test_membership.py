@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 from unittest.mock import MagicMock
 
@@ -189,3 +190,48 @@ async def test_after_removal_join_is_refused_kindly_until_a_moderator_allows_it(
     await click(world.bot, again, f"join:accept:{world.group.id}")
     member.add_roles.assert_awaited_once()
     assert "Welcome to **Night feeds**" in last_reply(again)["content"]
+
+
+async def _rows(world) -> dict[str, list[tuple]]:
+    db = world.bot.services.db
+    tables = [row[0] for row in await db.fetchall(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {table: sorted(tuple(str(v) for v in row) for row in await db.fetchall(f"SELECT * FROM {table}"))
+            for table in tables}  # names come from sqlite_master
+
+
+async def test_join_with_her_focus_lists_those_groups_first(world, cog) -> None:
+    worries = await world.bot.services.groups.create(
+        world.guild.id, "Worries", "For anxious days", "perinatal anxiety", channel_id=world.add_channel("w").id,
+        role_id=world.add_role("Worries").id, actor="m" * 64)
+    listing = world.interaction(world.member())
+    await invoke(cog.join, cog, listing, focus="perinatal anxiety")
+    reply = last_reply(listing)
+    assert reply["ephemeral"] and "living with **perinatal anxiety** come first" in reply["content"]
+    assert reply["content"].index("**Worries**") < reply["content"].index("**Night feeds**")
+    assert [b.custom_id for b in reply["view"].children] == [f"join:view:{worries.id}", f"join:view:{world.group.id}"]
+
+
+async def test_join_focus_autocomplete_offers_the_servers_focus_list(world, cog) -> None:
+    choices = await cog.focus_choices(world.interaction(world.member()), "ANX")
+    assert [choice.value for choice in choices] == ["perinatal anxiety"]
+
+
+async def test_her_focus_is_neither_stored_nor_logged(world, cog, caplog) -> None:
+    """Joining after choosing a focus writes exactly what a join without one writes (group_members and
+    her alias), and no log record mentions the focus."""
+    before = await _rows(world)
+    with caplog.at_level(logging.DEBUG):
+        listing = world.interaction(world.member("ana"))
+        await invoke(cog.join, cog, listing, focus="postnatal depression")
+        assert await _rows(world) == before  # the list itself writes nothing
+        await click(world.bot, world.interaction(listing.user), f"join:accept:{world.group.id}")
+    assert not any("postnatal depression" in record.getMessage() for record in caplog.records)
+    with_focus = await _rows(world)
+    await click(world.bot, world.interaction(world.member("bea")), f"join:accept:{world.group.id}")
+    without_focus = await _rows(world)
+    grew = {table for table in before if len(with_focus[table]) != len(before[table])}
+    assert "group_members" in grew
+    assert grew == {table for table in before if len(without_focus[table]) != len(with_focus[table])}
+    assert all(len(with_focus[t]) - len(before[t]) == len(without_focus[t]) - len(with_focus[t]) for t in before)
+    assert not any("postnatal depression" in cell for rows in with_focus.values() for row in rows for cell in row)

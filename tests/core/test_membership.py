@@ -67,3 +67,36 @@ async def test_leave_and_undo_join(services) -> None:
     assert (await services.groups.get(GUILD, group.id)).member_count == 0
     await services.membership.join(GUILD, 1001, group.id)
     assert (await services.membership.leave(GUILD, 1001, None, None)).member_count == 0
+
+
+OPTIONS = ("postnatal depression", "perinatal anxiety", "birth trauma")
+
+
+def _group(number, name, focus, free=5):
+    from bot.core.groups import Group
+
+    return Group(number, GUILD, name, "desc", focus, 12, "anonymous", 900 + number, 1, False, 12 - free)
+
+
+@pytest.mark.parametrize(("focus", "names", "header"), [
+    (None, ["Birth A", "Worries", "Birth B"], "**Groups you can join**"),
+    ("Perinatal  ANXIETY", ["Worries", "Birth A", "Birth B"], "living with **perinatal anxiety** come first"),
+    ("postnatal depression", ["Birth A", "Worries", "Birth B"], "There isn't a group for **postnatal depression**"),
+    ("astrology", ["Birth A", "Worries", "Birth B"], "The groups here are for: postnatal depression, perinatal"),
+])
+def test_join_list_puts_the_groups_for_her_focus_first(focus, names, header) -> None:
+    groups = [_group(1, "Birth A", "birth trauma"), _group(2, "Worries", "perinatal anxiety"),
+              _group(3, "Birth B", "birth trauma")]
+    note = member_notes.join_list(groups, focus, OPTIONS)
+    assert header in note.text
+    assert [note.text.index(f"**{name}**") for name in names] == sorted(note.text.index(f"**{n}**") for n in names)
+    assert [choice.label.split(" (")[0] for choice in note.choices] == names
+    assert "astrology" not in note.text
+
+
+def test_a_full_group_for_her_focus_is_listed_without_a_button() -> None:
+    groups = [_group(1, "Birth A", "birth trauma"), _group(2, "Worries", "perinatal anxiety", free=0)]
+    note = member_notes.join_list(groups, "perinatal anxiety", OPTIONS)
+    assert "groups for **perinatal anxiety** are full just now" in note.text
+    assert "**Worries** · perinatal anxiety · full" in note.text
+    assert [choice.id for choice in note.choices] == ["join:view:1"]

@@ -184,7 +184,8 @@ async def cmd_share(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> Non
 
 async def cmd_join(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
     groups = await sandbox.world.services.membership.open_groups(GUILD_ID)
-    sandbox.world.ephemeral(person, member_notes.join_list(groups))
+    focus = " ".join(args) or None  # `join perinatal anxiety`: hers first; not stored
+    sandbox.world.ephemeral(person, member_notes.join_list(groups, focus, sandbox.world.services.groups.focus_options))
 
 
 async def on_join_choice(sandbox: Sandbox, person: str, rest: str) -> None:
