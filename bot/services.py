@@ -34,6 +34,7 @@ from bot.core.moderation import ModerationService
 from bot.core.notify import Notifier
 from bot.core.outcomes.service import OutcomesService
 from bot.core.privacy import Pseudonymizer, load_key
+from bot.core.regions import MemberRegions
 from bot.core.relay import RelayService
 from bot.core.reports import ReportService
 from bot.core.resources import load_resources
@@ -79,6 +80,8 @@ class Services:
     sharing: SharingPipeline
     # The weekly "you're not alone" digest (posting works without the model; writers are noted by framing).
     digests: DigestService
+    # Each member's own crisis-resource region (the server's by default).
+    regions: MemberRegions
     # None when started without the framing model (tests and tools that do not need it); the
     # safety net still screens every text then.
     framing: FramingService | None = None
@@ -146,7 +149,8 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
     net = classifier.net if classifier is not None else default_net()
     screener = Screener(net, framing.classify if framing else None, settings.framing.model_timeout_seconds,
                         settings.framing.urgent_threshold)
-    care = CrisisCare(flags, alerts, guilds, aliases, resources)
+    regions = MemberRegions(db, clock, guilds, resources)
+    care = CrisisCare(flags, alerts, regions, aliases, resources)
     services = Services(
         settings=settings,
         db=db,
@@ -171,6 +175,7 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
         screener=screener,
         sharing=SharingPipeline(screener, care, relay, groups, aliases, membership, alerts, framing),
         digests=digests,
+        regions=regions,
         framing=framing,
         shards=shards,
     )

@@ -17,7 +17,8 @@ told about moderators.
 
 Someone in none of the groups (never joined, left, removed, group archived) who DMs crisis words
 still gets resources: her server's region, or every configured region of the servers she shares
-with the bot. Where that is exactly one server, its moderators get an alert under an alias: her
+with the bot. Wherever a server's region applies, her own choice there (/resources region, see
+regions.py) comes first. Where that is exactly one server, its moderators get an alert under an alias: her
 existing alias there, or a new one made now. That is the least identifying detail that still lets
 them reach her: the alias reveals nothing by itself, and reaching the account behind it is the
 audited two-moderator reveal, the same as for any member. Where she shares several servers with
@@ -36,8 +37,8 @@ from bot.core.aliases import AliasService
 from bot.core.flags import FlagQueue
 from bot.core.framing.nudges import MODERATORS_TOLD, crisis_message, gentle_message
 from bot.core.groups import Group
-from bot.core.guilds import GuildSettingsService
 from bot.core.notify import Note, Notifier
+from bot.core.regions import MemberRegions
 from bot.core.resources import FALLBACK_REGION, RegionResources, render_resources
 from bot.core.screening import Screened
 
@@ -63,19 +64,21 @@ class CareReport:
 
 
 class CrisisCare:
-    def __init__(self, flags: FlagQueue, alerts: AlertPolicy, guilds: GuildSettingsService, aliases: AliasService,
+    def __init__(self, flags: FlagQueue, alerts: AlertPolicy, regions: MemberRegions, aliases: AliasService,
                  resources: dict[str, RegionResources]) -> None:
         self._flags = flags
         self._alerts = alerts
-        self._guilds = guilds
+        self._regions = regions
         self._aliases = aliases
         self._resources = resources
 
-    async def resources_text(self, guild_ids: list[int], *, urgent: bool = True) -> str:
-        """Her server's resources; each region once when her servers differ; the general list when none."""
+    async def resources_text(self, user_id: int, guild_ids: list[int], *, urgent: bool = True) -> str:
+        """Her region's resources in each server (her choice, else the server's); each region once when
+        they differ; the general list when none."""
         regions: list[str] = []
         for guild_id in guild_ids:
-            region = (await self._guilds.get(guild_id)).region
+            # Her pseudonym is computed, never stored here: reading her choice creates nothing.
+            region = await self._regions.region_for(guild_id, self._aliases.pseudonym(guild_id, user_id))
             if region not in regions:
                 regions.append(region)
         if not regions:
@@ -93,7 +96,7 @@ class CrisisCare:
                              notifier: Notifier) -> CareReport:
         """The last resort when care failed part-way (the database, say): her resources, whatever else fails."""
         try:
-            text = await self.resources_text(guild_ids)
+            text = await self.resources_text(user_id, guild_ids)
         except Exception:
             log.exception("Could not read her server's region; sending the general resources")
             text = render_resources(FALLBACK_REGION, self._resources)
@@ -108,7 +111,7 @@ class CrisisCare:
         urgent = screened.tier != "worried"
         guilds = list(dict.fromkeys([place.guild_id for place in places] + region_guilds))
         guild_id = guilds[0] if guilds else 0
-        text = await self.resources_text(guilds, urgent=urgent)
+        text = await self.resources_text(user_id, guilds, urgent=urgent)
         note = Note(crisis_message(text) if urgent else gentle_message(text))
         delivery, route = await self._deliver(user_id, guild_id, note, entry, answer, notifier)
         flag_ids: list[int] = []

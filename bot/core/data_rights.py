@@ -33,6 +33,7 @@ from bot.store.member_data import (
     describe_tables,
     rows_mentioning,
 )
+from bot.store.member_regions_repo import MemberRegionsRepository
 from bot.store.meta_repo import MetaRepository
 from bot.store.schedules_repo import SchedulesRepository
 
@@ -41,7 +42,7 @@ __all__ = ["NON_PERSONAL_TABLES", "RETENTION_EXEMPT", "DataRights", "ErasureRepo
 
 # Tables kept while the thing they describe exists (not dated personal records).
 RETENTION_EXEMPT = frozenset({"meta", "guild_settings", "groups", "aliases", "group_members", "checkin_schedules",
-                              "consents", "checkin_prefs"})
+                              "consents", "checkin_prefs", "member_regions"})
 # Tables that hold nothing about a single member. Every other table must have a member or alias
 # column (tests enforce this, so a new table is either erasable or declared here on purpose).
 NON_PERSONAL_TABLES = frozenset({"meta", "guild_settings", "groups", "checkin_schedules", "framing_groups",
@@ -54,7 +55,7 @@ _RETENTION_DAY_KEY = "retention_purged_on"
 def owners(db: Database) -> list[MemberRows]:
     """The repositories that find, erase and purge a member's rows in their own tables."""
     return [FlagsRepository(db), FramingRepository(db), ConsentRepository(db), CheckinsRepository(db),
-            SchedulesRepository(db), CheckinPrefsRepository(db)]
+            SchedulesRepository(db), CheckinPrefsRepository(db), MemberRegionsRepository(db)]
 
 
 FORGET_WARNING = (
@@ -62,7 +63,6 @@ FORGET_WARNING = (
     "check-in answers and scores, and the record of your posts. It can't be undone, and you'll leave "
     "your groups. Your posts already in the channels stay unless you /unshare them first."
 )
-MYDATA_TEXT = "Here is everything the bot keeps about you in this server. Your posts' text is never stored."
 
 
 def forget_prompt() -> Note:

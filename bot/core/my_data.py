@@ -23,7 +23,7 @@ INTRO = ("Here is what the bot keeps about you in this server. The attached file
          "The words of your posts are never stored, and nothing here is about anyone else.")
 # Tables the summary describes line by line; every other table is counted under "other records".
 _DESCRIBED = frozenset({"aliases", "group_members", "checkins", "scores", "consents", "consent_events",
-                        "checkin_prefs", "relayed_posts", "flags"})
+                        "checkin_prefs", "member_regions", "relayed_posts", "flags"})
 _CONSENT = {1: "yes", 0: "no", None: "not answered yet"}
 
 
@@ -64,6 +64,25 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _settings(tables: Mapping[str, Sequence[Mapping[str, Any]]], pseudonym: str) -> list[str]:
+    """Her own settings: check-in preferences and her crisis-resource region, when she set them."""
+    lines = []
+    prefs = _hers(tables.get("checkin_prefs", ()), pseudonym)
+    if prefs:
+        pref = prefs[0]
+        parts = [f"time zone {pref.get('timezone') or 'the server’s'}"]
+        if pref.get("quiet_start") and pref.get("quiet_end"):
+            parts.append(f"quiet hours {pref['quiet_start']}–{pref['quiet_end']}")
+        if pref.get("paused"):
+            parts.append("check-ins paused")
+        lines.append(f"• Your check-in settings: {', '.join(parts)}.")
+    regions = _hers(tables.get("member_regions", ()), pseudonym)
+    if regions:
+        lines.append(f"• Your crisis-resource region: {regions[0]['region']} "
+                     "(your choice; otherwise the server’s is used).")
+    return lines
+
+
 def summarise(tables: Mapping[str, Sequence[Mapping[str, Any]]], pseudonym: str,
               group_names: Mapping[int, str]) -> str:
     """Plain sentences about her rows (``tables`` as in the /mydata file)."""
@@ -102,15 +121,7 @@ def summarise(tables: Mapping[str, Sequence[Mapping[str, Any]]], pseudonym: str,
                  f"anonymous research {_CONSENT.get(consent.get('research'), 'not answered yet')}"
                  + (f" ({_plural(changes, 'choice')} recorded)." if changes else "."))
 
-    prefs = _hers(tables.get("checkin_prefs", ()), pseudonym)
-    if prefs:
-        pref = prefs[0]
-        parts = [f"time zone {pref.get('timezone') or 'the server’s'}"]
-        if pref.get("quiet_start") and pref.get("quiet_end"):
-            parts.append(f"quiet hours {pref['quiet_start']}–{pref['quiet_end']}")
-        if pref.get("paused"):
-            parts.append("check-ins paused")
-        lines.append(f"• Your check-in settings: {', '.join(parts)}.")
+    lines.extend(_settings(tables, pseudonym))
 
     posts = _hers(tables.get("relayed_posts", ()), pseudonym)
     lines.append(f"• Posts shared through the bot: {len(posts)} (when and where only, not the words).")

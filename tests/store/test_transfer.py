@@ -66,6 +66,8 @@ ROWS = [
     ("INSERT INTO flag_alerts (flag_id, guild_id, kind, due_at, message_id, delivered) VALUES (1, ?, 'alert', ?, ?, 1)",
      (SNOWFLAKE, NOW, SNOWFLAKE + 7)),
     ("INSERT INTO meta (key, value) VALUES ('retention_purged_on', '2026-03-02')", ()),
+    ("INSERT INTO member_regions (guild_id, pseudonym, region, updated_at) VALUES (?, ?, 'IE', ?)",
+     (SNOWFLAKE, P, NOW)),
 ]
 
 

@@ -23,6 +23,7 @@ from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
 from bot.core.instruments import Instrument, InstrumentError, SafetyRule
 from bot.core.notify import Note, Notifier
+from bot.core.regions import MemberRegions
 from bot.core.resources import RegionResources, render_resources
 from bot.store import Database, Tx
 from bot.store.checkins_repo import CheckinRow, CheckinsRepository
@@ -69,6 +70,7 @@ class SessionService:
         self._flags = flags
         self._alerts = alerts
         self._resources = dict(resources)
+        self._regions = MemberRegions(db, clock, guilds, resources)
         self._prefs = prefs
 
     # -- lookups ------------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ class SessionService:
             if not await self._alerts.raise_and_deliver(notifier, flag):
                 told = False
                 log.warning("Nobody could be alerted about safety flag %s in guild %s", flag.id, row.guild_id)
-        region = (await self._guilds.get(row.guild_id)).region
+        region = await self._regions.region_for(row.guild_id, row.pseudonym)  # hers, else the server's
         return messages.safety_note(render_resources(region, self._resources), continuing=continuing,
                                     moderators_told=told)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.data_rights import MYDATA_TEXT, forget_cancelled, forget_prompt
+from bot.core.data_rights import forget_cancelled, forget_prompt
 from bot.core.errors import UserError
+from bot.core.my_data import my_data
 from bot.core.notify import Note
 from bot.sandbox.runner import Sandbox
 from bot.sandbox.world import GUILD_ID
@@ -11,10 +12,10 @@ from bot.sandbox.world import GUILD_ID
 
 async def mydata(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
     world = sandbox.world
-    payload = await world.services.data_rights.export_json(GUILD_ID, world.pseudonym(person))
+    data = await my_data(world.services.data_rights, world.services.groups, GUILD_ID, world.pseudonym(person))
     path = sandbox.output_dir / f"mydata-{person.lower()}.json"
-    path.write_bytes(payload)
-    world.ephemeral(person, Note(f"{MYDATA_TEXT}\n(file: {path})"))
+    path.write_bytes(data.payload)
+    world.ephemeral(person, Note(f"{data.summary}\n(file: {path})"))
 
 
 async def forget_me(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
