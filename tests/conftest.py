@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -159,3 +160,19 @@ async def bot(services: Services) -> AsyncIterator[PeerBot]:
     yield instance
     for extension in list(instance.extensions):
         await instance.unload_extension(extension)
+
+
+@pytest.fixture
+def keep_logging() -> Iterator[None]:
+    """A command sets up logging for the process; put pytest's back afterwards."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    for handler in handlers:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)

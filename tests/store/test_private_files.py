@@ -43,19 +43,6 @@ def umask(request: pytest.FixtureRequest) -> Iterator[int]:
     os.umask(previous)
 
 
-@pytest.fixture
-def keep_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
 
 
 @pytest.mark.usefixtures("umask")
