@@ -40,6 +40,8 @@ class Sandbox:
         self.notifier = SandboxNotifier([world])
         self.commands: dict[str, Handler] = {}
         self.moderator_commands: dict[str, Handler] = {}
+        # What /help says of each command, by name (as the cogs' descriptions say it in Discord).
+        self.descriptions: dict[str, str] = {}
         self.choice_handlers: dict[str, ChoiceHandler] = {}
         self.post_handler: PostHandler | None = None
         self.dm_handler: WordsHandler | None = None
@@ -50,9 +52,11 @@ class Sandbox:
 
     # -- registration (bot/sandbox/commands.py fills these) ---------------------------------------
 
-    def command(self, name: str, *, moderator: bool = False) -> Callable[[Handler], Handler]:
+    def command(self, name: str, *, moderator: bool = False, description: str = "") -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             (self.moderator_commands if moderator else self.commands)[name] = handler
+            if description:
+                self.descriptions[name] = description
             return handler
 
         return register

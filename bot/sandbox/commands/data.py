@@ -34,6 +34,6 @@ async def on_forget(sandbox: Sandbox, person: str, rest: str) -> None:
 
 
 def register(sandbox: Sandbox) -> None:
-    sandbox.command("mydata")(mydata)
-    sandbox.command("forget-me")(forget_me)
+    sandbox.command("mydata", description="See a summary and get a file of everything the bot keeps about you")(mydata)
+    sandbox.command("forget-me", description="Erase everything the bot keeps about you here")(forget_me)
     sandbox.on_choice("forget", on_forget)

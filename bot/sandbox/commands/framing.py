@@ -79,5 +79,6 @@ async def framing_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) ->
 
 
 def register(sandbox: Sandbox) -> None:
-    sandbox.command("nudges")(nudges)
-    sandbox.command("framing", moderator=True)(framing_admin)
+    sandbox.command("nudges", description="Turn the bot's gentle private notes after your posts on or off")(nudges)
+    sandbox.command("framing", moderator=True,
+                    description="The framing model: mode, threshold, reaction, stats, try, digest")(framing_admin)

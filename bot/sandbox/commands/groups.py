@@ -249,9 +249,14 @@ def register(sandbox: Sandbox) -> None:
     sandbox.dm_handler = dm_line
     sandbox.edit_handler = edit_line
     sandbox.due_hooks.append(expire_held)
-    for name, handler in {"share": cmd_share, "join": cmd_join, "leave": cmd_leave, "unshare": cmd_unshare,
-                          "alias": cmd_alias, "dms": cmd_dms}.items():
-        sandbox.command(name)(handler)
+    for name, handler, description in (
+            ("share", cmd_share, "Share something with your group under your alias"),
+            ("join", cmd_join, "See the peer-support groups and join one"),
+            ("leave", cmd_leave, "Leave one of your groups"),
+            ("unshare", cmd_unshare, "Remove one of your own posts"),
+            ("alias", cmd_alias, "See the alias you post under (show), or choose a new one (new)"),
+            ("dms", cmd_dms, "Sandbox only: close or open her direct messages (on|off)")):
+        sandbox.command(name, description=description)(handler)
     sandbox.on_choice("join", on_join_choice)
     sandbox.on_choice("reflect", lambda box, person, rest: on_held_choice(box, person, f"reflect:{rest}"))
     sandbox.on_choice("pick", lambda box, person, rest: on_held_choice(box, person, f"pick:{rest}"))

@@ -130,9 +130,18 @@ async def report(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
 
 
 def register(sandbox: Sandbox) -> None:
-    for name, handler in {"warn": warn, "timeout": timeout, "remove": remove, "allow": allow, "delete": delete,
-                          "history": history, "flags": flags, "ack": ack, "resolve": resolve,
-                          "audit": audit}.items():
-        sandbox.command(f"mod {name}", moderator=True)(handler)
-    sandbox.command("report")(report)
+    for name, handler, description in (
+            ("warn", warn, "Send a member a kind, private warning"),
+            ("timeout", timeout, "Pause a member's posting, DMs to the bot included (a Discord timeout)"),
+            ("remove", remove, "Remove a member from a group"),
+            ("allow", allow, "Let a removed member join a group again (lifts /mod remove)"),
+            ("delete", delete, "Delete a relayed post"),
+            ("history", history, "A member's case history: flags and moderator actions"),
+            ("flags", flags, "Open reports and alerts"),
+            ("ack", ack, "Acknowledge a flag: you're looking into it"),
+            ("resolve", resolve, "Resolve a flag"),
+            ("audit", audit, "Recent moderator actions")):
+        sandbox.command(f"mod {name}", moderator=True, description=description)(handler)
+    sandbox.command("report", description="Report post NUMBER to the moderators (the “Report to moderators” menu)")(
+        report)
     sandbox.on_choice("flag", on_flag_button)

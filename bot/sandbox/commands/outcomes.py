@@ -29,5 +29,6 @@ async def outcomes(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None
 
 
 def register(sandbox: Sandbox) -> None:
-    sandbox.command("mytrends")(mytrends)
-    sandbox.command("outcomes", moderator=True)(outcomes)
+    sandbox.command("mytrends", description="See your own check-in scores over time (only you see it)")(mytrends)
+    sandbox.command("outcomes", moderator=True,
+                    description="Moderators: how each group is doing (small groups hidden)")(outcomes)
