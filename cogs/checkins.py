@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.client import PeerBot
 from bot.core.checkins import buttons
+from bot.core.checkins.prefs_input import timezone_choices
 from bot.core.checkins.sessions import Step
 from bot.core.consent import CONSENT_PREFIX
 from bot.core.notify import Note
@@ -73,9 +74,9 @@ class Checkins(commands.GroupCog, group_name="checkin", group_description="Your 
 
     @app_commands.command(name="settings", description="Your time zone and quiet hours for check-ins")
     @app_commands.describe(
-        timezone="Your time zone, e.g. Europe/London",
-        quiet_start="Start of your quiet hours, e.g. 22:00 (or “off”)",
-        quiet_end="End of your quiet hours, e.g. 07:00",
+        timezone="Your time zone or nearest city, e.g. London, New York, Sydney",
+        quiet_start="Start of your quiet hours, e.g. 10pm or 22:00 (or “off”)",
+        quiet_end="End of your quiet hours, e.g. 7am or 07:00",
     )
     async def settings(self, interaction: discord.Interaction, timezone: str | None = None,
                        quiet_start: str | None = None, quiet_end: str | None = None) -> None:
@@ -84,6 +85,11 @@ class Checkins(commands.GroupCog, group_name="checkin", group_description="Your 
                                                           timezone=timezone, quiet_start=quiet_start,
                                                           quiet_end=quiet_end)
         await send_note(interaction, note, ephemeral=True)
+
+    @settings.autocomplete("timezone")
+    async def timezone_autocomplete(self, interaction: discord.Interaction,
+                                    current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=zone.replace("_", " "), value=zone) for zone in timezone_choices(current)]
 
     # -- buttons ------------------------------------------------------------------------------------
 

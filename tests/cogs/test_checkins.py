@@ -215,6 +215,59 @@ async def test_pause_resume_snooze_and_settings(bot, guild, setup_world) -> None
     assert prefs.timezone == "America/Chicago" and prefs.snoozed_until is not None
 
 
+async def test_settings_with_nothing_given_shows_her_current_values(bot, guild, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    cog = member_cog(bot)
+    await invoke(cog.snooze, cog, make_interaction(bot, member, guild=guild), hours=6)
+    interaction = make_interaction(bot, member, guild=guild)
+    await invoke(cog.settings, cog, interaction)
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] is True
+    for expected in ("Time zone: Europe/London", "Quiet hours: none", "Snoozed until", "/checkin settings"):
+        assert expected in reply["content"]
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({"timezone": "london", "quiet_start": "10pm", "quiet_end": "7am"}, ("Europe/London", "22:00–07:00")),
+    ({"timezone": "new york"}, ("America/New_York", "Quiet hours: none")),
+    ({"timezone": "MUMBAI", "quiet_start": "10.30pm", "quiet_end": "noon"}, ("Asia/Kolkata", "22:30–12:00")),
+    ({"quiet_start": "midnight", "quiet_end": "6 am"}, ("Europe/London", "00:00–06:00")),
+])
+async def test_settings_accept_everyday_times_and_city_names(bot, guild, setup_world, kwargs, expected) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    cog = member_cog(bot)
+    interaction = make_interaction(bot, member, guild=guild)
+    await invoke(cog.settings, cog, interaction, **kwargs)
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] is True and "Saved" in reply["content"]
+    assert all(part in reply["content"] for part in expected)
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({"timezone": "atlantis", "quiet_start": "10pm", "quiet_end": "7am"}, "London, New York, Sydney"),
+    ({"timezone": "sydney", "quiet_start": "bedtime", "quiet_end": "7am"}, "10pm"),
+])
+async def test_a_bad_value_is_explained_kindly_and_changes_nothing(bot, guild, setup_world, kwargs,
+                                                                   expected) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    cog = member_cog(bot)
+    interaction = make_interaction(bot, member, guild=guild)
+    await invoke(cog.settings, cog, interaction, **kwargs)
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] is True and expected in reply["content"] and "Nothing was changed" in reply["content"]
+    prefs = await bot.services.checkins.prefs.get(GUILD, bot.services.aliases.pseudonym(GUILD, member.id), "UTC")
+    assert prefs.timezone == "UTC" and prefs.quiet_start is None
+
+
+async def test_time_zone_autocomplete_offers_matching_zones(bot, guild, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    cog = member_cog(bot)
+    choices = await cog.timezone_autocomplete(make_interaction(bot, member, guild=guild), "new y")
+    assert choices[0].value == "America/New_York" and choices[0].name == "America/New York"
+    assert 0 < len(await cog.timezone_autocomplete(make_interaction(bot, member, guild=guild), "")) <= 25
+    assert cog.settings._params["timezone"].autocomplete is not None
+
+
 # -- /checkins (moderators) -------------------------------------------------------------------------
 
 

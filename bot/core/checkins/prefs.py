@@ -7,9 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, to_iso
-from bot.core.checkins.cadence import parse_time
+from bot.core.checkins.prefs_input import TIME_EXAMPLES, parse_clock_time, resolve_timezone
 from bot.core.errors import UserError
-from bot.core.guilds import validate_timezone
 from bot.store import Database
 from bot.store.checkin_prefs_repo import CheckinPrefsRepository, PrefsRow
 
@@ -56,6 +55,8 @@ class MemberPrefs:
         if self.snoozed_until is not None:
             local = self.snoozed_until.astimezone(ZoneInfo(self.timezone))
             lines.append(f"Snoozed until: {local:%a %d %b, %H:%M}")
+        elif not self.paused:
+            lines.append("Check-ins: on")
         return "\n".join(lines)
 
 
@@ -88,26 +89,29 @@ class PrefsService:
 
     async def configure(
         self, guild_id: int, pseudonym: str, *, timezone: str | None = None, quiet_start: str | None = None,
-        quiet_end: str | None = None,
+        quiet_end: str | None = None, fallback_timezone: str | None = None,
     ) -> MemberPrefs:
-        """Change her time zone and/or quiet hours ("off" clears quiet hours)."""
+        """Change her time zone ("london" or "Europe/London") and/or quiet hours ("10pm", "22:00"; "off"
+        clears them). Everything is read before anything is saved: one bad value changes nothing."""
         values: dict[str, object] = {}
         if timezone is not None:
-            values["timezone"] = validate_timezone(timezone)
+            values["timezone"] = resolve_timezone(timezone)
         if quiet_start is not None or quiet_end is not None:
             if (quiet_start or "").strip().lower() in OFF_WORDS or (quiet_end or "").strip().lower() in OFF_WORDS:
                 values["quiet_start"] = values["quiet_end"] = None
             elif quiet_start is None or quiet_end is None:
-                raise UserError("Please give both the start and the end of your quiet hours, like 22:00 and 07:00.")
+                raise UserError("Please give both the start and the end of your quiet hours, like 10pm and 7am. "
+                                "Nothing was changed. 💛")
             else:
-                start, end = parse_time(quiet_start), parse_time(quiet_end)
+                start, end = parse_clock_time(quiet_start), parse_clock_time(quiet_end)
                 if start == end:
                     raise UserError("Quiet hours need different start and end times (or “off” for none).")
                 values["quiet_start"], values["quiet_end"] = start, end
         if not values:
-            raise UserError("Tell me what to change: your time zone, or your quiet hours (start and end).")
+            raise UserError(f"Tell me what to change: your time zone, or your quiet hours (start and end, like "
+                            f"{TIME_EXAMPLES}).")
         await self._upsert(guild_id, pseudonym, **values)
-        return await self.get(guild_id, pseudonym)
+        return await self.get(guild_id, pseudonym, fallback_timezone)
 
     async def set_paused(self, guild_id: int, pseudonym: str, paused: bool) -> MemberPrefs:
         current = await self.get(guild_id, pseudonym)

@@ -284,9 +284,16 @@ class CheckinService:
 
     async def configure(self, guild_id: int, user_id: int, *, timezone: str | None, quiet_start: str | None,
                         quiet_end: str | None) -> Note:
+        """With nothing given, show her current settings; otherwise change them and show the result."""
         pseudonym = self._aliases.pseudonym(guild_id, user_id)
+        fallback = (await self._guilds.get(guild_id)).timezone
+        if timezone is None and quiet_start is None and quiet_end is None:
+            prefs = await self.prefs.get(guild_id, pseudonym, fallback)
+            return Note("Your check-in settings (only you can see this):\n" + prefs.describe() + "\n\n"
+                        "To change them: /checkin settings timezone: london, quiet_start: 10pm, quiet_end: 7am "
+                        "(quiet_start: off clears quiet hours).")
         prefs = await self.prefs.configure(guild_id, pseudonym, timezone=timezone, quiet_start=quiet_start,
-                                           quiet_end=quiet_end)
+                                           quiet_end=quiet_end, fallback_timezone=fallback)
         return Note("Saved. 💛\n" + prefs.describe())
 
     # -- moderators ---------------------------------------------------------------------------------
