@@ -14,6 +14,8 @@ async def test_help_shows_members_their_commands_and_the_moderator_hers_too(play
     to_mod = "\n".join(result.lines_for("[ephemeral:mod]"))
     assert "**/join**:" in to_mod  # the members' part too
     assert "For moderators" in to_mod and "**/mod warn**: Send a member a kind, private warning" in to_mod
+    assert "**/checkin**: Your own check-in questionnaires" in to_her
+    assert not [line for line in (to_her + "\n" + to_mod).splitlines() if line.rstrip().endswith("**:")]
 
 
 async def test_resources_shows_the_servers_region_until_she_chooses_her_own(play_sandbox: PlaySandbox) -> None:

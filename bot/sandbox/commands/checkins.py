@@ -135,9 +135,10 @@ async def checkins_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -
 
 def register(sandbox: Sandbox) -> None:
     sandbox.world.services.checkins.sleep = _no_pause
-    sandbox.command("consent")(consent)
-    sandbox.command("checkin")(checkin)
-    sandbox.command("checkins", moderator=True)(checkins_admin)
+    sandbox.command("consent", description="See or change your check-in and research choices")(consent)
+    sandbox.command("checkin", description="Your own check-in questionnaires")(checkin)
+    sandbox.command("checkins", moderator=True,
+                    description="Moderators: schedule check-in questionnaires for groups")(checkins_admin)
     sandbox.answer_handler = answer
     sandbox.on_choice(buttons.PREFIX, on_checkin_choice)
     sandbox.on_choice(CONSENT_PREFIX, on_consent_choice)
