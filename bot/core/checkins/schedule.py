@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any, TypeVar
 
 from bot.clock import Clock
 from bot.core.audit import AuditLog
@@ -15,8 +16,10 @@ from bot.core.guilds import GuildSettingsService
 from bot.core.instruments import Instrument, get_instrument
 from bot.core.shards import ALL_GUILDS, GuildShards
 from bot.store import Database
-from bot.store.checkins_repo import CheckinsRepository
+from bot.store.checkins_repo import CheckinsRepository, StatusCounts
 from bot.store.schedules_repo import ScheduleRow, SchedulesRepository
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -36,13 +39,8 @@ class Schedule(ScheduleRow):
 
 
 @dataclass(frozen=True)
-class GroupStatus:
-    group_name: str
-    instrument: str
-    sent: int
-    completed: int
-    missed: int
-    open: int
+class GroupStatus(StatusCounts):
+    """A group's check-in counts for one questionnaire, with the completion rate."""
 
     @property
     def completion_rate(self) -> float | None:
@@ -50,8 +48,13 @@ class GroupStatus:
         return None if finished == 0 else self.completed / finished
 
 
+def _copy(kind: type[_T], record: Any) -> _T:
+    """A store record as the core's subclass of it (same fields, plus what the core computes)."""
+    return kind(**{field.name: getattr(record, field.name) for field in fields(record)})
+
+
 def _schedule(row: ScheduleRow) -> Schedule:
-    return Schedule(**{field.name: getattr(row, field.name) for field in fields(ScheduleRow)})
+    return _copy(Schedule, row)
 
 
 class ScheduleService:
@@ -151,8 +154,7 @@ class ScheduleService:
 
     async def status(self, guild_id: int) -> list[GroupStatus]:
         """Completion counts per group and instrument: never an individual's answers or score."""
-        return [GroupStatus(c.group_name, c.instrument, c.sent, c.completed, c.missed, c.open)
-                for c in await self._checkins.status(guild_id)]
+        return [_copy(GroupStatus, c) for c in await self._checkins.status(guild_id)]
 
     async def describe_status(self, guild_id: int) -> str:
         statuses = await self.status(guild_id)
