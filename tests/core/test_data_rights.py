@@ -6,9 +6,9 @@ import pytest
 from bot.core.data_rights import NON_PERSONAL_TABLES, describe_tables, owners, rows_mentioning
 
 GUILD = 21
-HER = 9001
-OTHER = 9002
-MOD = 9003
+HER = 412345678901290010  # snowflake-length: privacy scans match substrings
+OTHER = 412345678901290020
+MOD = 412345678901290030
 
 
 async def scenario(services):

@@ -19,7 +19,8 @@ from tests.helpers import RecordingNotifier, RecordingOutlet
 
 GUILD, OTHER_GUILD = 51, 52
 MOD = "m" * 64
-USER, OTHER = 7101, 7102
+# Snowflake-length ids, so a random pseudonym or timestamp cannot contain them by chance (privacy scans).
+USER, OTHER = 412345678901271010, 412345678901271020
 CRISIS = "I can't do this anymore, I've decided to end my life tonight"
 HELLO = "hi all, the nights are long this week"
 RESOURCES = "If you or your baby are in immediate danger"
