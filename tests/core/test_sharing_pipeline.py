@@ -18,7 +18,7 @@ from tests.helpers import RecordingNotifier, RecordingOutlet
 
 GUILD, OTHER_GUILD = 41, 42
 MOD = "m" * 64
-USER = 7001
+USER = 412345678901270010  # snowflake-length: alerts are checked for not containing it
 CRISIS = "I can't do this anymore, I've decided to end my life tonight"
 HELLO = "hi all, first time posting here"
 RESOURCES = "If you or your baby are in immediate danger"
