@@ -498,3 +498,134 @@ def test_gate_never_changes_results() -> None:
 def test_bad_config_is_rejected(data: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         SafetyNet.from_dict(data)
+
+
+# Exclusions written against posts by other hands (config/framing/dev/net_dev.jsonl): negation in
+# chat spelling, answers to screening questions, past-and-recovered stories, perinatal OCD
+# education, conditional exasperation and film / news / book framing. Each pair below: the
+# excluded wording on its own stays silent, and a crisis sentence next to it still fires.
+DEV_RULES_NOT_CRISIS = [
+    # negation.not_going_to
+    "not gonna hurt myself dont worry, just needed to vent",
+    "im not going to harm myself, i just cry a lot atm",
+    "no i'm not thinking about ending it hun, i'm just knackered",
+    "not wanting to kill myself at all, just feel really low and weepy",
+    # negation.never_thought_of
+    "i've never once thought about hurting myself, it's more the constant worry",
+    "i wouldnt ever end my life, my kids need me",
+    "have never felt like i want to die, this is more rage than sadness",
+    "doesnt mean i want to die, just means i want a break ngl",
+    # negation.no_self_harm_list
+    "no suicidal thoughts, no self harm, just anxiety through the roof rn",
+    "never had any urge to self harm thank god",
+    # screening.answered_no
+    "the midwife asked if i'd had any thoughts of harming myself and i said no, which was true",
+    "the EPDS question about harming myself, I ticked never",
+    "GP asked if i'd had thoughts of suicide. i said no, honestly i haven't, it's more anxiety",
+    "i ticked 'no' for the thoughts of harming myself question on the form",
+    "mental health nurse asked whether i wanted to die, i said no and meant it",
+    # past_resolved: later recovery sentence, more past markers, "that was ... ago"
+    "after my first i was suicidal for months. got meds and therapy and now i'm doing really well",
+    "back in 2022 i didnt want to be alive. now im thriving tbh",
+    "my PND got so bad i wanted to die, but that was ages ago, i'm doing well now",
+    "i remember wanting to drive into a wall on the way home from the hospital. that was 2 years ago, i'm ok now",
+    # idiom.ocd_education
+    "i keep getting intrusive thoughts about hurting the baby and they horrify me",
+    "i had horrible images of drowning him in the bath. my psych explained it's perinatal ocd",
+    "OCD tells me i might hurt her. i know i won't",
+    # idiom.if_again_cliff
+    "if one more person tells me to sleep when the baby sleeps i'll scream and jump off a cliff",
+    # reported.media
+    "the podcast episode on perinatal suicide was really informative, recommend",
+    "the character in the show says she wants to jump in front of a train. turned it off",
+    "reading a memoir where the author says she wanted to kill herself every day after birth",
+    # {BABY} no longer matches "herself" / "himself" / "themselves"
+    "she told me once she felt like killing herself, i'm so glad she's ok now",
+]
+
+DEV_RULES_CRISIS = [
+    # negation next to a crisis sentence, or negation that is not one
+    "i'm not going to hurt myself. i want to die though",
+    "im not gonna lie i want to kill myself",
+    "not gonna kill myself tonight but tomorrow i will",
+    "i didn't think about killing myself until tonight",
+    "i'm not thinking about ending it, i've decided to end it",
+    "no thoughts of hurting the baby but i want to kill myself",
+    # screening answers that were not true
+    "midwife asked if i'd thought of harming myself and i lied and said no",
+    "the HV asked if i had thoughts of suicide and i said no but that's not true, i think about it every day",
+    "gp asked whether i wanted to die, i said no because i was scared they'd take the baby. i do though",
+    "i ticked never on the EPDS harming myself question but honestly i think about it all the time",
+    "they asked if i had thoughts of ending my life, i said no. i want to die",
+    # past stories with relapse or present risk
+    "two years ago i was suicidal and got help but i want to die again",
+    "after my son was born i wanted to die and i still do",
+    "last year i wanted to end it all. i got help. tonight i want to end it all",
+    "i used to self harm years ago and i cut again last night",
+    # OCD wording with fear of acting
+    "i have intrusive thoughts of hurting my baby, my therapist says ocd, but i'm scared i'll act on them",
+    "ocd or not, i keep imagining drowning her and i want to",
+    "i have intrusive thoughts about hurting my baby and tonight i nearly did",
+    # media linked to herself
+    "the character in the book wanted to die and i feel exactly the same",
+    "after watching that film i've been planning my own suicide",
+    "the podcast was about suicide. i feel suicidal",
+    # exasperation said in earnest
+    "if he leaves again i'll throw myself off the bridge, i mean it",
+]
+
+
+@pytest.mark.parametrize("text", DEV_RULES_NOT_CRISIS)
+def test_dev_rule_exclusions_are_silent(net: SafetyNet, text: str) -> None:
+    assert net.check(text) == []
+
+
+@pytest.mark.parametrize("text", DEV_RULES_CRISIS)
+def test_dev_rule_exclusions_leave_crisis_beside_them(net: SafetyNet, text: str) -> None:
+    assert net.check(text), "expected a crisis hit"
+
+
+@pytest.mark.parametrize("text", DEV_RULES_NOT_CRISIS)
+def test_crisis_sentence_next_to_a_dev_exclusion_still_fires(net: SafetyNet, text: str) -> None:
+    assert net.check(text + ". but honestly right now i want to kill myself")
+    assert net.check("I want to die. " + text)
+
+
+def test_gate_never_changes_dev_rule_results() -> None:
+    gated = SafetyNet.from_file(DATA)
+    ungated = SafetyNet.from_file(DATA, use_gate=False)
+    for text in DEV_RULES_NOT_CRISIS + DEV_RULES_CRISIS:
+        assert gated.check(text) == ungated.check(text), text
+
+
+@pytest.mark.parametrize(
+    ("exclusion", "message"),
+    [
+        ({"id": "i", "regex": "b", "reach": 1}, "reach needs scope"),
+        ({"id": "i", "regex": "b", "scope": "sentence", "applies_to": ["suicide.x"], "reach": 5}, "reach must be"),
+    ],
+)
+def test_bad_reach_is_rejected(exclusion: dict, message: str) -> None:
+    data = {"patterns": {"suicide": [{"id": "suicide.x", "regex": "a"}]}, "exclusions": {"idiom": [exclusion]}}
+    with pytest.raises(ValueError, match=message):
+        SafetyNet.from_dict(data)
+
+
+def test_reach_lets_a_marker_in_the_next_sentence_exclude() -> None:
+    base = {"patterns": {"suicide": [{"id": "suicide.x", "regex": r"\bzap\b"}]}}
+    near = {"id": "i", "regex": r"\bsafe\b", "scope": "sentence", "applies_to": ["suicide.x"], "reach": 1}
+    net = SafetyNet.from_dict({**base, "exclusions": {"idiom": [near]}})
+    assert net.check("zap. safe") == []
+    assert net.check("zap. other. safe")  # two sentences away: out of reach
+    assert net.check("zap. safe. other. zap")  # the second zap is out of reach
+
+
+def test_retro_dates_the_clause_before_it() -> None:
+    rule = {"past": r"\blong ago\b", "present": r"\bnow\b", "recovery": r"\bwell\b", "relapse": r"\bagain\b",
+            "retro": r"\bthat was ages ago\b"}
+    data = {"patterns": {"suicide": [{"id": "suicide.x", "regex": r"\bzap\b"}]}, "past_resolved": rule}
+    net = SafetyNet.from_dict(data)
+    assert net.check("i had zap, but that was ages ago. i am well") == []
+    assert net.check("i had zap. that was ages ago. i am well") == []
+    assert net.check("i had zap. i am well")  # no past marker
+    assert net.check("i had zap, but that was ages ago. i am well. zap again")  # relapse

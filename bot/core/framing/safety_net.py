@@ -31,11 +31,32 @@ How a message is checked
        whole message; an ``all = [...]`` pattern needs each of its parts somewhere in the message.
     3. Each match is judged in its own sentence. It is dropped if
        - it lies inside an exclusion span (idiom, negation, accident, someone else's story), e.g.
-         "I'm not suicidal", "I would never hurt him", "cut myself shaving", "kill me now lol"; or
-       - the past-and-resolved rule holds: the sentence has a recovery marker ("doing better",
-         "got help"), the message has no relapse marker ("again", "lately", "it's back", "last
-         night"), and the clause with the match has a distant-past marker ("last year", "after my
-         first") and no present-tense marker. Recent past never counts as resolved.
+         "I'm not suicidal", "I would never hurt him", "cut myself shaving", "kill me now lol",
+         "im not gonna hurt myself", "never once thought about hurting myself", "no self harm";
+         or a sentence-scope exclusion for the pattern matches in its sentence (or, with
+         ``reach = 1``, in the sentence next to it). An exclusion's ``unless`` (e.g. "but
+         tomorrow i will", "i lied") is searched in the match's sentence, every sentence the
+         exclusion span touches and the sentence after the span; if found, the match stands.
+         Exclusions written against other hands' posts (config/framing/dev/net_dev.jsonl):
+           * screening answers: a span from the question ("asked if", "the EPDS question",
+             "the form") to her answer ("i said no", "ticked never"; the answer may open the
+             next sentence), so the crisis words must lie between; not when she says it was
+             a lie or not true ("i lied and said no", "i said no but i do");
+           * perinatal OCD education (sentence scope, reach 1, harm-to-baby patterns and
+             jumping): "OCD", "CBT", "ERP", "horrified", "they're intrusive"; not when she
+             fears or feels she will act ("scared i'll act on them", "and i want to",
+             "not just intrusive thoughts anymore", "tonight");
+           * film / TV / book / podcast / news framing about someone else (sentence scope, a
+             few third-person-prone patterns); not when she links it to herself ("i feel the
+             same", "i've been planning", "that's me");
+           * conditional exasperation: "if one more person ... i'll jump off a cliff";
+       - the past-and-resolved rule holds: a recovery marker ("doing better", "got help",
+         "i'm well now", "2 years free") in the match's sentence or a later one, no relapse or
+         recent-time marker anywhere ("again", "lately", "it's back", "last night", "last
+         week"), and the clause with the match has a distant-past marker ("last year", "after
+         my first", "back in 2022", "when my son was 5 months") and no present-tense marker -
+         or is dated by a ``retro`` marker after it, in its sentence or the next ("..., but
+         that was ages ago", ". that was 2 years ago"). Recent past never counts as resolved.
        - the recovered-story rule holds: a peer tells her own PAST story to normalise it for others
          ("I had suicidal thoughts after my son was born. I got treated and I've been well for
          years. so many of us have been there"). The message has a resolution marker ("been well
@@ -311,6 +332,7 @@ class _Exclusion:
     sentence_scope: bool
     applies_to: frozenset[str] | None
     unless: re.Pattern[str] | None
+    reach: int = 0  # sentence scope: also an exclusion match up to this many sentences away
 
 
 @dataclass(frozen=True)
@@ -319,6 +341,8 @@ class _PastRule:
     present: re.Pattern[str]
     recovery: re.Pattern[str]
     relapse: re.Pattern[str]
+    # "that was two years ago" after the clause (same or next sentence) dates the clause before it
+    retro: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -334,6 +358,8 @@ _CLAUSE_BREAK = re.compile(
     r"\b(?:but|though|although|however|whereas|yet)\b"
     r"|,\s*(?:now|and now|thankfully|luckily|these days)\b|\band now\b|;|\s-\s"
     r"|,\s*(?=(?:i'?m|i am|i feel|i have|i'?ve|things|life|it'?s)\b)"
+    r"|\band (?=(?:now|i'?m|i am|i got|got|today|this year)\b)"
+    r"|,\s*(?=(?:i got|got|haven'?t|now|today|this year|that was|(?:the|my) \w+ (?:team|psych|unit|gp|meds|therapy)\b))"
 )
 _MACRO_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
@@ -526,6 +552,11 @@ def _load_exclusions(kinds: object, macros: dict[str, str], patterns: list[_Patt
             elif scope == "sentence":
                 raise ValueError(f"safety net: {where}: a sentence-scope exclusion needs applies_to")
             unless = entry.get("unless")
+            reach = entry.get("reach", 0)
+            if not isinstance(reach, int) or isinstance(reach, bool) or not 0 <= reach <= 2:
+                raise ValueError(f"safety net: {where}: reach must be 0, 1 or 2")
+            if reach and scope != "sentence":
+                raise ValueError(f"safety net: {where}: reach needs scope = 'sentence'")
             exclusions.append(
                 _Exclusion(
                     id=eid,
@@ -534,6 +565,7 @@ def _load_exclusions(kinds: object, macros: dict[str, str], patterns: list[_Patt
                     sentence_scope=scope == "sentence",
                     applies_to=applies,
                     unless=_compile(unless, macros, f"{where} unless") if unless is not None else None,
+                    reach=reach,
                 )
             )
     return exclusions
@@ -542,8 +574,8 @@ def _load_exclusions(kinds: object, macros: dict[str, str], patterns: list[_Patt
 class _Context:
     """Per-message lazy analysis: sentences, exclusion spans, past-resolved state."""
 
-    __slots__ = ("_ex_sentences", "_ex_spans", "_net", "_past", "_relapse", "_story", "_unless", "ends", "starts",
-                 "text")
+    __slots__ = ("_ex_sentences", "_ex_spans", "_net", "_past", "_recovery_at", "_relapse", "_story", "_unless",
+                 "ends", "starts", "text")
 
     def __init__(self, net: SafetyNet, text: str) -> None:
         self._net = net
@@ -558,9 +590,10 @@ class _Context:
         self.ends = ends
         self._ex_spans: dict[str, tuple[list[int], list[int]]] = {}
         self._ex_sentences: dict[str, set[int]] = {}
-        self._unless: dict[tuple[str, int], bool] = {}
+        self._unless: dict[tuple[str, int, int], bool] = {}
         self._past: dict[int, tuple[bool, list[int]]] = {}
         self._relapse: bool | None = None
+        self._recovery_at: int | None = None
         self._story: bool | None = None
 
     def sentence_of(self, pos: int) -> int:
@@ -582,25 +615,31 @@ class _Context:
             self._ex_spans[ex.id] = spans
         return spans
 
-    def _inside(self, ex: _Exclusion, start: int, end: int) -> bool:
+    def _inside(self, ex: _Exclusion, start: int, end: int) -> int | None:
+        """Index of the exclusion span that contains [start, end), or None."""
         starts, ends = self._spans(ex)
         i = bisect.bisect_right(starts, start) - 1  # the only span that can contain `start`
-        return i >= 0 and end <= ends[i]
+        return i if i >= 0 and end <= ends[i] else None
 
     def _sentences_hit(self, ex: _Exclusion) -> set[int]:
         hit = self._ex_sentences.get(ex.id)
         if hit is None:
-            hit = {self.sentence_of(s) for s in self._spans(ex)[0]}
+            hit = set()
+            for s in self._spans(ex)[0]:
+                index = self.sentence_of(s)
+                hit.update(range(max(index - ex.reach, 0), min(index + ex.reach, len(self.starts) - 1) + 1))
             self._ex_sentences[ex.id] = hit
         return hit
 
-    def _lifted(self, ex: _Exclusion, sentence: int) -> bool:
+    def _lifted(self, ex: _Exclusion, first: int, last: int) -> bool:
+        """`unless` found in sentences first..last (the match's sentence, widened to the sentences
+        an exclusion span or a sentence-scope reach covers)."""
         if ex.unless is None:
             return False
-        key = (ex.id, sentence)
+        key = (ex.id, first, last)
         lifted = self._unless.get(key)
         if lifted is None:
-            lifted = ex.unless.search(self.sentence(sentence)) is not None
+            lifted = ex.unless.search(self.text, self.starts[first], self.ends[last]) is not None
             self._unless[key] = lifted
         return lifted
 
@@ -611,7 +650,9 @@ class _Context:
         state = self._past.get(sentence)
         if state is None:
             text = self.sentence(sentence)
-            applies = rule.recovery.search(text) is not None and not self._relapse_anywhere()
+            # the recovery may be told in this sentence or a later one ("...wanted to die. got help
+            # and i'm well now"); a relapse marker anywhere still cancels the rule
+            applies = not self._relapse_anywhere() and self._last_recovery() >= self.starts[sentence]
             breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)] if applies else []
             state = (applies, breaks)
             self._past[sentence] = state
@@ -624,17 +665,48 @@ class _Context:
         lo = breaks[i - 1] if i > 0 else 0
         hi = breaks[i] if i < len(breaks) else self.ends[sentence] - base
         clause = self.text[base + lo : base + hi]
-        return rule.past.search(clause) is not None and rule.present.search(clause) is None
+        if rule.present.search(clause) is not None:
+            return False
+        if rule.past.search(clause) is not None:
+            return True
+        if rule.retro is None:
+            return False
+        # dated afterwards: "i wanted to die, but that was ages ago" / "... . that was 2 years ago"
+        after_end = self.ends[min(sentence + 1, len(self.ends) - 1)]
+        return rule.retro.search(self.text, base + hi, after_end) is not None
 
     def allowed(self, pattern_id: str, start: int, end: int) -> bool:
         sentence = self.sentence_of(start)
         for ex in self._net._exclusions:
             if ex.applies_to is not None and pattern_id not in ex.applies_to:
                 continue
-            excluded = sentence in self._sentences_hit(ex) if ex.sentence_scope else self._inside(ex, start, end)
-            if excluded and not self._lifted(ex, sentence):
+            if ex.sentence_scope:
+                if sentence not in self._sentences_hit(ex):
+                    continue
+                first = max(sentence - ex.reach, 0)
+                last = min(sentence + ex.reach, len(self.starts) - 1)
+            else:
+                span = self._inside(ex, start, end)
+                if span is None:
+                    continue
+                starts, ends = self._spans(ex)
+                first = min(sentence, self.sentence_of(starts[span]))
+                # the sentence after the span too: "...and i said no. i do though"
+                last = min(max(sentence, self.sentence_of(max(ends[span] - 1, starts[span]))) + 1, len(self.starts) - 1)
+            if not self._lifted(ex, first, last):
                 return False
         return not self._resolved_past(sentence, start) and not self._recovered_story(sentence)
+
+    def _last_recovery(self) -> int:
+        """Start of the last recovery marker in the message (-1 if none); computed once."""
+        if self._recovery_at is None:
+            rule = self._net._past_rule
+            last = -1
+            if rule is not None:
+                for m in rule.recovery.finditer(self.text):
+                    last = m.start()
+            self._recovery_at = last
+        return self._recovery_at
 
     def _relapse_anywhere(self) -> bool:
         """A relapse or recent-time marker anywhere in the message (both past rules need it)."""
@@ -699,6 +771,7 @@ class SafetyNet:
                 **{
                     key: _compile(raw_past.get(key), macros, f"past_resolved.{key}")
                     for key in ("past", "present", "recovery", "relapse")
+                    + (("retro",) if "retro" in raw_past else ())
                 }
             )
         story_rule = None

@@ -1,0 +1,60 @@
+"""Measure the crisis safety net on the development set and the training / held-out lines.
+
+Run from the repository root:  python config/framing/dev/measure_net.py [--show]
+
+Prints, for config/framing/dev/net_dev.jsonl, net fires on SAFE posts per kind and misses on
+CRISIS posts per kind; then crisis hits and non-crisis fires on load_split("train") and
+load_split("heldout"). Only counts and pattern ids are printed, never the training lines' text
+(--show prints the dev-set posts that fire or miss, which are ours to read).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bot.core.framing.examples import load_split
+from bot.core.framing.safety_net import SafetyNet
+
+DEV = Path(__file__).resolve().parent / "net_dev.jsonl"
+
+
+def main(show: bool = False) -> None:
+    net = SafetyNet.from_file()
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    totals: Counter[tuple[str, str]] = Counter()
+    bad: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        key = (row["label"], row["kind"])
+        totals[key] += 1
+        fired = net.matches(row["text"])
+        if fired != (row["label"] == "crisis"):
+            bad[key] += 1
+            if show:
+                ids = [h.pattern_id for h in net.check(row["text"])]
+                print(f"  [{row['label']}/{row['kind']}] {row['text']!r} {ids}")
+    for label, what in (("safe", "fires on safe"), ("crisis", "misses on crisis")):
+        keys = sorted(k for k in totals if k[0] == label)
+        n = sum(totals[k] for k in keys)
+        b = sum(bad[k] for k in keys)
+        print(f"dev {what}: {b}/{n}  " + "  ".join(f"{k[1]}={bad[k]}/{totals[k]}" for k in keys))
+    for split in ("train", "heldout"):
+        examples = load_split(split)
+        crisis = [e for e in examples if e.label == "crisis"]
+        other = [e for e in examples if e.label != "crisis"]
+        hits = sum(net.matches(e.text) for e in crisis)
+        fired_ids: Counter[str] = Counter()
+        fires = 0
+        for e in other:
+            found = net.check(e.text)
+            if found:
+                fires += 1
+                fired_ids.update(h.pattern_id for h in found)
+        print(f"{split}: crisis hits {hits}/{len(crisis)}; non-crisis fires {fires}/{len(other)} "
+              f"{dict(fired_ids.most_common())}")
+
+
+if __name__ == "__main__":
+    main(show="--show" in sys.argv)
