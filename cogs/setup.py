@@ -14,6 +14,7 @@ from bot.core.errors import UserError
 from bot.core.guilds import REGION_NAMES, GuildConfig, saved_text
 from bot.core.notify import Note
 from bot.discord_ui import send_note
+from cogs import _digest_jobs
 
 
 def escalation(config: GuildConfig) -> str:
@@ -95,6 +96,8 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Set up 
             escalation_role_id=safeguarding_role.id if safeguarding_role else None,
             escalation_channel_id=safeguarding_channel.id if safeguarding_channel else None,
         )
+        if timezone is not None:  # the weekly digest follows the server's time zone
+            await _digest_jobs.arm_guild(self.bot, interaction.guild.id)
         await send_note(interaction, Note(saved_text(config, timezone=timezone) + "\n" + describe(config)),
                         ephemeral=True)
 

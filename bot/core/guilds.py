@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.clock import Clock
 from bot.core.checkins.prefs_input import resolve_timezone
 from bot.core.errors import UserError
@@ -47,6 +49,15 @@ class GuildSettingsService:
     async def get(self, guild_id: int) -> GuildConfig:
         stored = await self._repo.get(guild_id)
         return stored if stored is not None else GuildConfig(guild_id=guild_id, timezone=self._default_timezone)
+
+    async def timezone(self, guild_id: int) -> str:
+        return (await self.get(guild_id)).timezone
+
+    async def timezones(self, guild_ids: Iterable[int]) -> dict[int, str]:
+        """Each server's time zone (the default for a server never set up), in one query per 500 servers."""
+        wanted = set(guild_ids)
+        stored = await self._repo.timezones(wanted)
+        return {guild_id: stored.get(guild_id, self._default_timezone) for guild_id in wanted}
 
     async def update(
         self,
