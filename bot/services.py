@@ -140,7 +140,7 @@ def build_services(settings: Settings, db: Database, clock: Clock, pseudonymizer
     resources = load_resources(RESOURCES_FILE)
     checkins = CheckinService(db, clock, settings.checkins, instruments, aliases, groups, guilds, flags, alerts,
                               consent, audit, resources, shards=shards)
-    digests = DigestService(db, clock, groups, audit, settings.research.k_anonymity, shards=shards)
+    digests = DigestService(db, clock, groups, audit, settings.research.k_anonymity, shards=shards, guilds=guilds)
     framing = None
     if classifier is not None:
         framing = FramingService(db, clock, settings.framing, classifier, audit, digest=digests)

@@ -113,7 +113,7 @@ class FramingCog(commands.GroupCog, group_name="framing",
         if setting != "preview":
             await digests.set_enabled(chosen.guild_id, chosen.id, setting == "on", actor=actor_pseudonym(interaction))
             if setting == "on":
-                _digest_jobs.arm(self.bot, chosen.id)
+                _digest_jobs.arm(self.bot, chosen.id, await digests.timezone(chosen.guild_id))
             else:
                 _digest_jobs.disarm(self.bot, chosen.id)
         await send_note(interaction, await digests.preview(chosen.guild_id, chosen.id), ephemeral=True)

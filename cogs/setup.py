@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from typing import Literal
-from zoneinfo import available_timezones
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import PeerBot
+from bot.core.checkins.prefs_input import timezone_choices
 from bot.core.errors import UserError
-from bot.core.guilds import REGION_NAMES, GuildConfig
+from bot.core.guilds import REGION_NAMES, GuildConfig, saved_text
 from bot.core.notify import Note
 from bot.discord_ui import send_note
-
-_TIMEZONES = sorted(available_timezones())
+from cogs import _digest_jobs
 
 
 def escalation(config: GuildConfig) -> str:
@@ -56,7 +55,7 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Set up 
         moderator_role="Members with this role can use the moderator tools",
         mod_log="Private channel where alerts and reports are posted",
         region="Which country's crisis resources members are given",
-        timezone="Default time zone for check-ins, e.g. Europe/London",
+        timezone="The server's time zone: a city (London, New York) or a name like Europe/London",
         safeguarding_role="Who unacknowledged crisis alerts escalate to (default: the server owner, by DM)",
         safeguarding_channel="Where escalated alerts are posted (default: the moderator log, or the owner's DMs)",
     )
@@ -97,14 +96,16 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Set up 
             escalation_role_id=safeguarding_role.id if safeguarding_role else None,
             escalation_channel_id=safeguarding_channel.id if safeguarding_channel else None,
         )
-        await send_note(interaction, Note("Saved.\n" + describe(config)), ephemeral=True)
+        if timezone is not None:  # the weekly digest follows the server's time zone
+            await _digest_jobs.arm_guild(self.bot, interaction.guild.id)
+        await send_note(interaction, Note(saved_text(config, timezone=timezone) + "\n" + describe(config)),
+                        ephemeral=True)
 
     @configure.autocomplete("timezone")
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        wanted = current.lower().replace(" ", "_")
-        return [app_commands.Choice(name=tz, value=tz) for tz in _TIMEZONES if wanted in tz.lower()][:25]
+        return [app_commands.Choice(name=zone.replace("_", " "), value=zone) for zone in timezone_choices(current)]
 
     @app_commands.command(name="show", description="Show how the bot is set up in this server")
     @app_commands.checks.has_permissions(manage_guild=True)

@@ -37,8 +37,8 @@ assert code == 0, code
 """
 
 DRAW_A_CHART = f"""
-from bot.core.outcomes.charts import bar_chart
-assert bar_chart("t", [("a", 1.0)], "points").startswith(b"\\x89PNG")
+from bot.core.outcomes.charts import share_chart
+assert share_chart("t", ["a"], {{"s": [0.5]}}).startswith(b"\\x89PNG")
 {REPORT}
 """
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from collections.abc import Iterable
 
 from bot.clock import Clock
+from bot.core.checkins.prefs_input import resolve_timezone
 from bot.core.errors import UserError
 from bot.store import Database
 from bot.store.guilds_repo import GuildConfig, GuildsRepository
 
-__all__ = ["REGIONS", "REGION_NAMES", "GuildConfig", "GuildSettingsService", "validate_timezone"]
+__all__ = ["REGIONS", "REGION_NAMES", "GuildConfig", "GuildSettingsService", "saved_text", "validate_timezone"]
 
 REGIONS: tuple[str, ...] = ("UK", "IE", "US", "CA", "AU", "other")
 REGION_NAMES = {
@@ -23,15 +24,20 @@ REGION_NAMES = {
 
 
 def validate_timezone(name: str) -> str:
-    name = name.strip()
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(
-            f"I don't know the time zone “{name}”. Please use a name like Europe/London, "
-            "America/New_York or Australia/Sydney."
-        ) from None
-    return name
+    """What an admin typed as the server's time zone → its IANA name. The same reading as a member's own
+    time zone in /checkin settings (`resolve_timezone`): an IANA name in any case ("europe/london") or a
+    city ("london", "new york", "mumbai"); anything else is a kind UserError naming examples."""
+    return resolve_timezone(name)
+
+
+def saved_text(config: GuildConfig, *, timezone: str | None = None) -> str:
+    """The first line of the reply to a saved set-up, naming what was understood from what was typed."""
+    if timezone is None:
+        return "Saved."
+    typed = " ".join(timezone.split())
+    read_as = "" if typed == config.timezone else f" (from “{typed[:40]}”)"
+    return (f"Saved. Time zone set to {config.timezone}{read_as}. New check-in schedules, members who haven't "
+            "chosen their own time zone, and the weekly digest (Mondays at 09:00) use it.")
 
 
 class GuildSettingsService:
@@ -43,6 +49,15 @@ class GuildSettingsService:
     async def get(self, guild_id: int) -> GuildConfig:
         stored = await self._repo.get(guild_id)
         return stored if stored is not None else GuildConfig(guild_id=guild_id, timezone=self._default_timezone)
+
+    async def timezone(self, guild_id: int) -> str:
+        return (await self.get(guild_id)).timezone
+
+    async def timezones(self, guild_ids: Iterable[int]) -> dict[int, str]:
+        """Each server's time zone (the default for a server never set up), in one query per 500 servers."""
+        wanted = set(guild_ids)
+        stored = await self._repo.timezones(wanted)
+        return {guild_id: stored.get(guild_id, self._default_timezone) for guild_id in wanted}
 
     async def update(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,6 +40,19 @@ class GuildsRepository:
         if row is None:
             return None
         return GuildConfig(guild_id, row[0], row[1], row[2], row[3], row[4], row[5])
+
+    async def timezones(self, guild_ids: Iterable[int]) -> dict[int, str]:
+        """The stored time zone of each of these servers that has been set up (others are left out)."""
+        wanted = sorted(set(guild_ids))
+        found: dict[int, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self._db.fetchall(
+                f"SELECT guild_id, timezone FROM guild_settings WHERE guild_id IN ({marks})",  # noqa: S608
+                chunk)
+            found.update({int(row[0]): str(row[1]) for row in rows if row[1]})
+        return found
 
     async def save(self, config: GuildConfig, now: datetime) -> None:
         await self._db.execute(

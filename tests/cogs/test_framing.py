@@ -1,7 +1,8 @@
 """/framing (moderators) and /nudges (members) through the real command callbacks and the real model."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import discord
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -151,6 +152,27 @@ async def test_digest_on_arms_a_weekly_job_and_off_removes_it(world, cog) -> Non
     await invoke(cog.digest, cog, world.interaction(world.moderator), group="Night feeds", setting="off")
     assert world.bot.scheduler.get_job(f"framing:digest:{world.group.id}") is None
     assert not await world.bot.services.digests.enabled(world.guild.id, world.group.id)
+
+
+async def test_the_digest_job_runs_at_nine_on_monday_in_the_servers_time_zone_and_follows_setup(world, cog) -> None:
+    await invoke(cog.digest, cog, world.interaction(world.moderator), group="Night feeds", setting="on")
+    now = world.bot.services.clock.now()  # Monday 2 March 2026 09:00 UTC
+
+    def next_fire() -> datetime:
+        job = world.bot.scheduler.get_job(f"framing:digest:{world.group.id}")
+        return job.trigger.get_next_fire_time(None, now + timedelta(days=1)).astimezone(UTC)
+
+    assert next_fire() == datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # London, in winter
+    setup = world.bot.get_cog("SetupCog")
+    admin = world.member("admin")
+    admin.guild_permissions = discord.Permissions(manage_guild=True)
+    interaction = world.interaction(admin)
+    await invoke(setup.configure, setup, interaction, timezone="new york")
+    assert "Time zone set to America/New_York" in last_reply(interaction)["content"]
+    assert next_fire() == datetime(2026, 3, 9, 13, 0, tzinfo=UTC)  # 09:00 in New York (summer time from 8 March)
+    await world.bot.unload_extension("cogs.framing")
+    await world.bot.load_extension("cogs.framing")  # re-armed from the database, in the server's zone
+    assert next_fire() == datetime(2026, 3, 9, 13, 0, tzinfo=UTC)
 
 
 async def test_members_cannot_switch_or_preview_the_digest(world, cog) -> None:

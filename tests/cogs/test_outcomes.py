@@ -119,8 +119,9 @@ async def test_outcomes_for_a_moderator(bot, cog, guild) -> None:
     for person in people:
         assert person.alias not in reply["content"]
     (chart,) = sent_files(interaction)
-    epds_panel = ChangePanel("EPDS", "lower is better", (("Night feeds", -5.0),), 4.0)
+    epds_panel = ChangePanel("EPDS", "lower is better", (("Night feeds", -5.0),), 4.0, 30.0)
     assert png_size(chart.fp.read()) == outcomes_size([epds_panel], {})
     assert chart.description == ("Bar charts of each group's mean change from first to latest score, one per "
-                                 "questionnaire. EPDS (lower is better): Night feeds -5; dashed lines at the "
+                                 "questionnaire. EPDS (lower is better, axis from −30 to +30 points): Night feeds -5; "
+                                 "dashed lines at the "
                                  "reliable change of ±4.")

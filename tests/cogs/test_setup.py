@@ -59,7 +59,8 @@ async def test_non_admin_is_refused_and_nothing_changes(bot: PeerBot, cog, guild
     ("kwargs", "expected"),
     [
         ({}, "Tell me at least one thing to set"),
-        ({"timezone": "Mars/Base"}, "I don't know the time zone “Mars/Base”"),
+        ({"timezone": "Mars/Base"}, "I don't know the time zone “Mars/Base”. Nothing was changed. 💛 Try your"),
+        ({"timezone": "10pm"}, "I don't know the time zone “10pm”"),
         ({"moderator_role": "everyone"}, "can't be @everyone"),
         ({"mod_log": "mute"}, "I can't post in"),
     ],
@@ -81,3 +82,19 @@ async def test_timezone_autocomplete_filters(bot: PeerBot, cog, guild) -> None:
     interaction = make_interaction(bot, make_member(guild=guild, permissions=ADMIN), guild=guild)
     choices = await cog.timezone_autocomplete(interaction, "london")
     assert [c.value for c in choices] == ["Europe/London"]
+    assert (await cog.timezone_autocomplete(interaction, "new yo"))[0].name == "America/New York"
+    assert (await cog.timezone_autocomplete(interaction, "mumbai"))[0].value == "Asia/Kolkata"
+
+
+@pytest.mark.parametrize(("typed", "zone", "said"), [
+    ("london", "Europe/London", "Time zone set to Europe/London (from “london”)."),
+    ("new york", "America/New_York", "Time zone set to America/New_York (from “new york”)."),
+    ("Europe/Dublin", "Europe/Dublin", "Time zone set to Europe/Dublin."),
+])
+async def test_a_friendly_time_zone_is_understood_and_named(bot: PeerBot, cog, guild, typed, zone, said) -> None:
+    interaction = make_interaction(bot, make_member(guild=guild, permissions=ADMIN), guild=guild)
+    await invoke(cog.configure, cog, interaction, timezone=typed)
+    reply = last_reply(interaction)
+    assert reply["ephemeral"] is True and said in reply["content"]
+    assert f"Default time zone: {zone}" in reply["content"]
+    assert (await bot.services.guilds.get(guild.id)).timezone == zone

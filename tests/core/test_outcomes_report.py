@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.outcomes.charts import CHART_HEIGHT, CHART_WIDTH
+from bot.core.outcomes.charts import CHART_HEIGHT, CHART_WIDTH, CONNECTION_PANEL_IN, DPI
 from bot.core.outcomes.report import tertiles
 from tests.outcomes_data import (
     T0,
@@ -76,8 +76,26 @@ async def test_report_sections_numbers_and_charts(services, tmp_path) -> None:
     names = sorted(path.name for path in result.charts)
     assert names == ["connection_vs_change.png", "dose_response.png", "pre_post.png", "reliable_change.png"]
     for path in result.charts:
-        assert png_size(path.read_bytes()) == (CHART_WIDTH, CHART_HEIGHT)
+        assert png_size(path.read_bytes())[0] == CHART_WIDTH  # phone-wide; as tall as its panels need
         assert f"]({path.name})" in summary
+    # One panel per questionnaire shown (EPDS and PHQ-9; SCS-SF is hidden), never two scales on one axis:
+    # pre/post 2 bars each, dose-response 3 tertiles each, the connection chart one panel each.
+    sizes = {path.name: png_size(path.read_bytes()) for path in result.charts}
+    assert sizes["pre_post.png"][1] == round(2 * (2.4 + 0.5 * 2) * DPI)
+    assert sizes["dose_response.png"][1] == round(2 * (2.4 + 0.5 * 3) * DPI)
+    assert sizes["connection_vs_change.png"][1] == round(2 * CONNECTION_PANEL_IN * DPI)
+    assert sizes["reliable_change.png"] == (CHART_WIDTH, CHART_HEIGHT)  # shares: one 0–100 % scale for all
+
+    # Every image's alt text says what it shows, questionnaire by questionnaire, with its own axis.
+    assert ("![Bar charts of the mean first and latest score, one per questionnaire, each on its own axis. "
+            "EPDS (lower is better; axis from 0 to 30): mean first 15.00, mean latest 13.67; a hatched band "
+            "around the first at the reliable change of ±4 points. PHQ-9 (lower is better; axis from 0 to 27): "
+            "mean first 14.00, mean latest 10.00; reliable change not computed (no verified SD).](pre_post.png)"
+            ) in summary
+    assert ("EPDS (lower is better; axis from −30 to 30): low engagement 4.00, middle engagement −2.00, "
+            "high engagement −6.00; dashed lines at the reliable change of ±4 points.") in summary
+    assert ": index 0.75, change −1.33; dashed lines at the reliable change of ±4 points." in summary
+    assert "improved 33%, unchanged 33%, deteriorated 33%" in summary
 
 
 async def test_report_without_framing_counts_says_so(services, tmp_path) -> None:

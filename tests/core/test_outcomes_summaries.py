@@ -57,10 +57,13 @@ async def test_without_verified_sd_the_categories_say_so(services) -> None:
         await add_score(services, GUILD, person.pseudonym, phq9, total=14, at=T0, group_id=group_id)
         await add_score(services, GUILD, person.pseudonym, phq9, total=10, at=T0 + timedelta(weeks=3),
                         group_id=group_id)
-    text = (await services.outcomes.group_outcomes(GUILD)).text
+    result = await services.outcomes.group_outcomes(GUILD)
     # every member 14 → 10: mean change −4
     assert ("PHQ-9: 5 members with 2+ scores, mean change -4 (lower is better); reliable change not computed: "
-            "no verified SD.") in text
+            "no verified SD.") in result.text
+    # The chart's PHQ-9 panel runs over the PHQ-9's own range of change (0 to 27 either way), and says so.
+    assert ("PHQ-9 (lower is better, axis from −27 to +27 points): Evening -4; reliable change not computed "
+            "(no verified SD).") in result.alt_text
 
 
 async def test_completion_rate_and_its_suppression(services) -> None:

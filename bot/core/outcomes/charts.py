@@ -73,6 +73,52 @@ class ChangePanel:
     direction: str
     bars: tuple[tuple[str, float], ...]
     reliable_change: float | None = None
+    span: float | None = None  # highest minus lowest score: the axis runs from −span to +span
+
+
+def change_limits(low: float, high: float) -> tuple[float, float]:
+    """A questionnaire's range of change: a change can be at most its whole scale either way."""
+    return low - high, high - low
+
+
+NOT_COMPUTED = "reliable change: not computed (no verified SD)"
+
+
+@dataclass(frozen=True)
+class ScalePanel:
+    """One questionnaire in a research-report chart, on an axis of its own (never two scales on one axis):
+    bars on the questionnaire's score range (``kind="score"``) or on its range of change, ±(highest −
+    lowest) (``kind="change"``). A bar whose value is None is hidden (its label says so)."""
+
+    title: str
+    direction: str
+    low: float
+    high: float
+    bars: tuple[tuple[str, float | None], ...]
+    kind: str = "score"  # "score" or "change"
+    reliable_change: float | None = None
+    around: float | None = None  # score panels: the reliable-change band is drawn around this score
+
+    @property
+    def limits(self) -> tuple[float, float]:
+        return (self.low, self.high) if self.kind == "score" else change_limits(self.low, self.high)
+
+
+@dataclass(frozen=True)
+class ScatterPanel:
+    """One questionnaire in the report's connection chart: each group's connection index (0 to 1) against
+    its mean change, on the questionnaire's own range of change."""
+
+    title: str
+    direction: str
+    low: float
+    high: float
+    points: tuple[tuple[float, float, str], ...]
+    reliable_change: float | None = None
+
+    @property
+    def limits(self) -> tuple[float, float]:
+        return change_limits(self.low, self.high)
 
 
 def _figure(width_px: int, height_px: int) -> Figure:
@@ -216,14 +262,12 @@ def _change_bars(ax: Axes, panel: ChangePanel) -> None:
     ax.set_yticks([])
     ax.set_ylim(len(values) - 0.5, -1.0)  # top to bottom, with room for the first name
     ax.axvline(0, color="#333333", linewidth=1)
-    reach = max([abs(v) for v in values] + [panel.reliable_change or 0.0, 1.0]) * 1.15
-    ax.set_xlim(-reach, reach)
-    if panel.reliable_change is not None:
-        for sign in (-1, 1):
-            ax.axvline(sign * panel.reliable_change, color=CUTOFF_COLOUR, linestyle="--", linewidth=1.5,
-                       label=f"reliable change (±{panel.reliable_change:g})" if sign > 0 else None)
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.25), fontsize=MIN_FONT_PT, frameon=False,
-                  borderaxespad=0)
+    if panel.span is not None:  # the questionnaire's whole range of change, so no small change looks big
+        ax.set_xlim(-panel.span, panel.span)
+    else:
+        reach = max([abs(v) for v in values] + [panel.reliable_change or 0.0, 1.0]) * 1.15
+        ax.set_xlim(-reach, reach)
+    _legend_below(ax, _change_marks(ax, panel.reliable_change, vertical=True))
     ax.set_xlabel("mean change in points")
     ax.grid(axis="x", alpha=0.3)
     _style(ax, f"{panel.title}: mean change ({panel.direction})")
@@ -251,34 +295,131 @@ def _connection_lines(ax: Axes, series: dict[str, list[tuple[str, float]]]) -> N
 # -- research report charts (files on disk) ------------------------------------------------------------
 
 
-def bar_chart(title: str, bars: Sequence[tuple[str, float]], ylabel: str) -> bytes:
-    return _png(bar_figure(title, bars, ylabel))
+def _change_marks(ax: Axes, reliable_change: float | None, *, vertical: bool) -> list[object]:
+    """Dashed lines at ± the reliable change; returns the legend handle (when the questionnaire has no
+    verified reliable change, a handle that only says so)."""
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+
+    if reliable_change is None:
+        return [Line2D([], [], linestyle="none", label=_wrap(NOT_COMPUTED, 34))]
+    draw = ax.axvline if vertical else ax.axhline
+    lines = [draw(sign * reliable_change, color=CUTOFF_COLOUR, linestyle="--", linewidth=1.5) for sign in (-1, 1)]
+    lines[1].set_label(f"reliable change (±{reliable_change:g})")
+    return [lines[1]]
 
 
-def bar_figure(title: str, bars: Sequence[tuple[str, float]], ylabel: str) -> Figure:
-    figure = _figure(CHART_WIDTH, CHART_HEIGHT)
-    ax = figure.subplots()
-    if not bars:
-        _empty(ax, title)
+LEGEND_DROP_IN = 0.62  # the legend's top sits this far under the plot: below the tick labels and the axis label
+
+
+def _legend_below(ax: Axes, handles: Sequence[object]) -> None:
+    """The legend under the plot, at the figure's left edge (so a long line keeps the phone's whole width),
+    a fixed distance below the axis label whatever the panel's height."""
+    from matplotlib.transforms import blended_transform_factory, offset_copy  # noqa: PLC0415
+
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-LEGEND_DROP_IN, units="inches")
+    anchor = blended_transform_factory(ax.figure.transFigure, below)  # type: ignore[union-attr]
+    ax.legend(handles=list(handles), loc="upper left", bbox_to_anchor=(0.02, 0), bbox_transform=anchor,
+              fontsize=MIN_FONT_PT, frameon=False, borderaxespad=0)
+
+
+def _scale_panel_in(panel: ScalePanel) -> float:
+    return 2.4 + 0.5 * max(len(panel.bars), 1)
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".replace("-", "−")
+
+
+def scale_figure(panels: Sequence[ScalePanel], what: str) -> Figure:
+    """One panel per questionnaire, each on its own range: ``what`` names the bars ("mean first and latest
+    score", "mean change by engagement tertile") and titles the empty chart."""
+    inches = sum(_scale_panel_in(panel) for panel in panels)
+    figure = _figure(CHART_WIDTH, round(max(inches, 2.0) * DPI) if panels else CHART_HEIGHT)
+    if not panels:
+        _empty(figure.subplots(), what[0].upper() + what[1:])
         return figure
-    ax.barh(range(len(bars)), [value for _, value in bars], color=LINE_COLOUR)
-    ax.set_yticks(range(len(bars)), [_wrap(label, 16) for label, _ in bars])
-    ax.invert_yaxis()
-    ax.axvline(0, color="#333333", linewidth=0.8)
-    ax.set_xlabel(ylabel)
-    ax.grid(axis="x", alpha=0.3)
-    _style(ax, title)
+    ratios = [_scale_panel_in(panel) for panel in panels]
+    axes = figure.subplots(len(panels), 1, squeeze=False, gridspec_kw={"height_ratios": ratios})[:, 0]
+    for ax, panel in zip(axes, panels, strict=True):
+        _scale_bars(ax, panel, what)
     return figure
 
 
-def grouped_bar_chart(title: str, categories: Sequence[str], series: dict[str, Sequence[float]],
-                      ylabel: str) -> bytes:
-    return _png(grouped_bar_figure(title, categories, series, ylabel))
+def scale_chart(panels: Sequence[ScalePanel], what: str) -> bytes:
+    return _png(scale_figure(panels, what))
 
 
-def grouped_bar_figure(title: str, categories: Sequence[str], series: dict[str, Sequence[float]],
-                       ylabel: str) -> Figure:
-    """Horizontal bars for each category, one Okabe–Ito colour per series (e.g. first and latest)."""
+def _scale_bars(ax: Axes, panel: ScalePanel, what: str) -> None:
+    low, high = panel.limits
+    base = low if panel.kind == "score" else 0.0  # score bars grow from the scale's lowest score
+    for index, (label, value) in enumerate(panel.bars):
+        if value is not None:
+            ax.barh(index, value - base, left=base, color=OKABE_ITO[index % len(OKABE_ITO)], height=0.45, zorder=2)
+        shown = "hidden (too few people)" if value is None else _number(value)
+        # Each bar's name sits above it, so the bars get the whole width of a phone.
+        ax.text(0.01, index - 0.3, f"{_short(label, 26)}: {shown}", fontsize=MIN_FONT_PT, va="bottom", ha="left",
+                transform=ax.get_yaxis_transform(), zorder=4,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1})
+    ax.set_yticks([])
+    ax.set_ylim(len(panel.bars) - 0.5, -1.0)  # top to bottom, with room for the first name
+    ax.set_xlim(low, high)
+    if panel.kind == "change":
+        ax.axvline(0, color="#333333", linewidth=1)
+        handles = _change_marks(ax, panel.reliable_change, vertical=True)
+        ax.set_xlabel(f"change in points (the scale runs {panel.low:g} to {panel.high:g})")
+    elif panel.reliable_change is None or panel.around is None:
+        handles = _change_marks(ax, None, vertical=True)
+        ax.set_xlabel(f"score ({panel.low:g} to {panel.high:g})")
+    else:
+        band = ax.axvspan(max(panel.around - panel.reliable_change, low),
+                          min(panel.around + panel.reliable_change, high), facecolor="none",
+                          edgecolor=RELIABLE_EDGE, hatch="///", linewidth=0, zorder=1)
+        band.set_label(_wrap(f"reliable change: ±{panel.reliable_change:g} around the mean first score", 34))
+        handles = [band]
+        ax.set_xlabel(f"score ({panel.low:g} to {panel.high:g})")
+    _legend_below(ax, handles)
+    ax.grid(axis="x", alpha=0.3)
+    _style(ax, f"{panel.title}: {what} ({panel.direction})")
+
+
+def connection_figure(panels: Sequence[ScatterPanel]) -> Figure:
+    """One panel per questionnaire: each group's connection index against its mean change, on the
+    questionnaire's own range of change, with the reliable change marked."""
+    title = "Connection index against mean change"
+    figure = _figure(CHART_WIDTH, round(CONNECTION_PANEL_IN * DPI * len(panels)) if panels else CHART_HEIGHT)
+    if not panels:
+        _empty(figure.subplots(), title)
+        return figure
+    axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
+    for ax, panel in zip(axes, panels, strict=True):
+        xs = [x for x, _, _ in panel.points]
+        ys = [y for _, y, _ in panel.points]
+        ax.scatter(xs, ys, color=LINE_COLOUR, s=40, zorder=3)
+        for x, y, label in panel.points:  # names point inwards, so they stay in the picture
+            ax.annotate(label, (x, y), fontsize=MIN_FONT_PT, xytext=(-6 if x > 0.5 else 6, 6),
+                        textcoords="offset points", ha="right" if x > 0.5 else "left", annotation_clip=True)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(*panel.limits)
+        ax.axhline(0, color="#333333", linewidth=1)
+        _legend_below(ax, _change_marks(ax, panel.reliable_change, vertical=False))
+        ax.set_xlabel("connection index (0 to 1)")
+        ax.set_ylabel("mean change")
+        ax.grid(alpha=0.3)
+        _style(ax, f"{panel.title}: {title.lower()} ({panel.direction})")
+    return figure
+
+
+def connection_chart(panels: Sequence[ScatterPanel]) -> bytes:
+    return _png(connection_figure(panels))
+
+
+def share_chart(title: str, categories: Sequence[str], series: dict[str, Sequence[float]]) -> bytes:
+    return _png(share_figure(title, categories, series))
+
+
+def share_figure(title: str, categories: Sequence[str], series: dict[str, Sequence[float]]) -> Figure:
+    """Shares of participants (0 to 1, the same scale for every questionnaire): horizontal bars for each
+    category, one Okabe–Ito colour per series (e.g. improved, unchanged, deteriorated)."""
     figure = _figure(CHART_WIDTH, CHART_HEIGHT)
     ax = figure.subplots()
     if not categories or not series:
@@ -290,30 +431,11 @@ def grouped_bar_figure(title: str, categories: Sequence[str], series: dict[str, 
         ax.barh(positions, values, height=height, label=name, color=OKABE_ITO[offset % len(OKABE_ITO)])
     ax.set_yticks(range(len(categories)), [_wrap(c, 16) for c in categories])
     ax.invert_yaxis()
-    ax.set_xlabel(ylabel)
+    ax.set_xlim(0, 1)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0%", "25%", "50%", "75%", "100%"])
+    ax.set_xlabel("share of participants")
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.15), fontsize=MIN_FONT_PT, frameon=False, borderaxespad=0)
     ax.grid(axis="x", alpha=0.3)
-    _style(ax, title)
-    return figure
-
-
-def scatter_chart(title: str, points: Sequence[tuple[float, float, str]], xlabel: str, ylabel: str) -> bytes:
-    return _png(scatter_figure(title, points, xlabel, ylabel))
-
-
-def scatter_figure(title: str, points: Sequence[tuple[float, float, str]], xlabel: str, ylabel: str) -> Figure:
-    figure = _figure(CHART_WIDTH, CHART_HEIGHT)
-    ax = figure.subplots()
-    if not points:
-        _empty(ax, title)
-        return figure
-    ax.scatter([x for x, _, _ in points], [y for _, y, _ in points], color=LINE_COLOUR)
-    for x, y, label in points:
-        ax.annotate(label, (x, y), fontsize=MIN_FONT_PT, xytext=(4, 4), textcoords="offset points",
-                    annotation_clip=True)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(alpha=0.3)
     _style(ax, title)
     return figure
 

@@ -20,6 +20,7 @@ from datetime import date
 from bot.core.instruments import Instrument
 from bot.core.outcomes.charts import ChangePanel
 from bot.core.outcomes.reliable_change import CATEGORIES, NO_VERIFIED_SD, Category, classify, rule_for
+from bot.core.outcomes.trends import scale_range
 from bot.store.outcomes_repo import CheckinCounts, FramingRow, ScoreRow
 
 
@@ -38,6 +39,7 @@ class InstrumentCell:
     note: str | None = None
     higher_is_better: bool = False
     reliable_change: float | None = None  # points, where the questionnaire's file verifies them
+    span: float | None = None  # highest minus lowest possible score: the chart's axis runs ± this
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,10 @@ def first_and_last(scores: Sequence[ScoreRow]) -> dict[str, tuple[float, float]]
 def change_cell(instrument: Instrument, scores: Sequence[ScoreRow], k: int) -> InstrumentCell:
     pairs = first_and_last(scores)
     rule = rule_for(instrument)
+    low, high = scale_range(instrument)
     base = {"instrument": instrument.id, "short_name": instrument.short_name, "members": len(pairs),
             "higher_is_better": instrument.higher_is_better,
-            "reliable_change": rule.threshold_points if rule.computable else None}
+            "reliable_change": rule.threshold_points if rule.computable else None, "span": high - low}
     if len(pairs) < k:
         return InstrumentCell(**base, suppressed=True, note=hidden(k))
     mean_change = sum(last - first for first, last in pairs.values()) / len(pairs)
@@ -186,8 +189,8 @@ def _cell_line(cell: InstrumentCell) -> str:
 
 
 def chart_data(summaries: Sequence[GroupSummary]) -> tuple[list[ChangePanel], dict[str, list[tuple[str, float]]]]:
-    """One chart panel per questionnaire (each on its own scale) with the groups' mean changes, and the
-    connection index by week per group."""
+    """One chart panel per questionnaire (each on its own axis, running over the questionnaire's whole range
+    of change) with the groups' mean changes, and the connection index by week per group."""
     by_instrument: dict[str, list[tuple[str, float]]] = defaultdict(list)
     cells: dict[str, InstrumentCell] = {}
     for summary in summaries:
@@ -197,7 +200,7 @@ def chart_data(summaries: Sequence[GroupSummary]) -> tuple[list[ChangePanel], di
                 cells[cell.instrument] = cell
     panels = [ChangePanel(title=cells[i].short_name,
                           direction="higher is better" if cells[i].higher_is_better else "lower is better",
-                          bars=tuple(bars), reliable_change=cells[i].reliable_change)
+                          bars=tuple(bars), reliable_change=cells[i].reliable_change, span=cells[i].span)
               for i, bars in sorted(by_instrument.items(), key=lambda item: cells[item[0]].short_name)]
     lines = {s.name: s.connection for s in summaries if s.connection}
     return panels, lines
@@ -213,8 +216,10 @@ def chart_alt_text(panels: Sequence[ChangePanel], lines: Mapping[str, list[tuple
         parts.append("Bar charts of each group's mean change from first to latest score, one per questionnaire.")
     for panel in panels:
         bars = ", ".join(f"{name} {_signed(value)}" for name, value in panel.bars)
-        limit = f"; dashed lines at the reliable change of ±{panel.reliable_change:g}" if panel.reliable_change else ""
-        parts.append(f"{panel.title} ({panel.direction}): {bars}{limit}.")
+        limit = f"; dashed lines at the reliable change of ±{panel.reliable_change:g}" if panel.reliable_change else \
+            "; reliable change not computed (no verified SD)"
+        scale = f", axis from −{panel.span:g} to +{panel.span:g} points" if panel.span is not None else ""
+        parts.append(f"{panel.title} ({panel.direction}{scale}): {bars}{limit}.")
     if lines:
         parts.append(f"Line chart of the connection index by week (0 to 1) for {len(lines)} "
                      f"group{'s' if len(lines) != 1 else ''}: "

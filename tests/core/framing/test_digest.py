@@ -1,12 +1,12 @@
 """The weekly "you're not alone" digest: real SQLite and PostgreSQL, the manual clock, a recording notifier."""
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.core.framing.digest import DigestService, digest_text, week_of
-from bot.core.shards import GuildShards
+from bot.core.shards import ALL_GUILDS, GuildShards
 from bot.store.framing_repo import FramingRepository
 from tests.helpers import RecordingNotifier
 
@@ -83,6 +83,11 @@ async def write_week(services, group, pseudonyms, label="upward_comparison") -> 
         await services.digests.record(GUILD, group.id, pseudonym, label)  # twice: still one member
 
 
+def digest_service(services, clock, shards=ALL_GUILDS) -> DigestService:
+    """A second process's digest service over the same database."""
+    return DigestService(services.db, clock, services.groups, services.audit, K, shards, guilds=services.guilds)
+
+
 def next_monday_morning(clock) -> None:
     now = clock.now()
     days = 7 - now.weekday()
@@ -137,7 +142,7 @@ async def test_two_processes_at_once_post_once(services, clock) -> None:
     await services.digests.set_enabled(GUILD, group.id, True, actor=MOD)
     await write_week(services, group, pseudonyms)
     next_monday_morning(clock)
-    other = DigestService(services.db, clock, services.groups, services.audit, K)
+    other = digest_service(services, clock)
     notifier = GroupNotifier()
     posted = await asyncio.gather(services.digests.run_due(notifier), other.run_due(notifier))
     assert sorted(posted) == [0, 1]
@@ -152,9 +157,9 @@ async def test_a_process_posts_only_for_its_own_shards_guilds(services, clock) -
     owner = GuildShards.of([0], 2)  # GUILD >> 22 is 0: shard 0 of 2
     stranger = GuildShards.of([1], 2)
     notifier = GroupNotifier()
-    assert await DigestService(services.db, clock, services.groups, services.audit, K, stranger).run_due(notifier) == 0
-    assert await DigestService(services.db, clock, services.groups, services.audit, K, owner).run_due(notifier) == 1
-    assert await DigestService(services.db, clock, services.groups, services.audit, K, stranger).served_groups() == []
+    assert await digest_service(services, clock, stranger).run_due(notifier) == 0
+    assert await digest_service(services, clock, owner).run_due(notifier) == 1
+    assert await digest_service(services, clock, stranger).served_groups() == []
 
 
 async def test_preview_shows_this_week_so_far_privately(services, clock) -> None:
@@ -197,3 +202,56 @@ async def test_published_posts_are_noted_by_member_and_crisis_never(framing_serv
     week = week_of(framing_services.clock.now().date())
     counts = await FramingRepository(framing_services.db).writers_by_label(GUILD, group.id, week)
     assert counts == {"upward_comparison": 6}
+
+
+# -- Monday 09:00 in the server's time zone ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "before", "at"), [
+    # Sydney (summer time, UTC+11): Monday 9 March 09:00 is Sunday 8 March 22:00 UTC.
+    ("sydney", datetime(2026, 3, 8, 21, 59, tzinfo=UTC), datetime(2026, 3, 8, 22, 0, tzinfo=UTC)),
+    # New York moved to summer time (UTC−4) on Sunday 8 March: Monday 09:00 is 13:00 UTC, not 09:00.
+    ("new york", datetime(2026, 3, 9, 12, 59, tzinfo=UTC), datetime(2026, 3, 9, 13, 0, tzinfo=UTC)),
+    # London (winter, UTC+0) for a server never set up: the default time zone.
+    (None, datetime(2026, 3, 9, 8, 59, tzinfo=UTC), datetime(2026, 3, 9, 9, 0, tzinfo=UTC)),
+    # London in summer (UTC+1): Monday 6 April 09:00 is 08:00 UTC.
+    ("london", datetime(2026, 4, 6, 7, 59, tzinfo=UTC), datetime(2026, 4, 6, 8, 0, tzinfo=UTC)),
+])
+async def test_the_digest_goes_out_at_nine_on_monday_in_the_servers_time_zone(services, clock, typed, before,
+                                                                              at) -> None:
+    if typed is not None:
+        await services.guilds.update(GUILD, timezone=typed)
+    clock.set(before - timedelta(days=5))  # the week before, in every one of these zones
+    group, pseudonyms = await make_group(services)
+    await services.digests.set_enabled(GUILD, group.id, True, actor=MOD)
+    await write_week(services, group, pseudonyms)
+    notifier = GroupNotifier()
+    for moment in (before - timedelta(hours=12), before - timedelta(hours=4), before):
+        clock.set(moment)
+        await services.run_due(notifier)
+    assert notifier.group_posts == []  # not a minute early, wherever UTC's Monday is
+    clock.set(at)
+    await services.run_due(notifier)
+    clock.advance(timedelta(minutes=30))
+    await services.run_due(notifier)
+    await digest_service(services, clock).run_due(notifier)  # another process, later: still once
+    [(_, channel, note)] = notifier.group_posts
+    assert channel == group.channel_id and "Last week 6 of you wrote about feeling behind" in note.text
+
+
+async def test_a_week_is_the_servers_week_so_monday_morning_posts_count_towards_the_new_one(services, clock) -> None:
+    await services.guilds.update(GUILD, timezone="Australia/Sydney")
+    clock.set(datetime(2026, 3, 3, 0, 0, tzinfo=UTC))  # Tuesday 3 March 11:00 in Sydney
+    group, pseudonyms = await make_group(services)
+    await services.digests.set_enabled(GUILD, group.id, True, actor=MOD)
+    await write_week(services, group, pseudonyms[:5])
+    clock.set(datetime(2026, 3, 8, 20, 30, tzinfo=UTC))  # Monday 9 March 07:30 in Sydney, Sunday in UTC
+    await write_week(services, group, pseudonyms[5:], "isolation")
+    repo = FramingRepository(services.db)
+    assert await repo.writers_by_label(GUILD, group.id, date(2026, 3, 2)) == {"upward_comparison": 5}
+    assert await repo.writers_by_label(GUILD, group.id, date(2026, 3, 9)) == {"isolation": 1}
+    clock.set(datetime(2026, 3, 8, 22, 0, tzinfo=UTC))
+    notifier = GroupNotifier()
+    assert await services.run_due(notifier) is None and len(notifier.group_posts) == 1
+    assert "5 of you wrote about feeling behind other mums" in notifier.group_posts[0][2].text
+    preview = await services.digests.preview(GUILD, group.id)
+    assert "each Monday at 09:00 (Australia/Sydney, the server's time zone)" in preview.text
