@@ -64,7 +64,7 @@ def deployed_label(result: FramingResult) -> str:
 
 
 def measure(title: str, posts: Sequence[EvalPost], results: Sequence[FramingResult], threshold: float, *,
-            kinds: bool) -> tuple[Report, Report]:
+            kinds: bool, urgent_threshold: float | None = None) -> tuple[Report, Report]:
     """Print the tables for one set; return its Reports (as deployed, model alone)."""
     truth = [p.label for p in posts]
     deployed = report(posts, [deployed_label(r) for r in results])
@@ -97,7 +97,27 @@ def measure(title: str, posts: Sequence[EvalPost], results: Sequence[FramingResu
                             (f"alarming-but-safe posts labelled crisis ({', '.join(SAFE_KINDS)})",
                              "safe_false_alarms")):
             print(f"  {name}: " + " / ".join(str(getattr(r, field)) for r in (deployed, no_net, alone)))
+        if urgent_threshold is not None:
+            print(tier_lines(posts, results, urgent_threshold))
     return deployed, alone
+
+
+def tier_lines(posts: Sequence[EvalPost], results: Sequence[FramingResult], urgent_threshold: float) -> str:
+    """Of the posts that are not crisis but were labelled crisis, how many got each response tier:
+    the urgent one tells her to call 999 now and pings the moderators."""
+    from bot.core.framing.tiers import crisis_tier
+
+    lines = [f"false alarms by response tier (urgent from {urgent_threshold:g} or a safety-net hit):"]
+    for name, wanted in (("hopeful posts (kind hope)", ("hope",)), ("alarming-but-safe posts", SAFE_KINDS),
+                         ("every post not crisis", None)):
+        chosen = [r for p, r in zip(posts, results, strict=True)
+                  if p.label != "crisis" and (wanted is None or p.kind in wanted)]
+        tiers = [crisis_tier(r, urgent_threshold) for r in chosen]
+        urgent, worried = tiers.count("urgent"), tiers.count("worried")
+        by_net = sum(r.net_fired for r in chosen)
+        lines.append(f"  {name}: {urgent + worried} of {len(tiers)} labelled crisis: "
+                     f"{urgent} urgent ({by_net} by the safety net), {worried} worried")
+    return "\n".join(lines)
 
 
 def side_by_side(heldout: tuple[Report, Report], independent: tuple[Report, Report]) -> str:
@@ -164,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
     where = INDEPENDENT_FILE.relative_to(INDEPENDENT_FILE.parents[3])
     ind = measure(f"== independent set: {len(independent)} posts from {where} (written apart from the training "
                   "data, frozen; never trained or tuned on) ==", independent, results[len(heldout):],
-                  classifier.crisis_threshold, kinds=True)
+                  classifier.crisis_threshold, kinds=True, urgent_threshold=settings.framing.urgent_threshold)
     print()
     print(side_by_side(held, ind))
     print()

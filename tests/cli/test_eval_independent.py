@@ -238,3 +238,22 @@ def test_eval_classifier_prints_both_sets_and_the_targets() -> None:
     assert len(re.findall(r": (?:met|NOT met)\)", targets)) == 8
     for post in load_posts()[:50]:  # aggregates only: no post's words are printed
         assert post.text not in out
+
+
+def test_false_alarms_are_counted_by_the_response_tier_they_would_get() -> None:
+    from bot.cli.eval_classifier import tier_lines
+    from bot.core.framing.classifier import FramingResult
+    from bot.core.framing.safety_net import SafetyNetHit
+
+    def result(crisis: float, *, net: bool = False) -> FramingResult:
+        scores = dict.fromkeys(LABELS, 0.0) | {"crisis": crisis}
+        label = "crisis" if net or crisis >= 0.125 else "neutral"
+        return FramingResult(label, scores, "neutral", (SafetyNetHit("suicide", "suicide.word"),) if net else ())
+
+    posts = [EvalPost("a", "common_humanity", "hope"), EvalPost("b", "neutral", "hope"),
+             EvalPost("c", "neutral", "negated_risk"), EvalPost("d", "crisis", "plain"), EvalPost("e", "neutral")]
+    results = [result(0.7), result(0.2), result(0.01, net=True), result(0.99), result(0.3)]
+    lines = tier_lines(posts, results, 0.6).splitlines()
+    assert lines[1] == "  hopeful posts (kind hope): 2 of 2 labelled crisis: 1 urgent (0 by the safety net), 1 worried"
+    assert lines[2].endswith("3 of 3 labelled crisis: 2 urgent (1 by the safety net), 1 worried")
+    assert lines[3] == "  every post not crisis: 4 of 4 labelled crisis: 2 urgent (1 by the safety net), 2 worried"
