@@ -131,6 +131,13 @@ class PeerTree(app_commands.CommandTree["PeerBot"]):
             log.info("Could not tell a member that the bot is restarting")
         return False
 
+    async def _call(self, interaction: discord.Interaction[PeerBot]) -> None:
+        """discord.py's own dispatch of an app command (the check above, the command, the error handler), then
+        the after-step every command shares with the buttons (PeerBot.after_interaction)."""
+        await super()._call(interaction)
+        if interaction.type is discord.InteractionType.application_command:
+            await self.client.after_interaction(interaction)
+
 
 @dataclass(frozen=True)
 class ShardOptions:
@@ -253,6 +260,25 @@ class PeerBot(commands.Bot):
         await super().close()
 
     # -- start-up ---------------------------------------------------------------------------------
+
+    # -- after a member's command or button -------------------------------------------------------
+
+    async def after_interaction(self, interaction: discord.Interaction) -> None:
+        """Where every slash command and button in a server ends (PeerTree._call after the command and its
+        error handler; ChoiceButton.callback after the button's handler). If a check-in's DM could not reach
+        her, she is told once, privately, that it is waiting (CheckinService.waiting_notice)."""
+        if interaction.guild_id is None or self.stopping:
+            return
+        if interaction.response.type is discord.InteractionResponseType.modal:
+            return  # a form was the answer, and nothing can follow it: she is told at her next interaction
+        try:
+            note = await self.services.checkins.waiting_notice(interaction.guild_id, interaction.user.id)
+            if note is not None:
+                await send_note(interaction, note, ephemeral=True)
+        except discord.HTTPException:
+            log.info("Could not tell a member in guild %s that a check-in is waiting", interaction.guild_id)
+        except Exception:
+            log.exception("Looking for a waiting check-in failed in guild %s", interaction.guild_id)
 
     def route_choice(self, prefix: str, handler: ChoiceHandler) -> None:
         """Send clicks on buttons whose id starts with `prefix:` to `handler(interaction, rest)`."""

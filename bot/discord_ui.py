@@ -57,6 +57,7 @@ class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?P<pre
             log.exception("Button %s failed", prefix)
             await send_note(interaction, Note("Sorry, something went wrong on my side. Please try again."),
                             ephemeral=True)
+        await bot.after_interaction(interaction)
 
 
 def note_view(note: Note) -> discord.ui.View | None:

@@ -78,7 +78,7 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
     @is_moderator()
     async def status(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        text = await self.bot.services.checkins.schedules.describe_status(interaction.guild.id)
+        text = await self.bot.services.checkins.describe_status(interaction.guild.id)
         await send_note(interaction, Note(text), ephemeral=True)
 
     @app_commands.command(name="send-now", description="Send a group's next check-in now")

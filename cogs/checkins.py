@@ -100,7 +100,7 @@ class Checkins(commands.GroupCog, group_name="checkin", group_description="Your 
             await send_note(interaction, note, ephemeral=_in_server(interaction))
 
     async def on_checkin_choice(self, interaction: discord.Interaction, rest: str) -> None:
-        step = await self.bot.services.checkins.sessions.press(rest, interaction.user.id, self.bot.notifier)
+        step = await self.bot.services.checkins.press(rest, interaction.user.id, self.bot.notifier)
         await self._show(interaction, step)
 
     async def on_consent_choice(self, interaction: discord.Interaction, rest: str) -> None:

@@ -2,7 +2,9 @@
 
 Both are stored by pseudonym with the time of the last change, every change is kept in
 `consent_events`, and both can be withdrawn at any time. Nothing is assumed: "not asked yet" is
-its own state, and no questionnaire is sent before she says yes to check-ins.
+its own state, and no questionnaire is sent before she says yes to check-ins. A member who never
+answers is asked once (with her first check-in) and reminded once; after that her check-ins are
+recorded as skipped ("consent not answered") until she says yes with /consent.
 
 Consent button ids are `consent:<guild>:<checkins|research>:<yes|no>`, built by `consent_choice`
 and read back by `parse_consent_choice`.
@@ -46,9 +48,15 @@ class Consent:
     checkins_changed_at: datetime | None
     research: bool | None
     research_changed_at: datetime | None
+    checkins_asked_at: datetime | None = None  # when the check-in consent request first reached her
 
     def given(self, kind: ConsentKind) -> bool | None:
         return self.checkins if kind == "checkins" else self.research
+
+    @property
+    def checkins_unanswered(self) -> bool:
+        """She was asked for check-in consent (and reminded) and has not answered: not asked again."""
+        return self.checkins is None and self.checkins_asked_at is not None
 
 
 NOT_ASKED = Consent(None, None, None, None)
@@ -117,11 +125,20 @@ class ConsentService:
         row = await self._repo.get(guild_id, pseudonym)
         if row is None:
             return NOT_ASKED
-        return Consent(row.checkins, row.checkins_changed_at, row.research, row.research_changed_at)
+        return Consent(row.checkins, row.checkins_changed_at, row.research, row.research_changed_at,
+                       row.checkins_asked_at)
 
     async def declined_checkins(self, guild_id: int) -> set[str]:
         """Everyone in the server who said no to check-ins, in one query (the planner skips them)."""
         return await self._repo.declined_checkins(guild_id)
+
+    async def unanswered_checkins(self, guild_id: int) -> set[str]:
+        """Everyone in the server asked for check-in consent who has not answered (the planner skips them)."""
+        return await self._repo.unanswered_checkins(guild_id)
+
+    async def mark_checkins_asked(self, guild_id: int, pseudonym: str) -> None:
+        """The check-in consent request reached her: she is asked once (and reminded once), not every period."""
+        await self._repo.mark_checkins_asked(guild_id, pseudonym, self._clock.now())
 
     async def set(self, guild_id: int, pseudonym: str, kind: ConsentKind, given: bool) -> tuple[Consent, bool]:
         """Record her choice. Returns the new state and whether it changed anything."""

@@ -49,6 +49,8 @@ class Sandbox:
         self.due_hooks: list[Callable[[Sandbox], Awaitable[None]]] = []
         self.edit_handler: WordsHandler | None = None
         self.answer_handler: Callable[[Sandbox, str, int], Awaitable[None]] | None = None
+        # Run after each command or button of a member in the server (as PeerBot.after_interaction is).
+        self.interaction_hooks: list[Callable[[Sandbox, str], Awaitable[None]]] = []
 
     # -- registration (bot/sandbox/commands.py fills these) ---------------------------------------
 
@@ -70,11 +72,24 @@ class Sandbox:
         action = parse_line(line)
         if action is None:
             return
+        in_server = self._in_server(action)
         try:
             await self._run(action)
         except UserError as exc:
             # What a member or moderator would be told privately: not a failure of the script.
             self.world.ephemeral(action.person or MOD, Note(exc.message))
+        if in_server and action.person:
+            for hook in self.interaction_hooks:
+                await hook(self, action.person)
+
+    def _in_server(self, action: Action) -> bool:
+        """A member's slash command, or a button she pressed on something shown to her in the server."""
+        if not action.person or action.person == MOD:
+            return False
+        if action.kind == "command":
+            return True
+        return action.kind in ("press", "answer") and \
+            self.world.screen.last_place.get(action.person, "").startswith("ephemeral:")
 
     async def _run(self, action: Action) -> None:
         if action.kind == "wait":

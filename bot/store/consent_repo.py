@@ -21,6 +21,7 @@ class ConsentRow:
     checkins_changed_at: datetime | None
     research: bool | None
     research_changed_at: datetime | None
+    checkins_asked_at: datetime | None = None  # when the check-in consent request first reached her
 
 
 def _flag(value: object) -> bool | None:
@@ -39,13 +40,13 @@ class ConsentRepository(MemberRows):
 
     async def get(self, guild_id: int, pseudonym: str) -> ConsentRow | None:
         row = await self._db.fetchone(
-            "SELECT checkins, checkins_changed_at, research, research_changed_at FROM consents "
+            "SELECT checkins, checkins_changed_at, research, research_changed_at, checkins_asked_at FROM consents "
             "WHERE guild_id = ? AND pseudonym = ?",
             (guild_id, pseudonym),
         )
         if row is None:
             return None
-        return ConsentRow(_flag(row[0]), _moment(row[1]), _flag(row[2]), _moment(row[3]))
+        return ConsentRow(_flag(row[0]), _moment(row[1]), _flag(row[2]), _moment(row[3]), _moment(row[4]))
 
     async def declined_checkins(self, guild_id: int) -> set[str]:
         """Everyone in the server who said no to check-ins, in one query (a partial index holds just them)."""
@@ -53,6 +54,24 @@ class ConsentRepository(MemberRows):
             "SELECT pseudonym FROM consents WHERE guild_id = ? AND checkins = 0", (guild_id,)
         )
         return {row[0] for row in rows}
+
+    async def unanswered_checkins(self, guild_id: int) -> set[str]:
+        """Everyone in the server who was asked for check-in consent and has not answered (a partial index
+        holds just them)."""
+        rows = await self._db.fetchall(
+            "SELECT pseudonym FROM consents WHERE guild_id = ? AND checkins IS NULL AND checkins_asked_at IS NOT NULL",
+            (guild_id,),
+        )
+        return {row[0] for row in rows}
+
+    async def mark_checkins_asked(self, guild_id: int, pseudonym: str, at: datetime) -> None:
+        """Remember the first time the check-in consent request reached her (later calls change nothing)."""
+        await self._db.execute(
+            "INSERT INTO consents (guild_id, pseudonym, checkins_asked_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id, pseudonym) DO UPDATE SET checkins_asked_at = excluded.checkins_asked_at "
+            "WHERE consents.checkins_asked_at IS NULL",
+            (guild_id, pseudonym, to_iso(at)),
+        )
 
     async def record(self, guild_id: int, pseudonym: str, kind: ConsentColumn, given: bool, at: datetime) -> None:
         """Set one consent and keep the change in `consent_events`, in one transaction."""

@@ -97,13 +97,15 @@ class OutcomesRepository:
         return [(row["id"], row["name"], row["members"]) for row in rows]
 
     async def checkin_counts(self, guild_id: int) -> dict[int, CheckinCounts]:
-        """Per group: completed check-ins, check-ins that fell due (sent, completed or missed), members."""
+        """Per group: completed check-ins, check-ins that fell due (sent, completed or missed), members. An open
+        consent request (reason 'consent asked') is not a check-in sent: it is left out until she says yes."""
         if not await self.has_table("checkins"):
             return {}
         rows = await self._db.fetchall(
             "SELECT group_id, sum(CASE WHEN state = 'completed' THEN 1 ELSE 0 END) AS completed, count(*) AS due, "
             "count(DISTINCT pseudonym) AS members FROM checkins "
-            "WHERE guild_id = ? AND state IN ('sent', 'completed', 'missed') GROUP BY group_id",
+            "WHERE guild_id = ? AND state IN ('sent', 'completed', 'missed') AND reason <> 'consent asked' "
+            "GROUP BY group_id",
             (guild_id,),
         )
         return {row["group_id"]: CheckinCounts(row["completed"], row["due"], row["members"]) for row in rows}

@@ -341,3 +341,132 @@ async def test_unknown_group_is_a_kind_message(bot, guild, mod_role, setup_world
     interaction = make_interaction(bot, moderator(guild, mod_role), guild=guild)
     await invoke(cog.send_now, cog, interaction, group="Nowhere")
     assert "There is no group called “Nowhere”" in last_reply(interaction)["content"]
+
+
+# -- DMs closed: told once, privately, at her next command or button in the server ------------------------
+
+
+async def dms_closed_with_a_check_in_waiting(bot, guild, mod_role, group):
+    member = await member_in_group(bot, guild, group)
+    bot.notifier.closed.add(member.id)
+    await schedule_phq9(bot, guild, mod_role)
+    bot.services.clock.set(MONDAY_19)
+    await bot.services.run_due(bot.notifier)
+    return member
+
+
+async def completed(bot: PeerBot, interaction) -> None:
+    """What PeerTree._call does after a command and its error handler (`invoke` stops before that)."""
+    await bot.after_interaction(interaction)
+
+
+async def test_her_next_command_in_the_server_says_once_that_a_check_in_waits(bot, guild, mod_role,
+                                                                             setup_world) -> None:
+    member = await dms_closed_with_a_check_in_waiting(bot, guild, mod_role, setup_world)
+    cog = member_cog(bot)
+    first = make_interaction(bot, member, guild=guild)
+    await invoke(cog.settings, cog, first)
+    await completed(bot, first)
+    settings, waiting = replies(first)
+    assert "Your check-in settings" in settings["content"]
+    assert waiting == {"content": messages.WAITING_HERE.text, "ephemeral": True, "view": None, "embed": None,
+                       "file": None}
+    again = make_interaction(bot, member, guild=guild)
+    await invoke(cog.settings, cog, again)
+    await completed(bot, again)
+    assert len(replies(again)) == 1  # never twice for the same check-in
+    # Nobody else is told anything: a moderator's command in the same server gets only its own answer.
+    status = make_interaction(bot, moderator(guild, mod_role), guild=guild)
+    await invoke(admin_cog(bot).status, admin_cog(bot), status)
+    await completed(bot, status)
+    assert len(replies(status)) == 1 and messages.WAITING_HERE.text not in last_reply(status)["content"]
+    # And /checkin now takes it here, privately, with the same buttons.
+    take = make_interaction(bot, member, guild=guild)
+    await invoke(cog.now, cog, take)
+    assert "1 of 9" in last_reply(take)["content"] and last_reply(take)["ephemeral"] is True
+
+
+async def test_a_failed_command_or_a_button_also_brings_the_line(bot, guild, mod_role, setup_world) -> None:
+    member = await dms_closed_with_a_check_in_waiting(bot, guild, mod_role, setup_world)
+    cog = member_cog(bot)
+    refused = make_interaction(bot, member, guild=guild)
+    await invoke(cog.settings, cog, refused, timezone="Moon/Base")  # a kind refusal from the error handler
+    await completed(bot, refused)
+    answer, waiting = replies(refused)
+    assert "Nothing was changed" in answer["content"] and waiting["content"] == messages.WAITING_HERE.text
+    # The next check-in (a week on) is a new one: this time a button is her next interaction.
+    bot.services.clock.set(MONDAY_19 + timedelta(days=7))
+    await bot.services.run_due(bot.notifier)
+    click = make_interaction(bot, member, guild=guild)
+    await ChoiceButton(f"consent:{GUILD}:research:yes").callback(click)
+    assert "research use of your scores" in click.response.edit_message.call_args.kwargs["content"]
+    assert last_reply(click) == {"content": messages.WAITING_HERE.text, "ephemeral": True, "view": None,
+                                 "embed": None, "file": None}
+
+
+async def test_no_line_after_a_form_or_once_she_has_taken_it(bot, guild, mod_role, setup_world) -> None:
+    member = await dms_closed_with_a_check_in_waiting(bot, guild, mod_role, setup_world)
+    form = make_interaction(bot, member, guild=guild)
+    form.response.type = discord.InteractionResponseType.modal  # e.g. /share opened its form
+    await bot.after_interaction(form)
+    assert replies(form) == []
+    cog = member_cog(bot)
+    take = make_interaction(bot, member, guild=guild)
+    await invoke(cog.now, cog, take)
+    await completed(bot, take)
+    [reply] = replies(take)  # the check-in itself, and no "a check-in is waiting" after it
+    assert "1 of 9" in reply["content"]
+
+
+# -- several due together: the next one straight after she finishes, where she answered ------------------
+
+
+async def test_finishing_in_the_server_brings_the_next_one_there(bot, guild, mod_role, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    bot.notifier.closed.add(member.id)
+    await schedule_phq9(bot, guild, mod_role)
+    await invoke(admin_cog(bot).schedule, admin_cog(bot), make_interaction(bot, moderator(guild, mod_role),
+                                                                          guild=guild),
+                 group="Evening Circle", instrument="gad2", cadence="weekly", time="19:00")
+    bot.services.clock.set(MONDAY_19)
+    await bot.services.run_due(bot.notifier)
+    cog = member_cog(bot)
+    take = make_interaction(bot, member, guild=guild)
+    await invoke(cog.now, cog, take)
+    button = last_reply(take)["view"].children[0].custom_id
+    for item in range(1, 10):
+        click = make_interaction(bot, member, guild=guild)
+        await ChoiceButton(button).callback(click)
+        if item < 9:
+            button = last_reply(click)["view"].children[0].custom_id
+    *_, result, following = replies(click)
+    assert "Thank you for checking in" in result["content"]
+    assert "GAD-2" in following["content"] and "1 of 2" in following["content"] and following["ephemeral"] is True
+
+
+async def test_the_command_tree_itself_adds_the_line_after_a_real_command(bot, guild, mod_role, setup_world,
+                                                                         monkeypatch) -> None:
+    """The gateway's INTERACTION_CREATE through discord.py's own command tree (PeerTree._call): her /checkin
+    settings answer, then the line, both only for her."""
+    member = await dms_closed_with_a_check_in_waiting(bot, guild, mod_role, setup_world)
+    sent: list[dict] = []
+
+    async def send_message(self: discord.InteractionResponse, content: str | None = None, **kwargs) -> None:
+        sent.append({"content": content, **kwargs})
+
+    monkeypatch.setattr(discord.InteractionResponse, "send_message", send_message)
+    user = {"id": str(member.id), "username": "mum", "discriminator": "0", "avatar": None}
+    payload = {
+        "id": "900000000000000001", "application_id": "1", "type": 2, "token": "token", "version": 1,
+        "guild_id": str(GUILD), "channel_id": "2", "locale": "en-GB", "entitlements": [],
+        "authorizing_integration_owners": {}, "attachment_size_limit": 8_000_000, "app_permissions": "0",
+        "member": {"user": user, "roles": [], "joined_at": "2026-01-01T00:00:00+00:00", "deaf": False,
+                   "mute": False, "flags": 0, "permissions": "0"},
+        "data": {"id": "4", "name": "checkin", "type": 1,
+                 "options": [{"name": "settings", "type": 1, "options": []}]},
+    }
+    bot._connection.user = discord.ClientUser(state=bot._connection, data={  # as after logging in
+        "id": "1", "username": "PeerBot", "discriminator": "0", "avatar": None, "bot": True})
+    await bot.tree._call(discord.Interaction(data=payload, state=bot._connection))
+    assert [(reply["content"].split("\n")[0], reply["ephemeral"]) for reply in sent] == [
+        ("Your check-in settings (only you can see this):", True), (messages.WAITING_HERE.text, True)]

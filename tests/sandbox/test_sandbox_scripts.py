@@ -192,3 +192,14 @@ async def test_a_members_command_keeps_at_name_as_written(play_sandbox: PlaySand
     result = await play_sandbox("as Anna: hello\nas Bea: /share @Anna sending hugs\n")
     assert result.code == 0, result.stderr
     assert any("@Anna sending hugs" in line for line in result.lines_for("[#night-owls]"))
+
+
+async def test_with_dms_off_her_next_command_says_once_that_a_checkin_waits(play_sandbox: PlaySandbox) -> None:
+    result = await play_sandbox("as Anna: hello\nas Anna: /consent\nas Anna: press 1\nas Anna: /dms off\n"
+                                "mod: /checkins schedule phq9 weekly 19:00\nwait 12h\nas Bea: /consent\n"
+                                "as Anna: /alias show\nas Anna: /alias show\nas Anna: /checkin now\n")
+    assert result.code == 0, result.stderr
+    waiting = "A check-in is waiting for you: use /checkin now"
+    assert sum(waiting in line for line in result.lines_for("[ephemeral:Anna]")) == 1
+    assert not any(waiting in line for line in result.stdout if not line.startswith("[ephemeral:Anna]"))
+    assert any("PHQ-9** · 1 of 9" in line for line in result.lines_for("[ephemeral:Anna]")[-4:])

@@ -47,7 +47,8 @@ ROWS = [
     ("INSERT INTO framing_digest_groups VALUES (1, ?, 1, ?)", (SNOWFLAKE, NOW)),
     ("INSERT INTO framing_week_members VALUES (?, 1, '2026-03-02', 'isolation', ?)", (SNOWFLAKE, P)),
     ("INSERT INTO framing_digests VALUES (?, 1, '2026-02-23', 1, ?)", (SNOWFLAKE, NOW)),
-    ("INSERT INTO consents VALUES (?, ?, 1, ?, 1, ?)", (SNOWFLAKE, P, NOW, NOW)),
+    ("INSERT INTO consents (guild_id, pseudonym, checkins, checkins_changed_at, research, research_changed_at, "
+     "checkins_asked_at) VALUES (?, ?, 1, ?, 1, ?, ?)", (SNOWFLAKE, P, NOW, NOW, NOW)),
     ("INSERT INTO consent_events (guild_id, pseudonym, kind, given, at) VALUES (?, ?, 'research', 1, ?)",
      (SNOWFLAKE, P, NOW)),
     ("INSERT INTO checkin_schedules (guild_id, group_id, instrument, cadence, local_time, timezone, anchor_date, "
@@ -56,7 +57,8 @@ ROWS = [
     ("INSERT INTO checkin_prefs (guild_id, pseudonym, timezone, paused, updated_at) VALUES (?, ?, 'Asia/Tokyo', 0, ?)",
      (SNOWFLAKE, P, NOW)),
     ("INSERT INTO checkins (guild_id, schedule_id, group_id, pseudonym, instrument, period_key, created_at, due_at, "
-     "send_after, state) VALUES (?, 1, 1, ?, 'phq9', '2026-W10', ?, ?, ?, 'completed')", (SNOWFLAKE, P, NOW, NOW, NOW)),
+     "send_after, state, dm_notice_at) VALUES (?, 1, 1, ?, 'phq9', '2026-W10', ?, ?, ?, 'completed', ?)",
+     (SNOWFLAKE, P, NOW, NOW, NOW, NOW)),
     ("INSERT INTO scores (guild_id, pseudonym, group_id, instrument, checkin_id, completed_at, total, band, subscales) "
      "VALUES (?, ?, 1, 'phq9', 1, ?, 12.5, 'moderate', '{\"mood\": 1.5}')", (SNOWFLAKE, P, NOW)),
     ("INSERT INTO answers VALUES (1, 0, 2, 1.5)", ()),

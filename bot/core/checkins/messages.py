@@ -120,6 +120,8 @@ DM_CLOSED = Note("I couldn't send you a direct message (your DMs from this serve
                  "is, just for you: only you can see these messages. Next time, run /checkin now here in the "
                  "server and answer privately. 💛")
 SENT_TO_DMS = Note("I've sent your check-in to your direct messages. 💛")
+# Shown once, privately, the next time she uses the bot in the server after a check-in's DM failed.
+WAITING_HERE = Note("A check-in is waiting for you: use /checkin now to take it here, privately. 💛")
 
 
 def consent_intro(group_name: str, instrument: Instrument, *, reminder: bool = False) -> str:
@@ -139,3 +141,14 @@ def scheduled_note(schedule_id: int, short_name: str, description: str, first: d
 
 def cancelled_note(schedule_id: int) -> Note:
     return Note(f"Schedule #{schedule_id} is cancelled. Check-ins already sent can still be finished.")
+
+
+def awaiting_consent_lines(waiting: list[tuple[str, str, int]]) -> str:
+    """For /checkins status: per group and questionnaire, check-ins not sent because the member hasn't answered
+    the consent question ((group, questionnaire, count)); nothing when there are none."""
+    if not waiting:
+        return ""
+    lines = ["", "**Waiting for a member's OK** (not sent, and not counted as missed: a member who hasn't answered "
+             "the consent question is asked once and reminded once, and can say yes any time with /consent)"]
+    lines += [f"• {group} · {short}: {count} check-in{'' if count == 1 else 's'}" for group, short, count in waiting]
+    return "\n".join(lines)

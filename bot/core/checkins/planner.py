@@ -64,16 +64,19 @@ class PeriodPlan:
 
 
 def plan_outcomes(due_at: datetime, now: datetime, grace: timedelta,
-                  prefs: Iterable[tuple[MemberPrefs, Iterable[str]]], declined: Set[str]) -> MemberOutcomes:
+                  prefs: Iterable[tuple[MemberPrefs, Iterable[str]]], declined: Set[str],
+                  unanswered: Set[str] = frozenset()) -> MemberOutcomes:
     """Each member's outcome for one period (pure: no I/O). `prefs` holds members grouped by identical
-    preferences. Long after the due time everyone's row is missed; otherwise a member who said no is
-    skipped, then one who paused, and quiet hours or a snooze move her send time on. Everyone else
-    (no preferences, or none that apply now) is `usual`."""
+    preferences. Long after the due time everyone's row is missed; otherwise a member who said no (or was
+    asked for consent and never answered) is skipped, then one who paused, and quiet hours or a snooze
+    move her send time on. Everyone else (no preferences, or none that apply now) is `usual`."""
     due_text = to_iso(due_at)
     if now - due_at > grace:
         return MemberOutcomes(Outcome(due_text, "missed", "offline"), {})
     usual = Outcome(due_text)
     own = dict.fromkeys(declined, Outcome(due_text, "skipped", "no consent"))
+    # Asked for consent (and reminded) already, never answered: not asked again every period.
+    own.update(dict.fromkeys(unanswered, Outcome(due_text, "skipped", "consent not answered")))
     for member_prefs, members in prefs:
         if member_prefs.paused:
             outcome = Outcome(due_text, "skipped", "paused")
@@ -124,7 +127,8 @@ class Planner:
         guild_timezone = (await self._guilds.get(schedule.guild_id)).timezone
         prefs = await self._prefs.by_preferences(schedule.guild_id, guild_timezone)
         declined = await self._consent.declined_checkins(schedule.guild_id)
-        outcomes = await asyncio.to_thread(plan_outcomes, due, now, self._grace, prefs, declined)
+        unanswered = await self._consent.unanswered_checkins(schedule.guild_id)
+        outcomes = await asyncio.to_thread(plan_outcomes, due, now, self._grace, prefs, declined, unanswered)
         period = PeriodRows(schedule.guild_id, schedule.id, schedule.group_id, schedule.instrument, period_key, now,
                             due)
         members = new_rows = 0

@@ -4,6 +4,16 @@
 limits), sends reminders and marks expired check-ins missed. The bot calls it from APScheduler
 (cron triggers at each schedule's time and the 30-second tick); tests and the sandbox call it after
 moving a ManualClock. Every step is idempotent, so calling it twice at once is harmless.
+
+One at a time: when several check-ins of one member fall due together (two questionnaires, or two
+groups of the server), she gets the first; the others wait behind it (`CheckinsRepository.hold_behind_open`).
+When she finishes it, the next is claimed through the same checks and shown straight after her result,
+where she answered (`press`); when she pauses it, or it expires, the next goes with the next sending
+run (the 30-second tick), paced like every DM.
+
+Consent never answered: she is asked once (the consent request opens her first check-in) and reminded
+once; that check-in, and later ones until she answers, are recorded as skipped with reason "consent
+not answered" (never missed), and /consent yes lets the next period reach her normally.
 """
 
 from __future__ import annotations
@@ -11,19 +21,26 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.core.alerts import AlertPolicy
-from bot.core.aliases import AliasService
+from bot.core.aliases import AliasRecord, AliasService
 from bot.core.audit import AuditLog
 from bot.core.checkins import messages
 from bot.core.checkins.planner import Planner
 from bot.core.checkins.prefs import MemberPrefs, PrefsService
 from bot.core.checkins.schedule import ScheduleService
-from bot.core.checkins.sessions import SessionService
-from bot.core.consent import OTHER_SERVER_BUTTON, ConsentKind, ConsentService, parse_consent_choice, render_consent
+from bot.core.checkins.sessions import SessionService, Step
+from bot.core.consent import (
+    OTHER_SERVER_BUTTON,
+    Consent,
+    ConsentKind,
+    ConsentService,
+    parse_consent_choice,
+    render_consent,
+)
 from bot.core.errors import UserError
 from bot.core.flags import FlagQueue
 from bot.core.groups import GroupService
@@ -39,6 +56,8 @@ from bot.store.checkins_repo import CheckinRow, CheckinsRepository
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+# `reason` of a sent check-in whose first message was the consent request.
+CONSENT_ASKED = "consent asked"
 # One run sends at most this many seconds' worth of DMs; the rest go on the next tick.
 RUN_SECONDS = 25
 
@@ -132,37 +151,62 @@ class CheckinService:
             return render_consent(row.guild_id, consent, intro=intro)
         return await self.sessions.current_note(row)
 
+    async def _ready(self, row: CheckinRow, now: datetime) -> tuple[AliasRecord, Consent] | None:
+        """Her account and consent when this due row can go to her now; None when it was closed or moved on
+        instead (too late after downtime, paused, quiet hours or a snooze, said no, asked for consent and not
+        answered, or nothing to send)."""
+        assert row.send_after is not None
+        if row.send_after < now - self._grace:
+            await self._close(row.id, "missed", "offline")
+            return None
+        prefs = await self._member_prefs(row.guild_id, row.pseudonym)
+        if prefs.paused:
+            await self._close(row.id, "skipped", "paused")
+            return None
+        allowed = prefs.next_allowed(now)
+        if allowed > now:
+            await self._checkins.defer(row.id, allowed)
+            return None
+        consent = await self._consent.get(row.guild_id, row.pseudonym)
+        if consent.checkins is False:
+            await self._close(row.id, "skipped", "no consent")
+            return None
+        if consent.checkins_unanswered:  # asked once and reminded once already
+            await self._close(row.id, "skipped", "consent not answered")
+            return None
+        record = await self._aliases.get(row.guild_id, row.pseudonym)
+        if record is None or row.instrument not in self._instruments:
+            await self._close(row.id, "skipped", "unavailable")
+            return None
+        return record, consent
+
+    async def _claim_next(self, row: CheckinRow, consent: Consent, now: datetime) -> bool:
+        """pending → sent, exactly once, and only if she has no other check-in in her hands (one at a time)."""
+        reason = CONSENT_ASKED if consent.checkins is None else ""
+        return await self._checkins.claim_next(row.id, now, now + self._expiry, reason)
+
     async def send_pending(self, notifier: Notifier, pacer: Pacer | None = None) -> int:
         pacer = pacer or Pacer(self._settings.send_rate_per_second, self.sleep)
         now = self._clock.now()
         sent = 0
+        # Members who already have a check-in in their hands get the next one after it, not at once.
+        await self._checkins.hold_behind_open(now, self.max_per_run, self._shards)
         for row in await self._checkins.due_pending(now, self.max_per_run, self._shards):
-            assert row.send_after is not None
-            if row.send_after < now - self._grace:
-                await self._close(row.id, "missed", "offline")
+            ready = await self._ready(row, now)
+            if ready is None:
                 continue
-            prefs = await self._member_prefs(row.guild_id, row.pseudonym)
-            if prefs.paused:
-                await self._close(row.id, "skipped", "paused")
-                continue
-            allowed = prefs.next_allowed(now)
-            if allowed > now:
-                await self._checkins.defer(row.id, allowed)
-                continue
-            if (await self._consent.get(row.guild_id, row.pseudonym)).checkins is False:
-                await self._close(row.id, "skipped", "no consent")
-                continue
-            record = await self._aliases.get(row.guild_id, row.pseudonym)
-            if record is None or row.instrument not in self._instruments:
-                await self._close(row.id, "skipped", "unavailable")
-                continue
-            if not await self._claim(row.id, now):
-                continue
+            record, consent = ready
+            if not await self._claim_next(row, consent, now):
+                continue  # sent by another run, or another of hers went first: it waits behind that one
             note = await self._opening_note((await self.sessions.load(row.id)) or row)
             await pacer.wait()
             if not await notifier.send_dm(row.guild_id, record.user_id, note):
                 await self._checkins.mark_dm_closed(row.id)
+            elif consent.checkins is None:
+                await self._consent.mark_checkins_asked(row.guild_id, row.pseudonym)
             sent += 1
+        # Rows that lost to another of hers in this run wait behind it from now, not from their due time.
+        await self._checkins.hold_behind_open(now, self.max_per_run, self._shards)
         return sent
 
     async def send_reminders(self, notifier: Notifier, pacer: Pacer | None = None) -> int:
@@ -204,16 +248,60 @@ class CheckinService:
         pseudonym = self._aliases.pseudonym(guild_id, user_id)
         consent = await self._consent.get(guild_id, pseudonym)
         row = await self.open_checkin(guild_id, pseudonym)
+        now = self._clock.now()
         if consent.checkins is not True:
             intro = ("Check-ins need your OK first. 💛" if consent.checkins is None else
                      "You've chosen not to have check-ins. You can change that here whenever you like. 💛")
+            if consent.checkins is None and row is not None and row.state == "sent":
+                # The consent request of a check-in that reached her here, not by DM: she has been asked.
+                await self._consent.mark_checkins_asked(guild_id, pseudonym)
+                await self._checkins.shown_to_her(row.id, now)
             return render_consent(guild_id, consent, intro=intro)
         if row is None:
             return messages.NOTHING_DUE
         if row.state == "pending":
-            await self._claim(row.id, self._clock.now())
+            await self._claim(row.id, now)
             row = await self.sessions.load(row.id) or row
+        await self._checkins.shown_to_her(row.id, now)
         return await self.sessions.current_note(row)
+
+    async def waiting_notice(self, guild_id: int, user_id: int) -> Note | None:
+        """The line she is shown once, privately, the next time she uses the bot in the server after a
+        check-in's DM could not reach her: only while it is open and untouched, and once per check-in."""
+        pseudonym = self._aliases.pseudonym(guild_id, user_id)
+        now = self._clock.now()
+        if not await self._checkins.dm_notice_due(guild_id, pseudonym, now):  # a read: most interactions stop here
+            return None
+        if not await self._checkins.take_dm_notice(guild_id, pseudonym, now):
+            return None
+        return messages.WAITING_HERE
+
+    async def press(self, rest: str, user_id: int, notifier: Notifier) -> Step:
+        """A check-in button she pressed (by its id after "ci:"). When it finished her check-in, the next one
+        waiting for her is claimed through the same checks as any send and shown straight after her result,
+        in the same place; when it paused it, the next goes with the next sending run."""
+        step = await self.sessions.press(rest, user_id, notifier)
+        row = step.checkin
+        if row is None or not (step.completed or step.paused):
+            return step
+        now = self._clock.now()
+        await self._checkins.release_waiting(row.guild_id, row.pseudonym, now)
+        if not step.completed:
+            return step
+        following = await self._next_for(row.guild_id, row.pseudonym, now)
+        return step if following is None else replace(step, notes=(*step.notes, following))
+
+    async def _next_for(self, guild_id: int, pseudonym: str, now: datetime) -> Note | None:
+        for row in await self._checkins.due_for_member(guild_id, pseudonym, now):
+            ready = await self._ready(row, now)
+            if ready is None:
+                continue
+            _, consent = ready
+            if not await self._claim_next(row, consent, now):
+                return None
+            await self._checkins.shown_to_her(row.id, now)
+            return await self._opening_note((await self.sessions.load(row.id)) or row)
+        return None
 
     async def set_consent(self, guild_id: int, user_id: int, kind: ConsentKind, given: bool) -> ConsentOutcome:
         pseudonym = self._aliases.pseudonym(guild_id, user_id)
@@ -229,13 +317,17 @@ class CheckinService:
             headline = f"Done: no {what} from now on. You can change this any time with /consent. 💛"
         if kind == "checkins" and changed and not given:
             await self._checkins.skip_open_for_member(guild_id, pseudonym, "consent withdrawn")
+        if kind == "checkins" and changed and given:
+            await self._checkins.consent_given(guild_id, pseudonym)  # her open consent request becomes the check-in
         note = render_consent(guild_id, consent, intro=headline)
         if kind == "checkins" and given:
             row = await self.open_checkin(guild_id, pseudonym)
             if row is not None:
+                now = self._clock.now()
                 if row.state == "pending":
-                    await self._claim(row.id, self._clock.now())
+                    await self._claim(row.id, now)
                     row = await self.sessions.load(row.id) or row
+                await self._checkins.shown_to_her(row.id, now)
                 return ConsentOutcome(note, await self.sessions.current_note(row))
         return ConsentOutcome(note)
 
@@ -297,6 +389,16 @@ class CheckinService:
         return Note("Saved. 💛\n" + prefs.describe())
 
     # -- moderators ---------------------------------------------------------------------------------
+
+    async def describe_status(self, guild_id: int) -> str:
+        """/checkins status: the completion counts, then what was not sent for want of a consent answer."""
+        text = await self.schedules.describe_status(guild_id)
+        waiting = [(status.group_name, self._short_name(status.instrument), status.awaiting_consent)
+                   for status in await self.schedules.status(guild_id) if status.awaiting_consent]
+        return text + messages.awaiting_consent_lines(waiting)
+
+    def _short_name(self, instrument: str) -> str:
+        return self._instruments[instrument].short_name if instrument in self._instruments else instrument
 
     async def send_now(self, guild_id: int, group_name: str, notifier: Notifier, *, actor: str) -> Note:
         """Bring the group's next check-in forward to now (members who already have it don't get it twice)."""

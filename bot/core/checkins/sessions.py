@@ -54,6 +54,8 @@ class Step:
 
     notes: tuple[Note, ...]
     completed: bool = False
+    paused: bool = False
+    checkin: CheckinRow | None = None  # the check-in it was about (as it was before the step)
 
 
 class SessionService:
@@ -158,7 +160,7 @@ class SessionService:
             notes.append(messages.result_note(instrument, result))
         else:
             notes.append(messages.item_note(row.id, instrument, item_number + 1))
-        return Step(tuple(notes), completed=result is not None)
+        return Step(tuple(notes), completed=result is not None, checkin=row)
 
     async def back(self, checkin_id: int, user_id: int, item_number: int) -> Step:
         row = await self.owned(checkin_id, user_id)
@@ -174,11 +176,14 @@ class SessionService:
         self._open(row)
         timezone = (await self._guilds.get(row.guild_id)).timezone
         prefs = await self._prefs.get(row.guild_id, row.pseudonym, timezone)
-        return Step((messages.paused_note(row.id, row.expires_at, prefs.timezone),))
+        await self._checkins.set_paused(row.id, True)  # a check-in waiting behind this one may go now
+        return Step((messages.paused_note(row.id, row.expires_at, prefs.timezone),), paused=True, checkin=row)
 
     async def resume(self, checkin_id: int, user_id: int) -> Step:
         row = await self.owned(checkin_id, user_id)
-        return Step((await self.current_note(row),))
+        note = await self.current_note(row)
+        await self._checkins.set_paused(row.id, False)
+        return Step((note,), checkin=row)
 
     # -- internals ----------------------------------------------------------------------------------
 

@@ -20,8 +20,8 @@ def _show(sandbox: Sandbox, person: str, step: Step) -> None:
 
 
 async def on_checkin_choice(sandbox: Sandbox, person: str, rest: str) -> None:
-    sessions = sandbox.world.services.checkins.sessions
-    _show(sandbox, person, await sessions.press(rest, sandbox.world.user_id(person), sandbox.notifier))
+    checkins = sandbox.world.services.checkins
+    _show(sandbox, person, await checkins.press(rest, sandbox.world.user_id(person), sandbox.notifier))
 
 
 def _shown_checkin_buttons(sandbox: Sandbox, person: str) -> list[tuple[str, buttons.CheckinChoice]]:
@@ -94,6 +94,16 @@ async def checkin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
     world.ephemeral(person, note)
 
 
+async def tell_waiting(sandbox: Sandbox, person: str) -> None:
+    """Once per check-in whose DM could not reach her: a private line at her next command in the server."""
+    world = sandbox.world
+    if person.casefold() not in world.members:
+        return
+    note = await world.services.checkins.waiting_notice(GUILD_ID, world.user_id(person))
+    if note is not None:
+        world.ephemeral(person, note)
+
+
 def _group_and_rest(sandbox: Sandbox, args: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """The sandbox has one group: its name may be given or left out."""
     name = sandbox.world.group.name
@@ -120,7 +130,7 @@ async def checkins_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -
     elif sub == "list":
         world.ephemeral(MOD, Note(await services.checkins.schedules.describe_list(GUILD_ID)))
     elif sub == "status":
-        world.ephemeral(MOD, Note(await services.checkins.schedules.describe_status(GUILD_ID)))
+        world.ephemeral(MOD, Note(await services.checkins.describe_status(GUILD_ID)))
     elif sub == "send-now":
         group, _ = _group_and_rest(sandbox, args[1:])
         world.ephemeral(MOD, await services.checkins.send_now(GUILD_ID, group, sandbox.notifier, actor=moderator))
@@ -140,6 +150,7 @@ def register(sandbox: Sandbox) -> None:
     sandbox.command("checkins", moderator=True,
                     description="Moderators: schedule check-in questionnaires for groups")(checkins_admin)
     sandbox.answer_handler = answer
+    sandbox.interaction_hooks.append(tell_waiting)
     sandbox.on_choice(buttons.PREFIX, on_checkin_choice)
     sandbox.on_choice(CONSENT_PREFIX, on_consent_choice)
 
