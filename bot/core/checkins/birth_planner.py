@@ -41,6 +41,9 @@ from bot.store.baby_weeks_repo import BabyWeeksRepository, MemberBabyWeek
 from bot.store.checkins_repo import CheckinsRepository, PeriodRows
 from bot.store.schedules_repo import SchedulesRepository
 
+# How far planning may lag before `planned_through` is written again: re-planning a short stretch is
+# harmless (ON CONFLICT DO NOTHING), and the 30-second tick then writes nothing when nothing is due.
+PLANNED_STEP = timedelta(hours=1)
 # A member's local date differs from the UTC date by at most a day; two days is a safe margin.
 _ZONE_MARGIN = timedelta(days=2)
 
@@ -136,8 +139,9 @@ class BirthPlanner:
             window = Window(schedule.planned_through, now, schedule.planned_through)
         window = Window(max(window.start, now - LOOKBACK), window.end, window.since)
         plan = await self._plan(schedule, window)
-        async with self._db.transaction() as tx:
-            await self._schedule_rows.planned_through(tx, schedule.id, now)
+        if plan.new_rows or now - schedule.planned_through >= PLANNED_STEP:
+            async with self._db.transaction() as tx:
+                await self._schedule_rows.planned_through(tx, schedule.id, now)
         return plan
 
     async def plan_member(self, guild_id: int, pseudonym: str) -> int:
