@@ -1,11 +1,13 @@
 """Reading /checkin baby: friendly ways to say when her baby was born or is due, kept as a week only."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.core.checkins.baby_input import BabyWeekInput, parse_baby_week
+from bot.core.checkins.birth_planner import candidate_weeks
 from bot.core.errors import UserError
+from bot.core.outcomes.research_data import weeks_from_baby
 
 TODAY = date(2026, 12, 2)  # a Wednesday; this week's Monday is 30 November
 
@@ -79,3 +81,24 @@ def test_a_day_and_month_without_a_year_is_the_nearest_sensible_one() -> None:
     assert parse_baby_week("born 20 Dec", TODAY).week == date(2025, 12, 15)
     assert parse_baby_week("due 20 Dec", TODAY).week == date(2026, 12, 14)
     assert parse_baby_week("1 Dec", TODAY) == BabyWeekInput(date(2026, 11, 30), "born")
+
+
+def test_the_planner_reads_only_the_baby_weeks_that_can_fall_due_in_its_window() -> None:
+    start, end = datetime(2026, 3, 9, 18, 59, tzinfo=UTC), datetime(2026, 3, 9, 19, 0, tzinfo=UTC)
+    weeks = candidate_weeks((2, 6), start, end)
+    # Monday 9 March is week 2 of the week of 23 February and week 6 of the week of 26 January; the
+    # margin for time zones adds the Monday before each, and nothing else is read.
+    assert weeks == [date(2026, 1, 19), date(2026, 1, 26), date(2026, 2, 16), date(2026, 2, 23)]
+
+
+@pytest.mark.parametrize(("score_day", "expected"), [
+    (date(2026, 3, 2), (0, None)),  # the week of the birth
+    (date(2026, 3, 8), (0, None)),  # its Sunday
+    (date(2026, 4, 15), (6, None)),
+    (date(2026, 2, 25), (None, 39)),  # a week before: week 39 of pregnancy
+    (date(2025, 5, 26), (None, 0)),  # 40 weeks before
+    (date(2025, 4, 1), (None, None)),  # before the pregnancy: neither
+])
+def test_weeks_postpartum_or_pregnant_from_the_babys_monday(score_day: date, expected: tuple) -> None:
+    moment = datetime.combine(score_day, datetime.min.time(), tzinfo=UTC)
+    assert weeks_from_baby(moment, date(2026, 3, 2)) == expected
