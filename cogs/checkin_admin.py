@@ -7,8 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import PeerBot
-from bot.core.checkins.cadence import CADENCES
-from bot.core.checkins.messages import cancelled_note, scheduled_note
+from bot.core.checkins.cadence import CADENCES, POSTNATAL_PREFIX
+from bot.core.checkins.messages import cancelled_note
 from bot.core.notify import Note
 from bot.discord_ui import send_note
 from cogs import _checkin_jobs
@@ -27,8 +27,8 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
     @app_commands.describe(
         group="The group's name",
         instrument="Which questionnaire, e.g. phq9",
-        cadence="weekly, fortnightly, monthly, or a cron expression like “0 19 * * MON”",
-        time="Time of day in the server's time zone, e.g. 19:00 (not needed with a cron expression)",
+        cadence="weekly, fortnightly, monthly, postnatal:2,6,12 (weeks after birth), or cron like “0 19 * * MON”",
+        time="Time of day, e.g. 19:00 or 7pm: the server's time zone (postnatal: each member's own)",
     )
     @is_moderator()
     async def schedule(self, interaction: discord.Interaction, group: str, instrument: str, cadence: str,
@@ -38,10 +38,7 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
         created = await checkins.schedules.create(interaction.guild.id, group, instrument, cadence, time,
                                                   actor=actor_pseudonym(interaction))
         _checkin_jobs.arm(self.bot, created)
-        short = self.bot.services.instruments[created.instrument].short_name
-        upcoming = created.timing.next_after(self.bot.services.clock.now())
-        await send_note(interaction, scheduled_note(created.id, short, created.describe(), upcoming, created.timezone),
-                        ephemeral=True)
+        await send_note(interaction, checkins.schedules.scheduled_note(created), ephemeral=True)
 
     @schedule.autocomplete("group")
     async def group_autocomplete(self, interaction: discord.Interaction,
@@ -65,7 +62,11 @@ class CheckinAdmin(commands.GroupCog, group_name="checkins",
     @schedule.autocomplete("cadence")
     async def cadence_autocomplete(self, interaction: discord.Interaction,
                                    current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=c, value=c) for c in CADENCES if c.startswith(current.lower())]
+        typed = current.strip().lower()
+        if typed.startswith(POSTNATAL_PREFIX[:4]):
+            value = typed if any(ch.isdigit() for ch in typed) else "postnatal:2,6,12"
+            return [app_commands.Choice(name=f"{value} (weeks after birth)"[:100], value=value[:100])]
+        return [app_commands.Choice(name=c, value=c) for c in (*CADENCES, "postnatal:2,6,12") if c.startswith(typed)]
 
     @app_commands.command(name="list", description="List the check-in schedules in this server")
     @is_moderator()

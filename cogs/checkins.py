@@ -86,6 +86,16 @@ class Checkins(commands.GroupCog, group_name="checkin", group_description="Your 
                                                           quiet_end=quiet_end)
         await send_note(interaction, note, ephemeral=True)
 
+    @app_commands.command(name="baby", description="Optional: your baby's birth week or due week, for check-ins "
+                                                    "timed from the birth")
+    @app_commands.describe(
+        when="e.g. 3 weeks ago, born 3 Nov, 2026-11-03, due in 5 weeks, or clear (leave empty to see it)",
+    )
+    async def baby(self, interaction: discord.Interaction, when: str | None = None) -> None:
+        assert interaction.guild is not None
+        note = await self.bot.services.checkins.baby.command(interaction.guild.id, interaction.user.id, when)
+        await send_note(interaction, note, ephemeral=True)
+
     @settings.autocomplete("timezone")
     async def timezone_autocomplete(self, interaction: discord.Interaction,
                                     current: str) -> list[app_commands.Choice[str]]:

@@ -19,6 +19,7 @@ from bot.core.notify import Choice, Note
 from bot.core.shards import ALL_GUILDS, GuildShards
 from bot.store import Database
 from bot.store.aliases_repo import AliasesRepository
+from bot.store.baby_weeks_repo import BabyWeeksRepository
 from bot.store.checkin_prefs_repo import CheckinPrefsRepository
 from bot.store.checkins_repo import CheckinsRepository
 from bot.store.consent_repo import ConsentRepository
@@ -42,7 +43,7 @@ __all__ = ["NON_PERSONAL_TABLES", "RETENTION_EXEMPT", "DataRights", "ErasureRepo
 
 # Tables kept while the thing they describe exists (not dated personal records).
 RETENTION_EXEMPT = frozenset({"meta", "guild_settings", "groups", "aliases", "group_members", "checkin_schedules",
-                              "consents", "checkin_prefs", "member_regions"})
+                              "consents", "checkin_prefs", "member_regions", "baby_weeks"})
 # Tables that hold nothing about a single member. Every other table must have a member or alias
 # column (tests enforce this, so a new table is either erasable or declared here on purpose).
 NON_PERSONAL_TABLES = frozenset({"meta", "guild_settings", "groups", "checkin_schedules", "framing_groups",
@@ -55,7 +56,7 @@ _RETENTION_DAY_KEY = "retention_purged_on"
 def owners(db: Database) -> list[MemberRows]:
     """The repositories that find, erase and purge a member's rows in their own tables."""
     return [FlagsRepository(db), FramingRepository(db), ConsentRepository(db), CheckinsRepository(db),
-            SchedulesRepository(db), CheckinPrefsRepository(db), MemberRegionsRepository(db)]
+            SchedulesRepository(db), CheckinPrefsRepository(db), MemberRegionsRepository(db), BabyWeeksRepository(db)]
 
 
 FORGET_WARNING = (

@@ -23,7 +23,7 @@ INTRO = ("Here is what the bot keeps about you in this server. The attached file
          "The words of your posts are never stored, and nothing here is about anyone else.")
 # Tables the summary describes line by line; every other table is counted under "other records".
 _DESCRIBED = frozenset({"aliases", "group_members", "checkins", "scores", "consents", "consent_events",
-                        "checkin_prefs", "member_regions", "relayed_posts", "flags"})
+                        "checkin_prefs", "member_regions", "baby_weeks", "relayed_posts", "flags"})
 _CONSENT = {1: "yes", 0: "no", None: "not answered yet"}
 
 
@@ -76,6 +76,11 @@ def _settings(tables: Mapping[str, Sequence[Mapping[str, Any]]], pseudonym: str)
         if pref.get("paused"):
             parts.append("check-ins paused")
         lines.append(f"• Your check-in settings: {', '.join(parts)}.")
+    babies = _hers(tables.get("baby_weeks", ()), pseudonym)
+    if babies:
+        verb = "born" if babies[0]["kind"] == "born" else "due"
+        lines.append(f"• Your baby's week (for check-ins timed from the birth): {verb} in the week of "
+                     f"{_day(babies[0]['week'])}; only the week, never the day.")
     regions = _hers(tables.get("member_regions", ()), pseudonym)
     if regions:
         lines.append(f"• Your crisis-resource region: {regions[0]['region']} "

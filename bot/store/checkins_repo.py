@@ -137,6 +137,17 @@ class CheckinsRepository(MemberRows):
             ("superseded", schedule_id, period_key),
         )
 
+    async def supersede_members(self, tx: Tx, schedule_id: int, due_at: datetime, pseudonyms: Sequence[str]) -> None:
+        """These members' unfinished check-ins of the schedule that fell due before `due_at` close (a
+        birth-anchored schedule's periods are each member's own)."""
+        members = ("SELECT json_array_elements_text(?::json)" if self._db.dialect == "postgres"
+                   else "SELECT value FROM json_each(?)")
+        await tx.execute(
+            "UPDATE checkins SET state = 'missed', reason = 'superseded' "  # noqa: S608 - fixed text per dialect
+            f"WHERE schedule_id = ? AND state IN ('pending', 'sent') AND due_at < ? AND pseudonym IN ({members})",
+            (schedule_id, to_iso(due_at), json.dumps(list(pseudonyms))),
+        )
+
     async def skip_pending_of_schedule(self, tx: Tx, schedule_id: int) -> None:
         """Questionnaires not yet sent are dropped; ones already in her hands can still be finished."""
         await tx.execute(

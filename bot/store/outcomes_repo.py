@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.clock import from_iso
 from bot.store.database import Database
@@ -39,6 +39,14 @@ class PostRow:
     pseudonym: str
     group_id: int
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class BabyWeek:
+    guild_id: int
+    pseudonym: str
+    week: date  # the Monday of the birth week (kind "born") or of the due week ("due")
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,17 @@ class OutcomesRepository:
             score.answers.update(answers.get(score.id, {}))
             scores.append(score)
         return scores
+
+    async def research_baby_weeks(self) -> list[BabyWeek]:
+        """Baby weeks (a Monday and born/due; never a day) of members with research consent, so a score
+        can be exported as weeks postpartum or weeks of pregnancy."""
+        if not await self.has_table("baby_weeks"):
+            return []
+        rows = await self._db.fetchall(
+            "SELECT b.guild_id, b.pseudonym, b.week, b.kind FROM baby_weeks b "
+            "JOIN consents c ON c.guild_id = b.guild_id AND c.pseudonym = b.pseudonym WHERE c.research = 1"
+        )
+        return [BabyWeek(r["guild_id"], r["pseudonym"], date.fromisoformat(r["week"]), r["kind"]) for r in rows]
 
     async def research_posts(self) -> list[PostRow]:
         """Relayed posts (who, which group, when; never text) of members with research consent."""

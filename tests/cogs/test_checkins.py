@@ -268,7 +268,52 @@ async def test_time_zone_autocomplete_offers_matching_zones(bot, guild, setup_wo
     assert cog.settings._params["timezone"].autocomplete is not None
 
 
+@pytest.mark.parametrize(("when", "expected"), [
+    (None, "You haven't given your baby's week"),
+    ("3 weeks ago", "Born in the week of Monday 9 February 2026 (3 weeks ago)"),
+    ("due in 5 weeks", "Due in the week of Monday 6 April 2026 (in 5 weeks)"),
+    ("clear", "nothing changed"),
+    ("the day after the storm", "couldn't read"),
+    ("born in 2 weeks", "still to come"),
+])
+async def test_checkin_baby_replies_privately(bot, guild, setup_world, when, expected) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    cog = member_cog(bot)
+    interaction = make_interaction(bot, member, guild=guild)
+    await invoke(cog.baby, cog, interaction, when=when)
+    reply = last_reply(interaction)
+    assert expected in reply["content"] and reply["ephemeral"] is True
+
+
+async def test_checkin_baby_keeps_only_the_week_and_shows_it_again(bot, guild, setup_world) -> None:
+    member = await member_in_group(bot, guild, setup_world)
+    cog = member_cog(bot)
+    await invoke(cog.baby, cog, make_interaction(bot, member, guild=guild), when="born 2026-02-18")
+    shown = make_interaction(bot, member, guild=guild)
+    await invoke(cog.baby, cog, shown)
+    assert "Born in the week of Monday 16 February 2026" in last_reply(shown)["content"]
+    assert await bot.services.db.fetchval("SELECT week FROM baby_weeks") == "2026-02-16"
+
+
 # -- /checkins (moderators) -------------------------------------------------------------------------
+
+
+async def test_schedule_weeks_after_birth_with_an_everyday_time(bot, guild, mod_role, setup_world) -> None:
+    cog = admin_cog(bot)
+    interaction = make_interaction(bot, moderator(guild, mod_role), guild=guild)
+    await invoke(cog.schedule, cog, interaction, group="Evening Circle", instrument="phq9",
+                 cadence="postnatal:2,6,12", time="7pm")
+    content = last_reply(interaction)["content"]
+    assert "Scheduled #1: PHQ-9 for this group, at 2, 6 and 12 weeks after birth, at 19:00 her own time" in content
+    assert "/checkin baby" in content
+    job = bot.scheduler.get_job("checkins:schedule:1")
+    assert job is not None and str(job.trigger) == "cron[minute='0']"  # hourly: members' own time zones
+    listing = make_interaction(bot, moderator(guild, mod_role), guild=guild)
+    await invoke(cog.list_schedules, cog, listing)
+    assert "#1 · Evening Circle · PHQ-9 · at 2, 6 and 12 weeks after birth" in last_reply(listing)["content"]
+    choices = await cog.cadence_autocomplete(make_interaction(bot, moderator(guild, mod_role), guild=guild), "post")
+    assert [c.value for c in choices] == ["postnatal:2,6,12"]
+
 
 
 async def test_schedule_arms_a_job_and_cancel_removes_it(bot, guild, mod_role, setup_world) -> None:

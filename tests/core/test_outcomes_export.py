@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from bot.core.outcomes.export import dictionary_path_for
+from bot.store.baby_weeks_repo import BabyWeeksRepository
 from tests.outcomes_data import (
     T0,
     add_post,
@@ -139,3 +140,26 @@ async def test_export_with_nobody_consented_writes_only_a_header(services, tmp_p
     result = await services.outcomes.export(tmp_path / "empty.csv")
     assert result.participants == 0
     assert result.path.read_text(encoding="utf-8").strip().startswith("record,participant,group,week")
+
+
+async def test_baby_weeks_are_exported_as_weeks_postpartum_or_pregnant_never_dates(services, scenario,
+                                                                                    tmp_path) -> None:
+    alpha = scenario["alpha"]
+    babies = BabyWeeksRepository(services.db)
+    await babies.set(GUILD, alpha[0].pseudonym, date(2026, 2, 16), "born")  # 2 weeks before her first score
+    await babies.set(GUILD, alpha[1].pseudonym, date(2026, 3, 16), "due")  # 2 weeks after it
+    await babies.set(GUILD, alpha[6].pseudonym, date(2026, 2, 16), "born")  # declined research: never read
+    result = await services.outcomes.export(tmp_path / "export.csv")
+    rows = read(result.path)
+    by_total = {(r["occasion"], r["total"]): r for r in rows if r["record"] == "score" and r["occasion"] == "1"}
+    first, second = by_total[("1", "12")]["participant"], by_total[("1", "13")]["participant"]
+    weeks = {(r["participant"], r["week"]): (r["weeks_postpartum"], r["weeks_pregnant"], r["baby_week_from"])
+             for r in rows if r["record"] == "score"}
+    assert weeks[(first, "0")] == ("2", "", "birth") and weeks[(first, "3")] == ("5", "", "birth")
+    assert weeks[(second, "0")] == ("", "38", "due") and weeks[(second, "3")] == ("1", "", "due")
+    third = by_total[("1", "14")]["participant"]
+    assert weeks[(third, "0")] == ("", "", "")  # she gave no week
+    text = result.path.read_text(encoding="utf-8")
+    assert "2026-02-16" not in text and "2026-03-16" not in text and "2026-02" not in text
+    dictionary = result.dictionary_path.read_text(encoding="utf-8")
+    assert "`weeks_postpartum`" in dictionary and "`weeks_pregnant`" in dictionary

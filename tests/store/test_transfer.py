@@ -70,6 +70,7 @@ ROWS = [
     ("INSERT INTO meta (key, value) VALUES ('retention_purged_on', '2026-03-02')", ()),
     ("INSERT INTO member_regions (guild_id, pseudonym, region, updated_at) VALUES (?, ?, 'IE', ?)",
      (SNOWFLAKE, P, NOW)),
+    ("INSERT INTO baby_weeks (guild_id, pseudonym, week, kind) VALUES (?, ?, '2026-02-23', 'born')", (SNOWFLAKE, P)),
 ]
 
 

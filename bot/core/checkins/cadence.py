@@ -3,6 +3,10 @@
 A schedule's occurrences are wall-clock times in the group's time zone, so "weekly at 19:00" stays
 at 19:00 through daylight-saving changes. Each occurrence is one *period*; its key is the local
 date and time ("2026-03-09T19:00"), unique per occurrence of a schedule.
+
+A birth-anchored schedule ("postnatal:2,6,12") has no group-wide occurrences: each member with a baby
+week has her own, at the schedule's local time in *her* time zone on the Monday N weeks after her
+baby's birth week (or due week), with the period key "birth-wN" (see birth_planner.py).
 """
 
 from __future__ import annotations
@@ -16,20 +20,28 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.core.checkins.prefs_input import read_clock_time
 from bot.core.errors import UserError
 
 CADENCES = ("weekly", "fortnightly", "monthly")
 CRON_PREFIX = "cron:"
+POSTNATAL_PREFIX = "postnatal:"
+# What a moderator may type for a birth-anchored schedule ("postnatal 2, 6 and 12" works too).
+_POSTNATAL_WORDS = ("postnatal", "postpartum", "after birth", "weeks after birth")
+MAX_POSTNATAL_WEEK = 104  # two years: the bot accepts a birth week at most about two years back
+MAX_POSTNATAL_TIMES = 12
 MIN_CRON_GAP = timedelta(hours=20)
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]?([0-5]\d)$")
+CADENCE_HELP = ("weekly, fortnightly, monthly, postnatal:2,6,12 (weeks after each member's birth week), or a "
+                "cron expression such as “0 19 * * MON”")
 
 
 def parse_time(text: str) -> str:
-    """'19:00', '7.30', '0930' → 'HH:MM', or a kind UserError."""
-    match = _TIME.match(text.strip().lower())
-    if not match:
-        raise UserError(f"I couldn't read “{text.strip()[:20]}” as a time. Please use 24-hour HH:MM, like 19:00.")
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
+    """'19:00', '7.30', '0930', '7pm', '7.30pm', '7am', 'noon' → 'HH:MM', or a kind UserError."""
+    found = read_clock_time(text)
+    if found is None:
+        raise UserError(f"I couldn't read “{text.strip()[:20]}” as a time. Please write it like 19:00, 7pm, "
+                        "7.30pm, 7am or noon.")
+    return found
 
 
 def _clock_time(hhmm: str) -> time:
@@ -37,15 +49,50 @@ def _clock_time(hhmm: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def parse_postnatal(text: str) -> str | None:
+    """'postnatal:2,6,12', 'postnatal 2, 6 and 12', 'postpartum: 6' → 'postnatal:2,6,12'; None when the text
+    is not a birth-anchored cadence; a kind UserError when it is one with weeks that cannot be used."""
+    cleaned = " ".join(text.strip().lower().split())
+    word = next((w for w in sorted(_POSTNATAL_WORDS, key=len, reverse=True) if cleaned.startswith(w)), None)
+    if word is None:
+        return None
+    rest = cleaned[len(word):].strip(" :")
+    if not re.fullmatch(r"[\d\s,;&]*(?:and[\d\s,;&]*)*(?:weeks?)?", rest):
+        raise UserError(f"I couldn't read the weeks in “{text.strip()[:40]}”. Write the weeks after birth like "
+                        "postnatal:2,6,12.")
+    weeks = sorted({int(n) for n in re.findall(r"\d+", rest)})
+    if not weeks:
+        raise UserError("Which weeks after birth? Write them like postnatal:2,6,12.")
+    if weeks[0] < 1 or weeks[-1] > MAX_POSTNATAL_WEEK:
+        raise UserError(f"Weeks after birth go from 1 to {MAX_POSTNATAL_WEEK} (two years).")
+    if len(weeks) > MAX_POSTNATAL_TIMES:
+        raise UserError(f"A schedule can have at most {MAX_POSTNATAL_TIMES} weeks after birth.")
+    return POSTNATAL_PREFIX + ",".join(map(str, weeks))
+
+
+def postnatal_weeks(cadence: str) -> tuple[int, ...]:
+    """The weeks after birth of a 'postnatal:2,6,12' cadence (empty for any other cadence)."""
+    if not cadence.startswith(POSTNATAL_PREFIX):
+        return ()
+    return tuple(int(n) for n in cadence[len(POSTNATAL_PREFIX):].split(","))
+
+
+def _and_list(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} and {values[-1]}"
+
+
 def parse_cadence(text: str) -> str:
-    """weekly | fortnightly | monthly | a 5-field cron expression (stored as 'cron:<expr>')."""
+    """weekly | fortnightly | monthly | postnatal:N,… (weeks after birth) | a 5-field cron expression
+    (stored as 'cron:<expr>')."""
     cleaned = " ".join(text.strip().split())
     if cleaned.lower() in CADENCES:
         return cleaned.lower()
+    postnatal = parse_postnatal(cleaned)
+    if postnatal is not None:
+        return postnatal
     expression = cleaned[len(CRON_PREFIX):].strip() if cleaned.lower().startswith(CRON_PREFIX) else cleaned
     if len(expression.split()) != 5:
-        raise UserError("The cadence must be weekly, fortnightly, monthly, or a cron expression such as "
-                        "“0 19 * * MON” (minute hour day month weekday).")
+        raise UserError(f"The cadence must be {CADENCE_HELP} (minute hour day month weekday).")
     try:
         trigger = CronTrigger.from_crontab(expression, timezone=UTC)
     except ValueError:
@@ -67,6 +114,10 @@ def parse_cadence(text: str) -> str:
 
 
 def describe_cadence(cadence: str, local_time: str, anchor: date) -> str:
+    if cadence.startswith(POSTNATAL_PREFIX):
+        weeks = postnatal_weeks(cadence)
+        unit = "week" if weeks == (1,) else "weeks"
+        return f"at {_and_list([str(w) for w in weeks])} {unit} after birth, at {local_time} her own time"
     if cadence.startswith(CRON_PREFIX):
         return f"cron “{cadence[len(CRON_PREFIX):]}”"
     if cadence == "monthly":
@@ -87,6 +138,26 @@ class Cadence:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def birth_weeks(self) -> tuple[int, ...]:
+        """The weeks after birth of a birth-anchored schedule; empty for a group-wide one."""
+        return postnatal_weeks(self.cadence)
+
+    @property
+    def per_member(self) -> bool:
+        """True for a birth-anchored schedule: every member has her own occurrences (birth_planner.py)."""
+        return self.cadence.startswith(POSTNATAL_PREFIX)
+
+    def birth_occurrence(self, baby_week: date, week: int, timezone: str) -> datetime:
+        """Her occurrence for week N: the schedule's local time, in her time zone, on the Monday N weeks
+        after her baby's week."""
+        naive = datetime.combine(baby_week + timedelta(weeks=week), _clock_time(self.local_time))
+        return naive.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+    @staticmethod
+    def birth_period_key(week: int) -> str:
+        return f"birth-w{week}"
+
     def _local(self, day: date) -> datetime:
         # zoneinfo resolves a wall time that falls in a DST gap or fold; normalise through UTC.
         naive = datetime.combine(day, _clock_time(self.local_time))
@@ -102,8 +173,11 @@ class Cadence:
         return date(year, month, min(self.anchor.day, calendar.monthrange(year, month)[1]))
 
     def occurrences(self, after: datetime, until: datetime, limit: int = 400) -> list[datetime]:
-        """UTC occurrences in (after, until], oldest first."""
+        """UTC occurrences in (after, until], oldest first (none for a birth-anchored schedule, whose
+        occurrences are each member's own)."""
         found: list[datetime] = []
+        if self.per_member:
+            return found
         if self.cadence.startswith(CRON_PREFIX):
             trigger = CronTrigger.from_crontab(self.cadence[len(CRON_PREFIX):], timezone=self.zone)
             previous: datetime | None = None
@@ -144,6 +218,9 @@ class Cadence:
             minute, hour, day, month, day_of_week = self.cadence[len(CRON_PREFIX):].split()
             return {"minute": minute, "hour": hour, "day": day, "month": month, "day_of_week": day_of_week}
         hours, minutes = self.local_time.split(":")
+        if self.per_member:
+            # Members' own time zones: wake every hour at the minute (the 30-second tick is the backstop).
+            return {"minute": str(int(minutes))}
         fields = {"minute": str(int(minutes)), "hour": str(int(hours))}
         if self.cadence == "monthly":
             # a month shorter than the anchor day has its occurrence on its last day

@@ -139,6 +139,14 @@ def scheduled_note(schedule_id: int, short_name: str, description: str, first: d
                 f"{local_time(first, timezone)}. Members are asked for consent before their first one.")
 
 
+def birth_scheduled_note(schedule_id: int, short_name: str, description: str) -> Note:
+    """What a moderator is told after scheduling a birth-anchored questionnaire (postnatal:2,6,12)."""
+    return Note(f"Scheduled #{schedule_id}: {short_name} for this group, {description}. It goes only to members "
+                "who have told the bot their baby's birth week or due week (/checkin baby), each at her own weeks; "
+                "members without one get nothing and are not counted as missed. Weeks that passed before today "
+                "are not sent. Members are asked for consent before their first one.")
+
+
 def cancelled_note(schedule_id: int) -> Note:
     return Note(f"Schedule #{schedule_id} is cancelled. Check-ins already sent can still be finished.")
 

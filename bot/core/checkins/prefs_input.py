@@ -7,7 +7,6 @@ import functools
 import re
 from zoneinfo import available_timezones
 
-from bot.core.checkins.cadence import parse_time
 from bot.core.errors import UserError
 
 MAX_ZONE_CHOICES = 25  # Discord shows at most 25 suggestions
@@ -15,6 +14,7 @@ TIME_EXAMPLES = "22:00, 10pm, 10.30pm, 7am, noon or midnight"
 ZONE_EXAMPLES = "London, New York, Sydney, Dublin, Mumbai, or a name like Europe/London"
 
 _WORD_TIMES = {"noon": "12:00", "midday": "12:00", "midnight": "00:00"}
+_TWENTY_FOUR = re.compile(r"^([01]?\d|2[0-3])[:.h]?([0-5]\d)$")
 _AM_PM = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s*m\.?$")
 _REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian",
             "Pacific")
@@ -35,8 +35,9 @@ _POPULAR = ("Europe/London", "Europe/Dublin", "America/New_York", "America/Chica
             "Europe/Paris", "Europe/Berlin", "UTC")
 
 
-def parse_clock_time(text: str) -> str:
-    """'22:00', '10pm', '10 pm', '10.30pm', '7am', 'noon', 'midnight' → 'HH:MM', or a kind UserError."""
+def read_clock_time(text: str) -> str | None:
+    """'22:00', '7.30', '0930', '10pm', '10 pm', '10.30pm', '7am', 'noon', 'midnight' → 'HH:MM'; None when
+    it is not a time. The one reader of times: member settings and moderators' schedules both use it."""
     cleaned = " ".join(text.strip().lower().split())
     if cleaned in _WORD_TIMES:
         return _WORD_TIMES[cleaned]
@@ -46,11 +47,16 @@ def parse_clock_time(text: str) -> str:
         if 1 <= hour <= 12 and minutes < 60:
             hour = hour % 12 + (12 if match.group(3) == "p" else 0)
             return f"{hour:02d}:{minutes:02d}"
-    else:
-        try:
-            return parse_time(cleaned)
-        except UserError:
-            pass
+        return None
+    match = _TWENTY_FOUR.match(cleaned)
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+
+def parse_clock_time(text: str) -> str:
+    """'22:00', '10pm', '10 pm', '10.30pm', '7am', 'noon', 'midnight' → 'HH:MM', or a kind UserError."""
+    found = read_clock_time(text)
+    if found is not None:
+        return found
     raise UserError(f"I couldn't read “{text.strip()[:20]}” as a time. Nothing was changed. 💛 "
                     f"You could write it like {TIME_EXAMPLES}.")
 

@@ -9,11 +9,12 @@ from typing import Any, TypeVar
 from bot.clock import Clock
 from bot.core.audit import AuditLog
 from bot.core.checkins.cadence import CRON_PREFIX, Cadence, describe_cadence, first_anchor, parse_cadence, parse_time
-from bot.core.checkins.messages import local_time
+from bot.core.checkins.messages import birth_scheduled_note, local_time, scheduled_note
 from bot.core.errors import NotFound, UserError
 from bot.core.groups import GroupService
 from bot.core.guilds import GuildSettingsService
 from bot.core.instruments import Instrument, get_instrument
+from bot.core.notify import Note
 from bot.core.shards import ALL_GUILDS, GuildShards
 from bot.store import Database
 from bot.store.checkins_repo import CheckinsRepository, StatusCounts
@@ -35,7 +36,8 @@ class Schedule(ScheduleRow):
         return f"checkins:schedule:{self.id}"
 
     def describe(self) -> str:
-        return describe_cadence(self.cadence, self.local_time, self.anchor_date) + f" ({self.timezone})"
+        text = describe_cadence(self.cadence, self.local_time, self.anchor_date)
+        return text if self.timing.per_member else text + f" ({self.timezone})"
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,14 @@ class ScheduleService:
                                      detail=f"{group.name}: {instrument.short_name} {parsed_cadence} {hhmm}")
         return await self.get(guild_id, schedule_id)
 
+    def scheduled_note(self, schedule: Schedule) -> Note:
+        """What the moderator is told after /checkins schedule (the cog and the sandbox show the same)."""
+        short = self._instruments[schedule.instrument].short_name
+        if schedule.timing.per_member:
+            return birth_scheduled_note(schedule.id, short, schedule.describe())
+        upcoming = schedule.timing.next_after(self._clock.now())
+        return scheduled_note(schedule.id, short, schedule.describe(), upcoming, schedule.timezone)
+
     async def get(self, guild_id: int, schedule_id: int) -> Schedule:
         row = await self._repo.get(schedule_id, guild_id)
         if row is None:
@@ -147,6 +157,10 @@ class ScheduleService:
             group = await self._groups.get(guild_id, schedule.group_id)
             short = self._instruments[schedule.instrument].short_name if schedule.instrument in self._instruments \
                 else schedule.instrument
+            if schedule.timing.per_member:
+                lines.append(f"#{schedule.id} · {group.name} · {short} · {schedule.describe()} · for members who "
+                             "gave their baby's week (/checkin baby)")
+                continue
             upcoming = schedule.timing.next_after(now)
             lines.append(f"#{schedule.id} · {group.name} · {short} · {schedule.describe()} · next "
                          f"{local_time(upcoming, schedule.timezone)}")

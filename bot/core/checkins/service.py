@@ -29,6 +29,8 @@ from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasRecord, AliasService
 from bot.core.audit import AuditLog
 from bot.core.checkins import messages
+from bot.core.checkins.baby import BabyWeeks
+from bot.core.checkins.birth_planner import BirthPlanner
 from bot.core.checkins.planner import Planner
 from bot.core.checkins.prefs import MemberPrefs, PrefsService
 from bot.core.checkins.schedule import ScheduleService
@@ -114,6 +116,10 @@ class CheckinService:
                                        self.prefs)
         self.planner = Planner(db, clock, self.schedules, groups, guilds, self.prefs, consent,
                                timedelta(hours=settings.grace_hours))
+        # Birth-anchored schedules (postnatal:2,6,12): each member's own weeks after her baby's week.
+        self.birth_planner = BirthPlanner(db, clock, self.schedules, groups, guilds, self.prefs, consent,
+                                          timedelta(hours=settings.grace_hours))
+        self.baby = BabyWeeks(db, clock, aliases, guilds, self.prefs, self.birth_planner)
         self._reminder = timedelta(hours=settings.reminder_hours)
         self._expiry = timedelta(days=settings.expiry_days)
         self._grace = timedelta(hours=settings.grace_hours)
@@ -125,7 +131,7 @@ class CheckinService:
     # -- time-driven work ---------------------------------------------------------------------------
 
     async def run_due(self, notifier: Notifier) -> DueReport:
-        plans = await self.planner.plan_due()
+        plans = await self.planner.plan_due() + await self.birth_planner.plan_due()
         pacer = Pacer(self._settings.send_rate_per_second, self.sleep)
         sent = await self.send_pending(notifier, pacer)
         reminded = await self.send_reminders(notifier, pacer)
@@ -408,6 +414,8 @@ class CheckinService:
         new_rows = members = 0
         for schedule in schedules:
             fresh = await self.schedules.get(guild_id, schedule.id)
+            if fresh.timing.per_member:
+                continue  # birth-anchored: each member's own weeks, never brought forward
             plan = await self.planner.plan_period(fresh, fresh.timing.next_after(now), due_at=now)
             new_rows += plan.new_rows
             members += plan.members

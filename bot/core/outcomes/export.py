@@ -4,7 +4,8 @@ One row per participant × questionnaire × occasion (``record = score``) and on
 group × week of posting activity (``record = posts``). Participants and groups carry fresh random ids
 (see ``research_data.Rekeyer``); weeks count from the participant's first score. Cells (group ×
 questionnaire, or group × posts) with fewer than k participants are left out entirely. No Discord id,
-pseudonym, alias, group name, message text or calendar date is written.
+pseudonym, alias, group name, message text or calendar date is written; a participant's baby's week
+appears only as weeks postpartum or weeks of pregnancy on her score rows.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.core.outcomes.research_data import Rekeyer, ResearchData, week_number
+from bot.core.outcomes.research_data import Rekeyer, ResearchData, week_number, weeks_from_baby
 from bot.store.private_files import open_private
 
-FIXED_COLUMNS = ("record", "participant", "group", "week", "instrument", "occasion", "total", "band", "posts")
+FIXED_COLUMNS = ("record", "participant", "group", "week", "instrument", "occasion", "total", "band", "posts",
+                 "weeks_postpartum", "weeks_pregnant", "baby_week_from")
 POSTS = "posts"
 
 
@@ -47,6 +49,12 @@ def _score_rows(data: ResearchData, rekey: Rekeyer) -> list[tuple[tuple[str, str
                 "occasion": occasions[score.instrument], "total": f"{score.total:g}", "band": score.band,
                 "posts": "",
             }
+            if member in data.baby:
+                baby_week, kind = data.baby[member]
+                postpartum, pregnant = weeks_from_baby(score.completed_at, baby_week)
+                row.update({"weeks_postpartum": "" if postpartum is None else postpartum,
+                            "weeks_pregnant": "" if pregnant is None else pregnant,
+                            "baby_week_from": "birth" if kind == "born" else "due"})
             row.update({f"sub_{name}": f"{value:g}" for name, value in score.subscales.items()})
             row.update({f"item_{item}": f"{value:g}" for item, value in score.answers.items()})
             rows.append(((str(row["group"]), score.instrument), row))
@@ -124,6 +132,14 @@ _COLUMN_MEANINGS = {
     "total": "total score as stored (sum or mean of the items' scored values, see Instruments)",
     "band": "score band label from the questionnaire file (a description, not a diagnosis)",
     "posts": "number of anonymous posts she made in that group in that week (no text is ever kept)",
+    "weeks_postpartum": "score rows of a participant who gave her baby's week (optional, week precision only): "
+                        "whole weeks from the Monday of the baby's week to the Monday of the score's week (0 = the "
+                        "week of the birth); empty before that week or when she gave none",
+    "weeks_pregnant": "score rows before the baby's week: the week of pregnancy, 40 minus the weeks still to go "
+                      "to the baby's week (the due week is week 40; when she gave the birth week, it is counted "
+                      "as week 40 too); empty otherwise",
+    "baby_week_from": "`birth` when she gave the birth week, `due` when only the due week (postpartum weeks then "
+                      "count from the due week); empty when she gave neither",
 }
 
 

@@ -4,7 +4,8 @@ Only members whose research consent is given at the time of the run (``consents.
 included. Every run draws a fresh random key (``secrets.token_bytes``) and names participants and groups
 by an HMAC under that key, so two runs over the same data share no identifier and nothing links back to
 a pseudonym, alias or Discord id. Times are coarsened to weeks counted from the Monday of the ISO week
-of the participant's first score (week 0).
+of the participant's first score (week 0). A participant who gave her baby's week (only a Monday is
+stored) also has, per score, weeks postpartum or weeks of pregnancy: counts, never a date.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class ResearchData:
     scores: dict[Member, list[ScoreRow]] = field(default_factory=dict)
     posts: dict[Member, list[PostRow]] = field(default_factory=dict)
     start: dict[Member, date] = field(default_factory=dict)
+    # Her baby's week (a Monday) and whether it is the birth week ("born") or the due week ("due").
+    baby: dict[Member, tuple[date, str]] = field(default_factory=dict)
 
     def scores_of(self, member: Member, instrument_id: str) -> list[ScoreRow]:
         return [s for s in self.scores.get(member, []) if s.instrument == instrument_id]
@@ -84,4 +87,20 @@ async def load_research_data(repo: OutcomesRepository, instruments: Mapping[str,
         if member in data.scores:  # participants are consented members with at least one score
             posts[member].append(post)
     data.posts = dict(posts)
+    data.baby = {(b.guild_id, b.pseudonym): (b.week, b.kind) for b in await repo.research_baby_weeks()
+                 if (b.guild_id, b.pseudonym) in data.scores}
     return data
+
+
+FULL_TERM_WEEKS = 40  # a due date is 40 weeks of pregnancy by definition
+
+
+def weeks_from_baby(moment: datetime, baby_week: date) -> tuple[int | None, int | None]:
+    """(weeks postpartum, weeks of pregnancy) at `moment`'s week, counted from the baby's week (Monday):
+    postpartum from that week on; before it, the week of pregnancy as 40 minus the weeks still to go
+    (None for both when that would be before the pregnancy). Whole weeks only, never a date."""
+    weeks = (monday(moment) - baby_week).days // 7
+    if weeks >= 0:
+        return weeks, None
+    pregnant = FULL_TERM_WEEKS + weeks
+    return None, (pregnant if pregnant >= 0 else None)

@@ -89,8 +89,11 @@ async def checkin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -> None:
         values = dict(arg.split("=", 1) for arg in args[1:] if "=" in arg)
         note = await checkins.configure(GUILD_ID, user_id, timezone=values.get("timezone"),
                                         quiet_start=values.get("quiet_start"), quiet_end=values.get("quiet_end"))
+    elif sub == "baby":
+        note = await checkins.baby.command(GUILD_ID, user_id, " ".join(args[1:]) or None)
     else:
-        raise SandboxError("use /checkin now|pause|resume|snooze HOURS|settings timezone=… quiet_start=… quiet_end=…")
+        raise SandboxError("use /checkin now|pause|resume|snooze HOURS|settings timezone=… quiet_start=… quiet_end=…"
+                           "|baby [WHEN]")
     world.ephemeral(person, note)
 
 
@@ -123,10 +126,7 @@ async def checkins_admin(sandbox: Sandbox, person: str, args: tuple[str, ...]) -
             raise SandboxError("usage: /checkins schedule [GROUP] INSTRUMENT CADENCE [TIME]")
         created = await services.checkins.schedules.create(GUILD_ID, group, rest[0], rest[1],
                                                            rest[2] if len(rest) > 2 else None, actor=moderator)
-        short = services.instruments[created.instrument].short_name
-        upcoming = created.timing.next_after(services.clock.now())
-        world.ephemeral(MOD, messages.scheduled_note(created.id, short, created.describe(), upcoming,
-                                                     created.timezone))
+        world.ephemeral(MOD, services.checkins.schedules.scheduled_note(created))
     elif sub == "list":
         world.ephemeral(MOD, Note(await services.checkins.schedules.describe_list(GUILD_ID)))
     elif sub == "status":

@@ -2,19 +2,20 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.core.checkins.cadence import Cadence, first_anchor, parse_cadence, parse_time
+from bot.core.checkins.cadence import Cadence, describe_cadence, first_anchor, parse_cadence, parse_time
 from bot.core.errors import UserError
 
 
 @pytest.mark.parametrize(("text", "expected"), [("19:00", "19:00"), ("7:30", "07:30"), ("0930", "09:30"),
-                                                ("21.15", "21:15")])
+                                                ("21.15", "21:15"), ("10pm", "22:00"), ("7.30pm", "19:30"),
+                                                ("7am", "07:00"), ("noon", "12:00"), ("12am", "00:00")])
 def test_times_are_read_kindly(text: str, expected: str) -> None:
     assert parse_time(text) == expected
 
 
-@pytest.mark.parametrize("text", ["25:00", "evening", "19:60", ""])
+@pytest.mark.parametrize("text", ["25:00", "evening", "19:60", "", "13pm"])
 def test_bad_times_are_refused(text: str) -> None:
-    with pytest.raises(UserError, match="24-hour HH:MM"):
+    with pytest.raises(UserError, match=r"19:00, 7pm, 7\.30pm, 7am or noon"):
         parse_time(text)
 
 
@@ -31,6 +32,45 @@ def test_cadences(text: str, expected: str) -> None:
 def test_bad_cadences_are_refused(text: str, message: str) -> None:
     with pytest.raises(UserError, match=message):
         parse_cadence(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("postnatal:2,6,12", "postnatal:2,6,12"), ("Postnatal 2, 6 and 12", "postnatal:2,6,12"),
+    ("postnatal: 12,2,6,6", "postnatal:2,6,12"), ("postpartum 6", "postnatal:6"),
+    ("after birth 2, 6 weeks", "postnatal:2,6"),
+])
+def test_birth_anchored_cadences(text: str, expected: str) -> None:
+    assert parse_cadence(text) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [("postnatal", "Which weeks after birth"),
+                                               ("postnatal:0,6", "from 1 to 104"), ("postnatal:200", "from 1 to 104"),
+                                               ("postnatal:six", "couldn't read the weeks"),
+                                               ("postnatal:" + ",".join(map(str, range(1, 14))), "at most 12")])
+def test_bad_birth_anchored_cadences_are_refused(text: str, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        parse_cadence(text)
+
+
+@pytest.mark.parametrize(("cadence", "expected"), [
+    ("postnatal:2,6,12", "at 2, 6 and 12 weeks after birth, at 19:00 her own time"),
+    ("postnatal:6", "at 6 weeks after birth, at 19:00 her own time"),
+    ("postnatal:1", "at 1 week after birth, at 19:00 her own time"),
+])
+def test_birth_anchored_cadence_is_described_in_words(cadence: str, expected: str) -> None:
+    assert describe_cadence(cadence, "19:00", date(2026, 3, 2)) == expected
+
+
+def test_birth_anchored_cadence_has_no_group_wide_occurrences_but_her_own() -> None:
+    postnatal = Cadence("postnatal:2,6", "19:00", "Europe/London", date(2026, 3, 2))
+    assert postnatal.per_member and postnatal.birth_weeks == (2, 6)
+    assert postnatal.occurrences(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)) == []
+    # Born in the week of Monday 23 Feb 2026: week 6 is Monday 6 April, 19:00 in her zone (BST in London).
+    assert postnatal.birth_occurrence(date(2026, 2, 23), 6, "Europe/London") == datetime(2026, 4, 6, 18, tzinfo=UTC)
+    assert postnatal.birth_occurrence(date(2026, 2, 23), 6, "America/New_York") == datetime(2026, 4, 6, 23,
+                                                                                              tzinfo=UTC)
+    assert Cadence.birth_period_key(6) == "birth-w6"
+    assert not Cadence("weekly", "19:00", "Europe/London", date(2026, 3, 2)).per_member
 
 
 def test_weekly_keeps_local_time_across_daylight_saving() -> None:
