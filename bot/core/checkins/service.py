@@ -409,6 +409,10 @@ class CheckinService:
     async def send_now(self, guild_id: int, group_name: str, notifier: Notifier, *, actor: str) -> Note:
         """Bring the group's next check-in forward to now (members who already have it don't get it twice)."""
         schedules = await self.schedules.for_group(guild_id, group_name)
+        if schedules and all(schedule.timing.per_member for schedule in schedules):
+            group = await self._groups.by_name(guild_id, group_name)
+            raise UserError(f"“{group.name}” only has check-ins timed from each baby's birth, and those go to "
+                            "each member at her own weeks: they can't be brought forward. Nothing was sent.")
         await self.planner.plan_due()
         now = self._clock.now()
         new_rows = members = 0

@@ -273,8 +273,12 @@ async def test_moderators_see_the_schedule_described_and_send_now_leaves_it_alon
     assert "/checkin baby" in note.text
     listing = await world.checkins.schedules.describe_list(GUILD)
     assert f"#{schedule.id} · Evening Circle · PHQ-9 · at 2, 6 and 12 weeks after birth" in listing
-    await world.checkins.send_now(GUILD, "Evening Circle", world.notifier, actor="m" * 64)
+    with pytest.raises(UserError, match="only has check-ins timed from each baby's birth"):
+        await world.checkins.send_now(GUILD, "Evening Circle", world.notifier, actor="m" * 64)
     assert await world.rows() == [] and world.notifier.dms == []
+    await world.schedule("gad7", cadence="weekly")  # with a weekly one too, only the weekly one comes forward
+    await world.checkins.send_now(GUILD, "Evening Circle", world.notifier, actor="m" * 64)
+    assert {row["period_key"].startswith("birth-") for row in await world.rows()} == {False}
 
 
 async def test_a_consent_never_answered_is_asked_at_her_first_week_only(world) -> None:
