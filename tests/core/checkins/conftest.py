@@ -21,12 +21,21 @@ MOD = "m" * 64
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
+    return backend_env(tmp_path, "")
+
+
+def backend_env(tmp_path: Path, postgres_url: str) -> dict[str, str]:
+    """The world's settings on SQLite, or on PostgreSQL when given its URL (a module that runs on both
+    backends overrides `env` with the `postgres_url` fixture)."""
     # Sends are paced to Discord's limits; tests pace fast so they stay quick.
-    return {
+    values = {
         "PEERBOT_BOT__DATA_DIR": str(tmp_path / "data"),
         "PEERBOT_BOT__SECRET_KEY_FILE": str(tmp_path / "secret" / "peerbot.key"),
         "PEERBOT_CHECKINS__SEND_RATE_PER_SECOND": "50",
     }
+    if postgres_url:
+        values["PEERBOT_BOT__DATABASE_URL"] = postgres_url
+    return values
 
 
 class RecordingNotifier:

@@ -20,7 +20,7 @@ from bot.core.errors import UserError
 from bot.core.my_data import my_data
 from bot.services import open_services
 from bot.store.checkins_repo import CheckinsRepository
-from tests.core.checkins.conftest import GUILD, Member, World
+from tests.core.checkins.conftest import GUILD, Member, World, backend_env
 
 W2 = datetime(2026, 3, 9, 19, tzinfo=UTC)  # week 2 of a baby born in the week of 23 Feb, 19:00 London (GMT)
 W6 = datetime(2026, 4, 6, 18, tzinfo=UTC)  # week 6, 19:00 London (BST)
@@ -28,15 +28,7 @@ W6 = datetime(2026, 4, 6, 18, tzinfo=UTC)  # week 6, 19:00 London (BST)
 
 @pytest.fixture
 def env(tmp_path: Path, postgres_url: str) -> dict[str, str]:
-    """As the check-in tests' world, on either backend (these tests run on SQLite and PostgreSQL)."""
-    values = {
-        "PEERBOT_BOT__DATA_DIR": str(tmp_path / "data"),
-        "PEERBOT_BOT__SECRET_KEY_FILE": str(tmp_path / "secret" / "peerbot.key"),
-        "PEERBOT_CHECKINS__SEND_RATE_PER_SECOND": "50",
-    }
-    if postgres_url:
-        values["PEERBOT_BOT__DATABASE_URL"] = postgres_url
-    return values
+    return backend_env(tmp_path, postgres_url)  # these tests run on SQLite and PostgreSQL
 
 
 async def baby(world: World, member: Member, when: str | None) -> str:

@@ -17,7 +17,7 @@ from bot.core.checkins import messages
 from bot.core.checkins.buttons import answer_id, pause_id
 from bot.store.checkins_repo import CheckinsRepository
 from bot.store.outcomes_repo import OutcomesRepository
-from tests.core.checkins.conftest import GUILD, build_world
+from tests.core.checkins.conftest import GUILD, backend_env, build_world
 
 MONDAY_19 = datetime(2026, 3, 2, 19, tzinfo=UTC)
 WEEK = timedelta(days=7)
@@ -25,14 +25,7 @@ WEEK = timedelta(days=7)
 
 @pytest.fixture
 def env(tmp_path: Path, postgres_url: str) -> dict[str, str]:
-    values = {
-        "PEERBOT_BOT__DATA_DIR": str(tmp_path / "data"),
-        "PEERBOT_BOT__SECRET_KEY_FILE": str(tmp_path / "secret" / "peerbot.key"),
-        "PEERBOT_CHECKINS__SEND_RATE_PER_SECOND": "50",
-    }
-    if postgres_url:
-        values["PEERBOT_BOT__DATABASE_URL"] = postgres_url
-    return values
+    return backend_env(tmp_path, postgres_url)  # these tests run on SQLite and PostgreSQL
 
 
 async def her_rows(world, member) -> list[tuple[str, str, str]]:
