@@ -117,6 +117,10 @@ def tier_lines(posts: Sequence[EvalPost], results: Sequence[FramingResult], urge
         by_net = sum(r.net_fired for r in chosen)
         lines.append(f"  {name}: {urgent + worried} of {len(tiers)} labelled crisis: "
                      f"{urgent} urgent ({by_net} by the safety net), {worried} worried")
+    crises = [r for p, r in zip(posts, results, strict=True) if p.label == "crisis"]
+    tiers = [crisis_tier(r, urgent_threshold) for r in crises]
+    lines.append(f"  (crisis posts: {len(tiers) - tiers.count(None)} of {len(tiers)} caught: "
+                 f"{tiers.count('urgent')} urgent, {tiers.count('worried')} worried)")
     return "\n".join(lines)
 
 

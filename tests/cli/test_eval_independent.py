@@ -257,3 +257,4 @@ def test_false_alarms_are_counted_by_the_response_tier_they_would_get() -> None:
     assert lines[1] == "  hopeful posts (kind hope): 2 of 2 labelled crisis: 1 urgent (0 by the safety net), 1 worried"
     assert lines[2].endswith("3 of 3 labelled crisis: 2 urgent (1 by the safety net), 1 worried")
     assert lines[3] == "  every post not crisis: 4 of 4 labelled crisis: 2 urgent (1 by the safety net), 2 worried"
+    assert lines[4] == "  (crisis posts: 1 of 1 caught: 1 urgent, 0 worried)"
