@@ -524,6 +524,13 @@ DEV_RULES_NOT_CRISIS = [
     "GP asked if i'd had thoughts of suicide. i said no, honestly i haven't, it's more anxiety",
     "i ticked 'no' for the thoughts of harming myself question on the form",
     "mental health nurse asked whether i wanted to die, i said no and meant it",
+    # screening.the_question: the question reported without a yes
+    "my midwife asked me whether i'd been self harming, apparently they ask everyone",
+    "the perinatal nurse asked if i'd ever thought about suicide and i could truthfully say no",
+    "heads up they'll ask about suicidal thoughts at the 6 week check, it's just routine",
+    "Consultant asked 'have you had thoughts of ending your life?' Nope, just very anxious",
+    "the last question on the form is about harming yourself, don't panic when you see it",
+    "no to the self harm bit, struggled with basically everything else on that questionnaire lol",
     # past_resolved: later recovery sentence, more past markers, "that was ... ago"
     "after my first i was suicidal for months. got meds and therapy and now i'm doing really well",
     "back in 2022 i didnt want to be alive. now im thriving tbh",
@@ -557,6 +564,11 @@ DEV_RULES_CRISIS = [
     "gp asked whether i wanted to die, i said no because i was scared they'd take the baby. i do though",
     "i ticked never on the EPDS harming myself question but honestly i think about it all the time",
     "they asked if i had thoughts of ending my life, i said no. i want to die",
+    "the midwife asked if i'd thought about suicide and yes, i have, every night",
+    "hv asked whether i'd had thoughts of harming myself. said no. i have a plan tho",
+    "doctor asked if i was ok and i said i want to kill myself",
+    "psych asked about self harm and i told her the truth, i cut last night",
+    "they asked if i'd felt like ending it. i said no but really i do",
     # past stories with relapse or present risk
     "two years ago i was suicidal and got help but i want to die again",
     "after my son was born i wanted to die and i still do",
