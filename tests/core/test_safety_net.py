@@ -536,6 +536,16 @@ DEV_RULES_NOT_CRISIS = [
     "back in 2022 i didnt want to be alive. now im thriving tbh",
     "my PND got so bad i wanted to die, but that was ages ago, i'm doing well now",
     "i remember wanting to drive into a wall on the way home from the hospital. that was 2 years ago, i'm ok now",
+    # past_resolved: named months and seasons, "remember when", "i once", a pregnancy lived
+    # through, "after my suicide attempt", "they went away", "N months on", "it's been N years"
+    "remember when i said i wanted to die? meds and my CPN helped so much, i'm doing so much better now",
+    "last winter i didn't want to be alive. seven months on and honestly thriving",
+    "i once believed my baby was possessed. it was psychosis, it was treated and it's long gone",
+    "i self harmed throughout my first pregnancy. got help after. haven't since",
+    "after my suicide attempt i spent a month on the ward. eight months on and i'm well",
+    "a year ago i heard voices about my son. with medication they went away",
+    "i wanted to end my life when she was born. it's been 3 years. i'm well",
+    "the mum in that episode says she's better off dead. hard watch but i'm fine",
     # idiom.ocd_education
     "i keep getting intrusive thoughts about hurting the baby and they horrify me",
     "i had horrible images of drowning him in the bath. my psych explained it's perinatal ocd",
@@ -574,6 +584,11 @@ DEV_RULES_CRISIS = [
     "after my son was born i wanted to die and i still do",
     "last year i wanted to end it all. i got help. tonight i want to end it all",
     "i used to self harm years ago and i cut again last night",
+    "remember when i said i wanted to die? i got help but lately it's back",
+    "last winter i didn't want to be alive. seven months on and i want to die again",
+    "i once believed my baby was possessed and tonight i believe it again",
+    "after my suicide attempt i got help. i'm planning another one now",
+    "the mum in that episode says she's better off dead and i feel the same",
     # OCD wording with fear of acting
     "i have intrusive thoughts of hurting my baby, my therapist says ocd, but i'm scared i'll act on them",
     "ocd or not, i keep imagining drowning her and i want to",
