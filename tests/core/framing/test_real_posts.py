@@ -34,6 +34,24 @@ HOPEFUL = [
     "hugs to all of you tonight, we're going to be ok",
 ]
 
+# Greetings and thanks, the commonest posts in a group. None is a training line, but greetings are
+# formulaic, so they are not held to the near-duplicate check above (the training data has had other
+# greetings since a retrain called "hi everyone" crisis).
+GREETINGS = [
+    "hi all, hope everyone's ok",
+    "hey everyone",
+    "hi everyone",
+    "hiya all",
+    "evening ladies",
+    "hello everyone, new member here",
+    "thank you everyone x",
+    "night everyone x",
+    "morning mums",
+    "hi all, first time posting here",
+    "thanks so much all",
+    "good evening all",
+]
+
 # Hopeful posts the shipped model still calls crisis (README, issue 14): strict, so a model that gets
 # them right fails here until the line is removed.
 KNOWN_FALSE_ALARMS = {
@@ -80,3 +98,18 @@ def test_a_crisis_in_chat_spelling_is_crisis(classifier, text: str) -> None:
     [result] = classifier.classify([text])
     assert result.label == "crisis", result.scores
     assert crisis_tier(result, URGENT_THRESHOLD) is not None
+
+
+# Greetings the shipped model calls crisis (worried, 0.31-0.43; README, issue 14): strict, as above.
+KNOWN_GREETING_FALSE_ALARMS = {
+    "hi all, hope everyone's ok", "hey everyone", "hi everyone", "hi all, first time posting here",
+    "thanks so much all",
+}
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(text, marks=pytest.mark.xfail(strict=True, reason="known false alarm"))
+    if text in KNOWN_GREETING_FALSE_ALARMS else text for text in GREETINGS])
+def test_a_greeting_is_not_crisis(classifier, text: str) -> None:
+    [result] = classifier.classify([text])
+    assert result.label != "crisis", result.scores
