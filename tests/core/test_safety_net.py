@@ -558,6 +558,26 @@ DEV_RULES_NOT_CRISIS = [
     "reading a memoir where the author says she wanted to kill herself every day after birth",
     # {BABY} no longer matches "herself" / "himself" / "themselves"
     "she told me once she felt like killing herself, i'm so glad she's ok now",
+    # recovery stories told for others (fresh development text, session 8): "today i'm well",
+    # "N years out / clean", "my story:", "living proof", "came out of it"
+    "three years ago i overdosed when my daughter was tiny. today i'm doing well and i want you all to know "
+    "it gets better",
+    "used to self harm, two years clean now and honestly it does get easier",
+    "i'm 3 years out from my suicide attempt, sharing because i needed stories like this back then",
+    "my story: psychosis, a section, wanting to die every day. now: well, working, happy",
+    "living proof you can come back from wanting to die. been well since she turned one",
+    "after my delivery i had thoughts of jumping from the window. i got help and slowly came out of it, "
+    "i'm completely fine now",
+    # screening answers: the EPDS item read out, a form's answer after a dash, "honest answer was
+    # no", a bare "said no" / "no to that" opening the next sentence
+    "the nurse read out 'the thought of harming myself has occurred to me' and i said never",
+    "filled in the phq-9, the question about being better off dead - 'not at all'",
+    "health visitor did the epds, ticked 'never' for self harm, the rest was a mess",
+    "they asked at my review if i'd ever felt like ending my life. honest answer was no",
+    "pharmacist asked if i'd had any thoughts of harming myself since starting the tablets. said no",
+    "gp asked about self harm. no to that, yes to feeling flat",
+    # "i know it's not his fault" is not the goodbye "make sure he knows it wasn't his fault"
+    "i know it's not his fault he can't feed her, i'm just exhausted",
 ]
 
 DEV_RULES_CRISIS = [
@@ -599,6 +619,17 @@ DEV_RULES_CRISIS = [
     "the podcast was about suicide. i feel suicidal",
     # exasperation said in earnest
     "if he leaves again i'll throw myself off the bridge, i mean it",
+    # recovery-story and screening wording with risk now (session 8)
+    "three years ago i overdosed. i got better but this week i've been planning to do it again",
+    "used to cut, two years clean, but i cut last night and i want to do it again",
+    "i'm 3 years out from my attempt and i want to die again",
+    "living proof you can come back from wanting to die, that's what i thought. i want to die",
+    "the nurse read out 'the thought of harming myself has occurred to me' and i said quite often",
+    "gp asked if i had thoughts of ending my life. i said sometimes. it's every day",
+    "they asked if i'd had any thoughts of harming myself. said no. i have them though",
+    "my story: i'm planning to end my life this weekend",
+    "i want him to know it wasn't his fault",
+    "if you're in it right now, please tell someone. i can't anymore, i'm going to kill myself",
 ]
 
 

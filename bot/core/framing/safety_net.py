@@ -37,7 +37,8 @@ How a message is checked
          ``reach = 1``, in the sentence next to it). An exclusion's ``unless`` (e.g. "but
          tomorrow i will", "i lied") is searched in the match's sentence, every sentence the
          exclusion span touches and the sentence after the span; if found, the match stands.
-         Exclusions written against other hands' posts (config/framing/dev/net_dev.jsonl):
+         Exclusions written against other hands' posts (config/framing/dev/net_dev.jsonl and
+         net_dev_s8.jsonl):
            * screening answers: a span from the question ("asked if", "the EPDS question",
              "the form") to her answer ("i said no", "ticked never"; the answer may open the
              next sentence), so the crisis words must lie between; not when she says it was
@@ -61,9 +62,10 @@ How a message is checked
          ("I had suicidal thoughts after my son was born. I got treated and I've been well for
          years. so many of us have been there"). The message has a resolution marker ("been well
          for years", "they're gone"), a sharing marker ("so many of us", "you're not the only
-         one") and no relapse or present-time marker anywhere ("again", "lately", "tonight"),
-         and the sentence with the match is told in the past with no present-tense risk
-         ("I want", "I keep"). One condition missing and the match stands.
+         one", "it gets better", "living proof", "my story") and no relapse or present-time
+         marker anywhere ("again", "lately", "tonight"; "today i'm well" is not one), and the
+         sentence with the match is told in the past ("I had", "3 years out from") with no
+         present-tense risk ("I want", "I keep"). One condition missing and the match stands.
        Exclusions are span-based, never message-wide: "I'm not suicidal but I want to die" still
        fires, and any one crisis sentence makes the whole message match. "I'm not sure I want to
        be alive" and "not actively suicidal" are deliberately NOT negations.

@@ -2,8 +2,9 @@
 
 Run from the repository root:  python config/framing/dev/measure_net.py [--show]
 
-Prints, for config/framing/dev/net_dev.jsonl, net fires on SAFE posts per kind and misses on
-CRISIS posts per kind; then crisis hits and non-crisis fires on load_split("train") and
+Prints, for each development file (net_dev.jsonl, net_dev_s8.jsonl: written by other hands from
+the situations, tuned on; net_dev_fresh.jsonl: a hold-out, never tuned on), net fires on SAFE
+posts per kind and misses on CRISIS posts per kind; then crisis hits and non-crisis fires on load_split("train") and
 load_split("heldout"). Only counts and pattern ids are printed, never the training lines' text
 (--show prints the dev-set posts that fire or miss, which are ours to read).
 """
@@ -18,12 +19,12 @@ from pathlib import Path
 from bot.core.framing.examples import load_split
 from bot.core.framing.safety_net import SafetyNet
 
-DEV = Path(__file__).resolve().parent / "net_dev.jsonl"
+DEV_FILES = tuple(Path(__file__).resolve().parent / name
+                  for name in ("net_dev.jsonl", "net_dev_s8.jsonl", "net_dev_fresh.jsonl"))
 
 
-def main(show: bool = False) -> None:
-    net = SafetyNet.from_file()
-    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+def measure_dev(net: SafetyNet, path: Path, show: bool) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     totals: Counter[tuple[str, str]] = Counter()
     bad: Counter[tuple[str, str]] = Counter()
     for row in rows:
@@ -39,7 +40,13 @@ def main(show: bool = False) -> None:
         keys = sorted(k for k in totals if k[0] == label)
         n = sum(totals[k] for k in keys)
         b = sum(bad[k] for k in keys)
-        print(f"dev {what}: {b}/{n}  " + "  ".join(f"{k[1]}={bad[k]}/{totals[k]}" for k in keys))
+        print(f"{path.stem} {what}: {b}/{n}  " + "  ".join(f"{k[1]}={bad[k]}/{totals[k]}" for k in keys))
+
+
+def main(show: bool = False) -> None:
+    net = SafetyNet.from_file()
+    for dev in DEV_FILES:
+        measure_dev(net, dev, show)
     for split in ("train", "heldout"):
         examples = load_split(split)
         crisis = [e for e in examples if e.label == "crisis"]
