@@ -151,6 +151,10 @@ CRISIS = [
     ("Someone is watching me through the baby monitor", "psychosis"),
     ("I'm hearing things that aren't there", "psychosis"),
     ("I think god wants me to hurt my baby", "psychosis"),
+    # EPDS item 10 above 0, and the top of a multi-storey (fresh development text, session 8)
+    ("scored a 2 on question 10 again", "self_harm"),
+    ("q10 - 3, the rest were all 2s", "self_harm"),
+    ("i'm sat at the top of the multi-storey and i don't want to go home", "plan_or_goodbye"),
     # other languages (nice to have)
     ("quiero morir", "passive_death_wish"),
     ("je veux mourir", "passive_death_wish"),
@@ -253,6 +257,8 @@ NOT_CRISIS = [
     "overdosed on coffee again, my hands are shaking ☕",
     "the health visitor asked the self-harm ones at the 6 week check, is that normal?",
     "the 'what if I drop her' flashes are so common, loads of us get them",
+    "scored 0 on question 10, it's the anxiety ones that were high",
+    "parked at the top of the multi storey because the lifts were broken lol",
 ]
 
 
