@@ -584,6 +584,11 @@ DEV_RULES_NOT_CRISIS = [
     "gp asked about self harm. no to that, yes to feeling flat",
     # "i know it's not his fault" is not the goodbye "make sure he knows it wasn't his fault"
     "i know it's not his fault he can't feed her, i'm just exhausted",
+    # negation, OCD education and exasperation by other hands (net_dev_s8c.jsonl)
+    "no dark thoughts, no self harm or anything, but i'm not sleeping and i snap at everyone",
+    "epds was 15 but the self harm question was a 0, so that's something",
+    "i keep having the intrusive images of dropping her down the stairs. my therapist says its ocd",
+    "i'm going to walk into the sea if this baby wakes up once more tonight 😂",
 ]
 
 DEV_RULES_CRISIS = [
@@ -636,6 +641,10 @@ DEV_RULES_CRISIS = [
     "my story: i'm planning to end my life this weekend",
     "i want him to know it wasn't his fault",
     "if you're in it right now, please tell someone. i can't anymore, i'm going to kill myself",
+    "no self harm or anything, but i want to die",
+    "the self harm question was a 3",
+    "what if i shake him, i think i might, i'd never have thought i'd say that",
+    "i'm going to walk into the sea tonight, i mean it",
 ]
 
 

@@ -2,11 +2,15 @@
 
 Run from the repository root:  python config/framing/dev/measure_net.py [--show]
 
-Prints, for each development file (net_dev.jsonl, net_dev_s8.jsonl: written by other hands from
-the situations, tuned on; net_dev_fresh.jsonl: a hold-out, never tuned on), net fires on SAFE
-posts per kind and misses on CRISIS posts per kind; then crisis hits and non-crisis fires on load_split("train") and
-load_split("heldout"). Only counts and pattern ids are printed, never the training lines' text
-(--show prints the dev-set posts that fire or miss, which are ours to read).
+Prints, for each development file, net fires on SAFE posts per kind and misses on CRISIS posts per
+kind. All were written by other hands from the situations, not from the patterns. Tuned on:
+net_dev.jsonl, net_dev_s8.jsonl (recovery stories, screening answers) and net_dev_s8c.jsonl
+(negation, OCD education, exasperation and media). Never tuned on: net_dev_fresh.jsonl, and
+net_dev_s8b.jsonl (long recovery stories and screening answers in replies and updates, the
+out-of-sample check of the net_dev_s8 changes: 31 -> 29 false fires of 76). Then crisis hits and
+non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
+printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
+are ours to read).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from bot.core.framing.examples import load_split
 from bot.core.framing.safety_net import SafetyNet
 
 DEV_FILES = tuple(Path(__file__).resolve().parent / name
-                  for name in ("net_dev.jsonl", "net_dev_s8.jsonl", "net_dev_fresh.jsonl"))
+                  for name in ("net_dev.jsonl", "net_dev_s8.jsonl", "net_dev_s8c.jsonl", "net_dev_fresh.jsonl",
+                               "net_dev_s8b.jsonl"))
 
 
 def measure_dev(net: SafetyNet, path: Path, show: bool) -> None:
