@@ -37,8 +37,8 @@ How a message is checked
          ``reach = 1``, in the sentence next to it). An exclusion's ``unless`` (e.g. "but
          tomorrow i will", "i lied") is searched in the match's sentence, every sentence the
          exclusion span touches and the sentence after the span; if found, the match stands.
-         Exclusions written against other hands' posts (config/framing/dev/net_dev.jsonl and
-         net_dev_s8.jsonl):
+         Exclusions written against other hands' posts (config/framing/dev/; measure_net.py
+         says which files were tuned on):
            * screening answers: a span from the question ("asked if", "the EPDS question",
              "the form") to her answer ("i said no", "ticked never"; the answer may open the
              next sentence), so the crisis words must lie between; not when she says it was
