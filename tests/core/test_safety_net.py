@@ -352,6 +352,13 @@ RECOVERED_STORIES = [
     "loads of us have had that fog",
     "I self harmed in the first few months. got support through my GP and haven't in over a year. "
     "you're not alone in this",
+    # no sharing marker needed, and an ordinary "today" framing the update does not count as a relapse
+    "jabs today and she screamed the place down. two years ago with my first i wanted to die every day. "
+    "i'm on the other side now and she's 3",
+    "the perinatal team have discharged me today!! after my son was born I took an overdose. "
+    "feels surreal. he's 2 now and obsessed with buses",
+    "It was 2019 when I heard voices telling me the baby was evil. antipsychotics, hospital, a slow recovery. "
+    "she's 7 now and I'm well. still see my psychiatrist once a year though",
 ]
 # Story-shaped messages that are still crisis: relapse, present risk, or no resolution.
 STORY_SHAPED_CRISIS = [
@@ -360,6 +367,13 @@ STORY_SHAPED_CRISIS = [
     "I had thoughts of drowning him in the bath. so many of us get them. I keep seeing it and I'm scared I'll do it",
     "I used to self harm and I'm not the only one, we've all got scars. I cut myself last night",
     "so many of us have been there, I know. I wished I wouldn't wake up this morning",
+    # a time word near the story still counts; a relapse word anywhere does
+    "I cut myself when she was a baby. I've been well for years. I did it today.",
+    "yesterday i had the pills lined up. i'm on the other side of it now",
+    "with my first i took an overdose at 6 weeks. he's 4 now and i'm well. i still want to die some days",
+    "i tried to kill myself when my daughter was 3 months. she's 5 now. the thoughts started to come back this week",
+    "after my first i self harmed for months. they discharged me in 2022. she's 4 now. weaning the baby is hard. "
+    "some days are ok. i cut again",
 ]
 
 
@@ -495,7 +509,7 @@ def test_gate_never_changes_results() -> None:
         (
             {
                 "patterns": {"suicide": [{"id": "suicide.x", "regex": "a"}]},
-                "recovered_story": {"shared": "a", "resolved": "b", "told_in_past": "c", "risk_now": "d"},
+                "recovered_story": {"resolved": "b", "told_in_past": "c", "risk_now": "d"},
             },
             "needs \\[past_resolved\\]",
         ),

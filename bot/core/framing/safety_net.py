@@ -58,14 +58,14 @@ How a message is checked
          my first", "back in 2022", "when my son was 5 months") and no present-tense marker -
          or is dated by a ``retro`` marker after it, in its sentence or the next ("..., but
          that was ages ago", ". that was 2 years ago"). Recent past never counts as resolved.
-       - the recovered-story rule holds: a peer tells her own PAST story to normalise it for others
-         ("I had suicidal thoughts after my son was born. I got treated and I've been well for
-         years. so many of us have been there"). The message has a resolution marker ("been well
-         for years", "they're gone"), a sharing marker ("so many of us", "you're not the only
-         one", "it gets better", "living proof", "my story") and no relapse or present-time
-         marker anywhere ("again", "lately", "tonight"; "today i'm well" is not one), and the
-         sentence with the match is told in the past ("I had", "3 years out from") with no
-         present-tense risk ("I want", "I keep"). One condition missing and the match stands.
+       - the recovered-story rule holds: she tells her own PAST story, over now ("after my son
+         was born I took an overdose. I got treated and I've been well for years"). The message
+         has a resolution marker ("been well for years", "they're gone", "on the other side",
+         "discharged me", "she's 6 now"), no relapse or present-time marker anywhere ("again",
+         "lately", "tonight"), no ordinary time word ("today", "still", "yesterday") in the
+         match's sentence or the two after it, and the sentence with the match is told in the
+         past ("I had", "3 years out from") with no present-tense risk ("I want", "I keep"). One
+         condition missing and the match stands.
        Exclusions are span-based, never message-wide: "I'm not suicidal but I want to die" still
        fires, and any one crisis sentence makes the whole message match. "I'm not sure I want to
        be alive" and "not actively suicidal" are deliberately NOT negations.
@@ -349,12 +349,16 @@ class _PastRule:
 
 @dataclass(frozen=True)
 class _StoryRule:
-    shared: re.Pattern[str]
     resolved: re.Pattern[str]
     told_in_past: re.Pattern[str]
     risk_now: re.Pattern[str]
+    relapse: re.Pattern[str]  # anywhere in the message: the story is not over
+    # ordinary time words ("today", "still", "yesterday") cancel the rule only in the match's
+    # sentence or the RECENT_REACH after it: an update about today often frames an old story
+    recent: re.Pattern[str] | None = None
 
 
+RECENT_REACH = 2
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 _CLAUSE_BREAK = re.compile(
     r"\b(?:but|though|although|however|whereas|yet)\b"
@@ -711,7 +715,7 @@ class _Context:
         return self._recovery_at
 
     def _relapse_anywhere(self) -> bool:
-        """A relapse or recent-time marker anywhere in the message (both past rules need it)."""
+        """A relapse or recent-time marker anywhere in the message (the past-and-resolved rule needs it)."""
         if self._relapse is None:
             rule = self._net._past_rule
             self._relapse = rule is not None and rule.relapse.search(self.text) is not None
@@ -722,13 +726,16 @@ class _Context:
         if rule is None:
             return False
         if self._story is None:
-            self._story = (rule.shared.search(self.text) is not None
-                           and rule.resolved.search(self.text) is not None
-                           and not self._relapse_anywhere())
+            self._story = rule.resolved.search(self.text) is not None and rule.relapse.search(self.text) is None
         if not self._story:
             return False
         text = self.sentence(sentence)
-        return rule.told_in_past.search(text) is not None and rule.risk_now.search(text) is None
+        if rule.told_in_past.search(text) is None or rule.risk_now.search(text) is not None:
+            return False
+        if rule.recent is None:
+            return True
+        near = self.text[self.starts[sentence] : self.ends[min(sentence + RECENT_REACH, len(self.ends) - 1)]]
+        return rule.recent.search(near) is None
 
 
 class SafetyNet:
@@ -781,8 +788,11 @@ class SafetyNet:
         if raw_story is not None:
             if past_rule is None:
                 raise ValueError("safety net: [recovered_story] needs [past_resolved] (it reuses its relapse regex)")
-            story_rule = _StoryRule(**{key: _compile(raw_story.get(key), macros, f"recovered_story.{key}")
-                                       for key in ("shared", "resolved", "told_in_past", "risk_now")})
+            keys = [key for key in ("resolved", "told_in_past", "risk_now", "recent", "relapse")
+                    if key in raw_story or key not in ("recent", "relapse")]
+            compiled = {key: _compile(raw_story.get(key), macros, f"recovered_story.{key}") for key in keys}
+            compiled.setdefault("relapse", past_rule.relapse)
+            story_rule = _StoryRule(**compiled)
         return cls(patterns, exclusions, past_rule, story_rule, use_gate=use_gate)
 
     # -- inspection ------------------------------------------------------------------------------
