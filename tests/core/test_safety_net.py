@@ -377,6 +377,38 @@ STORY_SHAPED_CRISIS = [
 ]
 
 
+# An answered screening question, the "no" a sentence or two after the question (screening-answer rule).
+ANSWERED_SCREENING = [
+    "the call handler asked if i was having any thoughts of harming myself. threw me for a second but i said no, "
+    "it's a standard question apparently",
+    "GP went through the PHQ-9 with me. When she got to the one about being better off dead I said nope, "
+    "I just want some sleep",
+    "my answer to 'the thought of harming myself has occurred to me' was never, thank god",
+    "she asked whether I'd had thoughts of suicide. I said no, and I meant it. baby had her jabs today too",
+    "health visitor asked if I'd had any thoughts of hurting the baby. took me by surprise. honestly no, "
+    "it's the lack of sleep that's getting to me",
+]
+# The same question answered with a yes, a lie or a plan: still crisis.
+SCREENING_SHAPED_CRISIS = [
+    "the hv asked if I'd had thoughts of harming myself and I said no. truth is I have them every night",
+    "midwife asked about suicidal thoughts. I said no but I've been planning it",
+    "she went through the EPDS and asked about harming myself. I said no. yes I do though",
+    "the form asked if I'd thought of ending my life. I said no. lately it's all I think about",
+    "GP asked if I'd had thoughts of suicide. I said no. I've got a plan",
+    "The nurse asked about thoughts of harming the baby and I said no. sometimes I do",
+]
+
+
+@pytest.mark.parametrize("text", ANSWERED_SCREENING)
+def test_an_answered_screening_question_is_not_crisis(net: SafetyNet, text: str) -> None:
+    assert net.check(text) == []
+
+
+@pytest.mark.parametrize("text", SCREENING_SHAPED_CRISIS)
+def test_a_screening_question_answered_with_risk_is_crisis(net: SafetyNet, text: str) -> None:
+    assert net.check(text), "expected a crisis hit"
+
+
 @pytest.mark.parametrize("text", STORY_SHAPED_CRISIS)
 def test_story_shaped_crisis_is_still_caught(net: SafetyNet, text: str) -> None:
     assert net.check(text), "expected a crisis hit"
@@ -512,6 +544,13 @@ def test_gate_never_changes_results() -> None:
                 "recovered_story": {"resolved": "b", "told_in_past": "c", "risk_now": "d"},
             },
             "needs \\[past_resolved\\]",
+        ),
+        (
+            {
+                "patterns": {"suicide": [{"id": "suicide.x", "regex": "a"}]},
+                "screening_answer": {"cue": "a", "answer": "b", "admission": "c"},
+            },
+            "screening_answer.admission_near needs a non-empty regex string",
         ),
     ],
 )

@@ -66,6 +66,11 @@ How a message is checked
          match's sentence or the two after it, and the sentence with the match is told in the
          past ("I had", "3 years out from") with no present-tense risk ("I want", "I keep"). One
          condition missing and the match stands.
+       - the screening-answer rule holds: the match's sentence reports a screening question
+         ("she asked if", "the one about self-harm", "the EPDS item") with no present-tense risk,
+         her "no" comes in that sentence or the two after it ("I said no", "my answer was
+         never", "honestly no"), nothing near says yes, "sometimes", "but I do" or a relapse
+         word, and nothing in the message says the no was a lie or that she has a plan.
        Exclusions are span-based, never message-wide: "I'm not suicidal but I want to die" still
        fires, and any one crisis sentence makes the whole message match. "I'm not sure I want to
        be alive" and "not actively suicidal" are deliberately NOT negations.
@@ -358,7 +363,16 @@ class _StoryRule:
     recent: re.Pattern[str] | None = None
 
 
+@dataclass(frozen=True)
+class _AnswerRule:
+    cue: re.Pattern[str]  # a screening question in the match's sentence
+    answer: re.Pattern[str]  # her "no", in that sentence or the ANSWER_REACH after it
+    admission: re.Pattern[str]  # anywhere in the message: the "no" was a lie, or she has a plan
+    admission_near: re.Pattern[str]  # a yes, "sometimes", "but i do", a relapse: near the answer
+
+
 RECENT_REACH = 2
+ANSWER_REACH = 2
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 _CLAUSE_BREAK = re.compile(
     r"\b(?:but|though|although|however|whereas|yet)\b"
@@ -580,7 +594,8 @@ def _load_exclusions(kinds: object, macros: dict[str, str], patterns: list[_Patt
 class _Context:
     """Per-message lazy analysis: sentences, exclusion spans, past-resolved state."""
 
-    __slots__ = ("_ex_sentences", "_ex_spans", "_net", "_past", "_recovery_at", "_relapse", "_story", "_unless",
+    __slots__ = ("_admitted", "_ex_sentences", "_ex_spans", "_net", "_past", "_recovery_at", "_relapse", "_story",
+                 "_unless",
                  "ends", "starts", "text")
 
     def __init__(self, net: SafetyNet, text: str) -> None:
@@ -601,6 +616,7 @@ class _Context:
         self._relapse: bool | None = None
         self._recovery_at: int | None = None
         self._story: bool | None = None
+        self._admitted: bool | None = None
 
     def sentence_of(self, pos: int) -> int:
         return max(bisect.bisect_right(self.starts, pos) - 1, 0)
@@ -701,7 +717,8 @@ class _Context:
                 last = min(max(sentence, self.sentence_of(max(ends[span] - 1, starts[span]))) + 1, len(self.starts) - 1)
             if not self._lifted(ex, first, last):
                 return False
-        return not self._resolved_past(sentence, start) and not self._recovered_story(sentence)
+        return (not self._resolved_past(sentence, start) and not self._recovered_story(sentence)
+                and not self._answered_no(sentence))
 
     def _last_recovery(self) -> int:
         """Start of the last recovery marker in the message (-1 if none); computed once."""
@@ -738,6 +755,25 @@ class _Context:
         return rule.recent.search(near) is None
 
 
+    def _answered_no(self, sentence: int) -> bool:
+        rule = self._net._answer_rule
+        if rule is None:
+            return False
+        if self._admitted is None:
+            self._admitted = rule.admission.search(self.text) is not None
+        text = self.sentence(sentence)
+        if self._admitted or rule.cue.search(text) is None:
+            return False
+        story = self._net._story_rule
+        if story is not None and story.risk_now.search(text) is not None:
+            return False
+        last = len(self.ends) - 1
+        if rule.answer.search(self.text[self.starts[sentence] : self.ends[min(sentence + ANSWER_REACH, last)]]) is None:
+            return False
+        around = self.text[self.starts[max(sentence - 1, 0)] : self.ends[min(sentence + ANSWER_REACH + 1, last)]]
+        return rule.admission_near.search(around) is None
+
+
 class SafetyNet:
     """Curated crisis patterns with exclusions. Build with :meth:`from_file`."""
 
@@ -747,6 +783,7 @@ class SafetyNet:
         exclusions: list[_Exclusion],
         past_rule: _PastRule | None,
         story_rule: _StoryRule | None = None,
+        answer_rule: _AnswerRule | None = None,
         *,
         use_gate: bool = True,
     ) -> None:
@@ -756,6 +793,7 @@ class SafetyNet:
         self._exclusions = tuple(exclusions)
         self._past_rule = past_rule
         self._story_rule = story_rule
+        self._answer_rule = answer_rule
 
     # -- construction --------------------------------------------------------------------------
 
@@ -793,7 +831,12 @@ class SafetyNet:
             compiled = {key: _compile(raw_story.get(key), macros, f"recovered_story.{key}") for key in keys}
             compiled.setdefault("relapse", past_rule.relapse)
             story_rule = _StoryRule(**compiled)
-        return cls(patterns, exclusions, past_rule, story_rule, use_gate=use_gate)
+        answer_rule = None
+        raw_answer = data.get("screening_answer")
+        if raw_answer is not None:
+            answer_rule = _AnswerRule(**{key: _compile(raw_answer.get(key), macros, f"screening_answer.{key}")
+                                         for key in ("cue", "answer", "admission", "admission_near")})
+        return cls(patterns, exclusions, past_rule, story_rule, answer_rule, use_gate=use_gate)
 
     # -- inspection ------------------------------------------------------------------------------
 
