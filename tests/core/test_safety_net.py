@@ -359,6 +359,9 @@ RECOVERED_STORIES = [
     "feels surreal. he's 2 now and obsessed with buses",
     "It was 2019 when I heard voices telling me the baby was evil. antipsychotics, hospital, a slow recovery. "
     "she's 7 now and I'm well. still see my psychiatrist once a year though",
+    "three years ago i took an overdose when my son was tiny. no relapse since, and i came off my meds last spring",
+    "@newmum when my girl was ten weeks i had a plan to end my life. she's nearly three now. "
+    "the person you are right now will get through this",
 ]
 # Story-shaped messages that are still crisis: relapse, present risk, or no resolution.
 STORY_SHAPED_CRISIS = [
@@ -374,6 +377,10 @@ STORY_SHAPED_CRISIS = [
     "i tried to kill myself when my daughter was 3 months. she's 5 now. the thoughts started to come back this week",
     "after my first i self harmed for months. they discharged me in 2022. she's 4 now. weaning the baby is hard. "
     "some days are ok. i cut again",
+    "i took an overdose after my first and came off my meds last spring. "
+    "i've relapsed and i've got the tablets saved up",
+    "when my girl was ten weeks i had a plan to end my life. she's nearly three now. "
+    "it's back right now and i'm scared",
 ]
 
 
