@@ -11,7 +11,9 @@ net_dev_s9.jsonl (150 recovery stories and screening answers: the screening-answ
 untuned, it measured the recovered-story change out of sample: recovery stories 26 -> 22 false
 fires of 45, no crisis lost). Never tuned on: net_dev_fresh.jsonl, and net_dev_s9b.jsonl (120
 screening answers, 50 of them crises, the out-of-sample check of the screening-answer rule: 35 ->
-30 false fires of 70, no crisis lost). Then crisis hits and
+30 false fires of 70, no crisis lost), and net_dev_s9c.jsonl (110 recovery stories, 45 of them
+crises, the out-of-sample check of the session-9 recovered-story changes: 29 -> 20 false fires of
+65, no crisis lost). Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
@@ -29,7 +31,8 @@ from bot.core.framing.safety_net import SafetyNet
 
 DEV_FILES = tuple(Path(__file__).resolve().parent / name
                   for name in ("net_dev.jsonl", "net_dev_s8.jsonl", "net_dev_s8c.jsonl", "net_dev_fresh.jsonl",
-                               "net_dev_s8b.jsonl", "net_dev_s9.jsonl", "net_dev_s9b.jsonl"))
+                               "net_dev_s8b.jsonl", "net_dev_s9.jsonl", "net_dev_s9b.jsonl",
+                               "net_dev_s9c.jsonl"))
 
 
 def measure_dev(net: SafetyNet, path: Path, show: bool) -> None:
