@@ -406,17 +406,7 @@ SCREENING_SHAPED_CRISIS = [
 ]
 
 
-@pytest.mark.parametrize("text", ANSWERED_SCREENING)
-def test_an_answered_screening_question_is_not_crisis(net: SafetyNet, text: str) -> None:
-    assert net.check(text) == []
-
-
-@pytest.mark.parametrize("text", SCREENING_SHAPED_CRISIS)
-def test_a_screening_question_answered_with_risk_is_crisis(net: SafetyNet, text: str) -> None:
-    assert net.check(text), "expected a crisis hit"
-
-
-@pytest.mark.parametrize("text", STORY_SHAPED_CRISIS)
+@pytest.mark.parametrize("text", STORY_SHAPED_CRISIS + SCREENING_SHAPED_CRISIS)
 def test_story_shaped_crisis_is_still_caught(net: SafetyNet, text: str) -> None:
     assert net.check(text), "expected a crisis hit"
 
@@ -428,7 +418,7 @@ def test_crisis_wording_is_caught(net: SafetyNet, text: str, category: str) -> N
     assert category in {h.category for h in hits}
 
 
-@pytest.mark.parametrize("text", NOT_CRISIS + NOT_CRISIS_NEAR_MISSES + RECOVERED_STORIES)
+@pytest.mark.parametrize("text", NOT_CRISIS + NOT_CRISIS_NEAR_MISSES + RECOVERED_STORIES + ANSWERED_SCREENING)
 def test_non_crisis_wording_is_not_flagged(net: SafetyNet, text: str) -> None:
     assert net.check(text) == []
 
