@@ -595,8 +595,7 @@ class _Context:
     """Per-message lazy analysis: sentences, exclusion spans, past-resolved state."""
 
     __slots__ = ("_admitted", "_ex_sentences", "_ex_spans", "_net", "_past", "_recovery_at", "_relapse", "_story",
-                 "_unless",
-                 "ends", "starts", "text")
+                 "_unless", "ends", "starts", "text")
 
     def __init__(self, net: SafetyNet, text: str) -> None:
         self._net = net
@@ -623,6 +622,10 @@ class _Context:
 
     def sentence(self, index: int) -> str:
         return self.text[self.starts[index] : self.ends[index]]
+
+    def sentences(self, first: int, last: int) -> str:
+        """The text from sentence `first` to sentence `last`, both clamped to the message."""
+        return self.text[self.starts[max(first, 0)] : self.ends[min(last, len(self.ends) - 1)]]
 
     def _spans(self, ex: _Exclusion) -> tuple[list[int], list[int]]:
         """(starts, ends) of the exclusion's matches: sorted and non-overlapping (finditer)."""
@@ -751,9 +754,7 @@ class _Context:
             return False
         if rule.recent is None:
             return True
-        near = self.text[self.starts[sentence] : self.ends[min(sentence + RECENT_REACH, len(self.ends) - 1)]]
-        return rule.recent.search(near) is None
-
+        return rule.recent.search(self.sentences(sentence, sentence + RECENT_REACH)) is None
 
     def _answered_no(self, sentence: int) -> bool:
         rule = self._net._answer_rule
@@ -767,11 +768,9 @@ class _Context:
         story = self._net._story_rule
         if story is not None and story.risk_now.search(text) is not None:
             return False
-        last = len(self.ends) - 1
-        if rule.answer.search(self.text[self.starts[sentence] : self.ends[min(sentence + ANSWER_REACH, last)]]) is None:
+        if rule.answer.search(self.sentences(sentence, sentence + ANSWER_REACH)) is None:
             return False
-        around = self.text[self.starts[max(sentence - 1, 0)] : self.ends[min(sentence + ANSWER_REACH + 1, last)]]
-        return rule.admission_near.search(around) is None
+        return rule.admission_near.search(self.sentences(sentence - 1, sentence + ANSWER_REACH + 1)) is None
 
 
 class SafetyNet:
