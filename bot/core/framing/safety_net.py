@@ -825,8 +825,8 @@ class SafetyNet:
         if raw_story is not None:
             if past_rule is None:
                 raise ValueError("safety net: [recovered_story] needs [past_resolved] (it reuses its relapse regex)")
-            keys = [key for key in ("resolved", "told_in_past", "risk_now", "recent", "relapse")
-                    if key in raw_story or key not in ("recent", "relapse")]
+            optional = [key for key in ("recent", "relapse") if key in raw_story]
+            keys = ["resolved", "told_in_past", "risk_now", *optional]
             compiled = {key: _compile(raw_story.get(key), macros, f"recovered_story.{key}") for key in keys}
             compiled.setdefault("relapse", past_rule.relapse)
             story_rule = _StoryRule(**compiled)
