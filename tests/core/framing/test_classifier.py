@@ -136,12 +136,23 @@ def test_the_model_alone_finds_a_crisis_line_after_3000_characters(model_alone, 
     assert not result.net_fired
     assert result.scores["crisis"] >= model_alone.crisis_threshold
     assert result.label == "crisis" and result.crisis_reason == "crisis language (model)"
-    # the window holding the line decides, and makes it urgent; what the model saw before windowing
-    # (the first max_chars characters) would have been at most a worried note
+    # The window holding the line decides; what the model saw before windowing (the first max_chars
+    # characters) scores lower and would never have been urgent. From the model alone either tier
+    # will do: both count as crisis (issue 14), and urgent is "the safety net, or a high
+    # probability", which the next test asserts for the post as it is served. (Until session 10 this
+    # asked the model alone for urgent; two retrains that cut hopeful false alarms put the first line
+    # at worried from the model alone, while the net made that post urgent in service.)
     assert result.window == result.windows - 1
-    assert crisis_tier(result, URGENT_THRESHOLD) == "urgent"
+    assert crisis_tier(result, URGENT_THRESHOLD) in ("urgent", "worried")
     [truncated] = model_alone.probabilities([(update + " " + line)[:model_alone.max_chars]])
-    assert truncated[LABELS.index("crisis")] < URGENT_THRESHOLD
+    assert truncated[LABELS.index("crisis")] < min(URGENT_THRESHOLD, result.scores["crisis"])
+
+
+@pytest.mark.parametrize("line", CRISIS_LINES)
+def test_a_crisis_line_after_3000_characters_is_urgent_as_served(classifier, line: str) -> None:
+    [result] = classifier.classify([ordinary_update() + " " + line])
+    assert result.label == "crisis"
+    assert crisis_tier(result, URGENT_THRESHOLD) == "urgent"
 
 
 def test_the_model_alone_finds_a_crisis_line_in_the_middle(model_alone) -> None:
