@@ -362,6 +362,16 @@ RECOVERED_STORIES = [
     "three years ago i took an overdose when my son was tiny. no relapse since, and i came off my meds last spring",
     "@newmum when my girl was ten weeks i had a plan to end my life. she's nearly three now. "
     "the person you are right now will get through this",
+    # session 10: "again" after "feel like me", "still here", a past "planning", the past told in an
+    # earlier sentence, and more ways to say it is over
+    "i wanted to die every day after my second. the mbu and the right meds and now i feel like me again x",
+    "i was at the point of planning to kill myself when he was 5 weeks. sertraline helped. so glad i'm still here",
+    "Back in 2019, six weeks after my son. I wrote notes to everyone and hid them. The crisis team got me through. "
+    "He is 5 and thriving",
+    "at 4 months pp i tried to take my own life. therapy finally worked for me and the thoughts stopped. "
+    "we're planning her 2nd birthday",
+    "i self harmed most nights with my first. been free of it for two years. "
+    "still tired, still on a low dose, normal mum stuff",
 ]
 # Story-shaped messages that are still crisis: relapse, present risk, or no resolution.
 STORY_SHAPED_CRISIS = [
@@ -381,6 +391,15 @@ STORY_SHAPED_CRISIS = [
     "i've relapsed and i've got the tablets saved up",
     "when my girl was ten weeks i had a plan to end my life. she's nearly three now. "
     "it's back right now and i'm scared",
+    # session 10 counterparts: a resolution that did not hold, habits in the present, a recent weekend
+    "therapy helped for a while. i wanted to die all weekend",
+    "the meds helped at first. last week i wrote goodbye notes",
+    "in 2022 i thought about ending it. the meds helped. i think about it every day now",
+    "back then i wanted to die. the fog lifted for a bit. i still want to",
+    "i was doing so well, i even told people i was recovered. "
+    "i'm sitting in the car in the garage with the engine running",
+    "i used to be suicidal, got help, but i'm back there now. i don't want to be here",
+    "I made it through the first year. Then I took all my tablets at once.",
 ]
 
 

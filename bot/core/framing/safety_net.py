@@ -372,6 +372,13 @@ class _AnswerRule:
 
 
 RECENT_REACH = 2
+# A sentence told in the past tense, and one with something in the present (recovered-story rule).
+_PAST_TENSE = re.compile(
+    r"\b(?:was|were|had|did|didn'?t|couldn'?t|wasn'?t|weren'?t|heard|thought|felt|told|took|went|saw|kept"
+    r"|became|began|made|wrote|found|tried|got|lost|left|ran|sat|said|\w{2,}ed)\b")
+_PRESENT_TENSE = re.compile(
+    r"\b(?:i don'?t|i do not|i'?m|i am|i can'?t|i want|i feel|i need|i have|i keep|i think|i still|now|today"
+    r"|tonight)\b")
 ANSWER_REACH = 2
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 _CLAUSE_BREAK = re.compile(
@@ -750,7 +757,13 @@ class _Context:
         if not self._story:
             return False
         text = self.sentence(sentence)
-        if rule.told_in_past.search(text) is None or rule.risk_now.search(text) is not None:
+        if rule.risk_now.search(text) is not None:
+            return False
+        # the past may be told in an earlier sentence ("It was 2016. I heard a voice...") when the
+        # match's own sentence is told in the past tense with nothing in the present
+        if rule.told_in_past.search(text) is None and not (
+                _PAST_TENSE.search(text) is not None and _PRESENT_TENSE.search(text) is None
+                and sentence > 0 and rule.told_in_past.search(self.sentences(0, sentence - 1)) is not None):
             return False
         if rule.recent is None:
             return True
