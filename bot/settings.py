@@ -127,8 +127,8 @@ class GroupSettings:
 @dataclass(frozen=True)
 class FramingSettings:
     default_mode: FramingMode = "private"
-    crisis_threshold: float = 0.175
-    urgent_threshold: float = 0.5
+    crisis_threshold: float = 0.25
+    urgent_threshold: float = 0.55
     nudge_threshold: float = 0.5
     nudge_interval_hours: float = 6.0
     batch_max: int = 32

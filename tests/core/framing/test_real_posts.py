@@ -104,11 +104,8 @@ def test_a_crisis_in_chat_spelling_is_crisis(classifier, text: str) -> None:
     assert crisis_tier(result, URGENT_THRESHOLD) is not None
 
 
-# Greetings the shipped model calls crisis (worried, 0.31-0.43; README, issue 14): strict, as above.
-KNOWN_GREETING_FALSE_ALARMS = {
-    "hi all, hope everyone's ok", "hey everyone", "hi everyone", "hi all, first time posting here",
-    "thanks so much all",
-}
+# Greetings the shipped model calls crisis (worried; README, issue 14): strict, as above.
+KNOWN_GREETING_FALSE_ALARMS = {"hey everyone"}
 
 
 @pytest.mark.parametrize("text", _known_failures_marked(GREETINGS, KNOWN_GREETING_FALSE_ALARMS))
