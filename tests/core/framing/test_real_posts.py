@@ -55,7 +55,7 @@ GREETINGS = [
 # Hopeful posts the shipped model still calls crisis (README, issue 14): strict, so a model that gets
 # them right fails here until the line is removed.
 KNOWN_FALSE_ALARMS = {
-    "she finally latched without a fight and i feel like i could conquer the world",  # 0.83, urgent
+    "she finally latched without a fight and i feel like i could conquer the world",  # 0.28, worried
 }
 
 TEXTSPEAK_CRISIS = [
