@@ -361,6 +361,10 @@ class _StoryRule:
     # ordinary time words ("today", "still", "yesterday") cancel the rule only in the match's
     # sentence or the RECENT_REACH after it: an update about today often frames an old story
     recent: re.Pattern[str] | None = None
+    # the past may be told in an earlier sentence when the match's own sentence is in the past
+    # tense (`past_tense`) with nothing in the present (`present_tense`)
+    past_tense: re.Pattern[str] | None = None
+    present_tense: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -372,13 +376,6 @@ class _AnswerRule:
 
 
 RECENT_REACH = 2
-# A sentence told in the past tense, and one with something in the present (recovered-story rule).
-_PAST_TENSE = re.compile(
-    r"\b(?:was|were|had|did|didn'?t|couldn'?t|wasn'?t|weren'?t|heard|thought|felt|told|took|went|saw|kept"
-    r"|became|began|made|wrote|found|tried|got|lost|left|ran|sat|said|\w{2,}ed)\b")
-_PRESENT_TENSE = re.compile(
-    r"\b(?:i don'?t|i do not|i'?m|i am|i can'?t|i want|i feel|i need|i have|i keep|i think|i still|now|today"
-    r"|tonight)\b")
 ANSWER_REACH = 2
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 _CLAUSE_BREAK = re.compile(
@@ -762,8 +759,9 @@ class _Context:
         # the past may be told in an earlier sentence ("It was 2016. I heard a voice...") when the
         # match's own sentence is told in the past tense with nothing in the present
         if rule.told_in_past.search(text) is None and not (
-                _PAST_TENSE.search(text) is not None and _PRESENT_TENSE.search(text) is None
-                and sentence > 0 and rule.told_in_past.search(self.sentences(0, sentence - 1)) is not None):
+                rule.past_tense is not None and rule.present_tense is not None and sentence > 0
+                and rule.past_tense.search(text) is not None and rule.present_tense.search(text) is None
+                and rule.told_in_past.search(self.sentences(0, sentence - 1)) is not None):
             return False
         if rule.recent is None:
             return True
@@ -838,7 +836,7 @@ class SafetyNet:
         if raw_story is not None:
             if past_rule is None:
                 raise ValueError("safety net: [recovered_story] needs [past_resolved] (it reuses its relapse regex)")
-            optional = [key for key in ("recent", "relapse") if key in raw_story]
+            optional = [key for key in ("recent", "relapse", "past_tense", "present_tense") if key in raw_story]
             keys = ["resolved", "told_in_past", "risk_now", *optional]
             compiled = {key: _compile(raw_story.get(key), macros, f"recovered_story.{key}") for key in keys}
             compiled.setdefault("relapse", past_rule.relapse)
