@@ -372,6 +372,14 @@ RECOVERED_STORIES = [
     "we're planning her 2nd birthday",
     "i self harmed most nights with my first. been free of it for two years. "
     "still tired, still on a low dose, normal mum stuff",
+    # session 11: dated afterwards, years clear, the child grown since
+    "when my son was tiny i took an overdose and spent two nights in hospital. that was 2021. we're fine now",
+    "i had postpartum psychosis and believed the radio was sending me messages about her. "
+    "that was five winters ago. she's in grade one now",
+    "I attempted suicide when my eldest was three months old. she's 22 now and I'm about to be a nan",
+    "I was self-harming in the shower so nobody would see. I'm three years clear of self-harm now.",
+    "i tried to end my life when my daughter was 4 months old. that was 6 yrs ago. she's in year 2 now",
+    "i had suicidal thoughts for about six weeks with my second. i haven't had a thought like that in over two years",
 ]
 # Story-shaped messages that are still crisis: relapse, present risk, or no resolution.
 STORY_SHAPED_CRISIS = [
@@ -400,6 +408,18 @@ STORY_SHAPED_CRISIS = [
     "i'm sitting in the car in the garage with the engine running",
     "i used to be suicidal, got help, but i'm back there now. i don't want to be here",
     "I made it through the first year. Then I took all my tablets at once.",
+    # session 11: a story dated long ago, with present risk in a sentence the net has no pattern for
+    "i wanted to die after my first. that was 3 years ago. now with my second i'm having the same thoughts",
+    "i wanted to die when my eldest was born. the eldest's 6 now. i have a plan for tomorrow",
+    "my kids are 7 and 9 and i took an overdose an hour ago",
+    "i overdosed in 2015. my twins are 8 now. i'm in the car park with the pills",
+    "I tried to kill myself after my first. That was 2019. Since the new baby I've been thinking about it every day",
+    "i had suicidal thoughts after my son. he's 12 now. my daughter is 3 weeks and the thoughts have started",
+    "i was suicidal in 2018, been well since until about a fortnight ago. i've written letters",
+    "i attempted suicide in 2018, the eldest's 7 now. i've bought more paracetamol",
+    "i self harmed in 2012, 12 years clear, my kids are 9 and 11. i burned myself earlier today",
+    "i tried to overdose after my first, that was 2017. the kids are 6 and 8 now. tonight i'm going to finish it",
+    "i overdosed when she was 8 weeks, she's 3 now. i'm going to do it properly this time",
 ]
 
 
