@@ -63,8 +63,9 @@ How a message is checked
          has a resolution marker ("been well for years", "they're gone", "on the other side",
          "discharged me", "she's 6 now", "that was 2021", "three years clear", "she's in year
          2"), no relapse, present-time or present-risk marker anywhere ("again", "lately",
-         "tonight", "an hour ago", "i have a plan", "the same thoughts", "i'm in the car park"), no ordinary time word ("today", "still", "yesterday") in the
-         match's sentence or the two after it, and the sentence with the match is told in the
+         "tonight", "an hour ago", "i have a plan", "the same thoughts", "i'm in the car
+         park"), no ordinary time word ("today", "still", "yesterday") in the match's sentence
+         or the two after it, and the sentence with the match is told in the
          past ("I had", "3 years out from") with no present-tense risk ("I want", "I keep"). One
          condition missing and the match stands.
        - the screening-answer rule holds: the match's sentence reports a screening question
