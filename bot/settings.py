@@ -127,7 +127,7 @@ class GroupSettings:
 @dataclass(frozen=True)
 class FramingSettings:
     default_mode: FramingMode = "private"
-    crisis_threshold: float = 0.25
+    crisis_threshold: float = 0.225
     urgent_threshold: float = 0.55
     nudge_threshold: float = 0.5
     nudge_interval_hours: float = 6.0

@@ -55,7 +55,7 @@ GREETINGS = [
 # Hopeful posts the shipped model still calls crisis (README, issue 14): strict, so a model that gets
 # them right fails here until the line is removed.
 KNOWN_FALSE_ALARMS = {
-    "she finally latched without a fight and i feel like i could conquer the world",  # 0.28, worried
+    "she finally latched without a fight and i feel like i could conquer the world",  # 0.53, worried
 }
 
 TEXTSPEAK_CRISIS = [
@@ -104,8 +104,9 @@ def test_a_crisis_in_chat_spelling_is_crisis(classifier, text: str) -> None:
     assert crisis_tier(result, URGENT_THRESHOLD) is not None
 
 
-# Greetings the shipped model calls crisis (worried; README, issue 14): strict, as above.
-KNOWN_GREETING_FALSE_ALARMS = {"hey everyone"}
+# Greetings the shipped model calls crisis (README, issue 14): strict, as above. The session-11
+# model calls none of the twelve crisis ("hey everyone" was 0.27, worried; now 0.10).
+KNOWN_GREETING_FALSE_ALARMS: set[str] = set()
 
 
 @pytest.mark.parametrize("text", _known_failures_marked(GREETINGS, KNOWN_GREETING_FALSE_ALARMS))
