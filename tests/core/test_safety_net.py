@@ -433,6 +433,12 @@ ANSWERED_SCREENING = [
     "she asked whether I'd had thoughts of suicide. I said no, and I meant it. baby had her jabs today too",
     "health visitor asked if I'd had any thoughts of hurting the baby. took me by surprise. honestly no, "
     "it's the lack of sleep that's getting to me",
+    # session 11: the question told in the sentence before; "answer: no", "not at all", a score of 0
+    "public health nurse asked the mental health ones. 'Any thoughts of harming yourself?' Nope. "
+    "she was lovely about it",
+    "the pharmacist asked about self-harm when i picked up my prescription. "
+    "answer: no, it's just anxiety with me",
+    "did the phq-9 at the gp. the one about being better off dead, i put 0, not at all",
 ]
 # The same question answered with a yes, a lie or a plan: still crisis.
 SCREENING_SHAPED_CRISIS = [
@@ -442,6 +448,10 @@ SCREENING_SHAPED_CRISIS = [
     "the form asked if I'd thought of ending my life. I said no. lately it's all I think about",
     "GP asked if I'd had thoughts of suicide. I said no. I've got a plan",
     "The nurse asked about thoughts of harming the baby and I said no. sometimes I do",
+    "The hv asked the mental health questions. 'Thoughts of harming yourself?' Not once, I said. "
+    "I cut myself last night.",
+    "I put 0 on the self harm question. I've been cutting every night this week.",
+    "the nurse asked the questions. 'harming the baby?' not once. but tonight i'm scared i'll hurt him",
 ]
 
 

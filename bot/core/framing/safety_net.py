@@ -68,8 +68,9 @@ How a message is checked
          or the two after it, and the sentence with the match is told in the
          past ("I had", "3 years out from") with no present-tense risk ("I want", "I keep"). One
          condition missing and the match stands.
-       - the screening-answer rule holds: the match's sentence reports a screening question
-         ("she asked if", "the one about self-harm", "the EPDS item") with no present-tense risk,
+       - the screening-answer rule holds: the match's sentence (or the one before it) reports a
+         screening question ("she asked if", "the one about self-harm", "the EPDS item"), the
+         match's sentence has no present-tense risk,
          her "no" comes in that sentence or the two after it ("I said no", "my answer was
          never", "honestly no"), nothing near says yes, "sometimes", "but I do" or a relapse
          word, and nothing in the message says the no was a lie or that she has a plan.
@@ -776,7 +777,9 @@ class _Context:
         if self._admitted is None:
             self._admitted = rule.admission.search(self.text) is not None
         text = self.sentence(sentence)
-        if self._admitted or rule.cue.search(text) is None:
+        # the question may be told in the sentence before ("she asked the mental health ones. 'Any
+        # thoughts of suicide?' Nope.")
+        if self._admitted or rule.cue.search(self.sentences(sentence - 1, sentence)) is None:
             return False
         story = self._net._story_rule
         if story is not None and story.risk_now.search(text) is not None:
