@@ -65,9 +65,9 @@ How a message is checked
          2"), no relapse, present-time or present-risk marker anywhere ("again", "lately",
          "tonight", "an hour ago", "i have a plan", "the same thoughts", "i'm in the car
          park"), no ordinary time word ("today", "still", "yesterday") in the match's sentence
-         or the two after it, and the sentence with the match is told in the
-         past ("I had", "3 years out from") with no present-tense risk ("I want", "I keep"). One
-         condition missing and the match stands.
+         or the two after it, and the sentence with the match is told in the past ("I had", "3
+         years out from") with no present-tense risk ("I want", "I keep"). One condition missing
+         and the match stands.
        - the screening-answer rule holds: the match's sentence (or the one before it) reports a
          screening question ("she asked if", "the one about self-harm", "the EPDS item"), the
          match's sentence has no present-tense risk,
