@@ -380,6 +380,14 @@ RECOVERED_STORIES = [
     "I was self-harming in the shower so nobody would see. I'm three years clear of self-harm now.",
     "i tried to end my life when my daughter was 4 months old. that was 6 yrs ago. she's in year 2 now",
     "i had suicidal thoughts for about six weeks with my second. i haven't had a thought like that in over two years",
+    # session 12: "again", "tonight", "still", "today" about ordinary life do not reopen the story
+    "i took an overdose when my son was 10 weeks old. the perinatal team got me through and i've been well for "
+    "three years. back at work again on monday, fingers crossed",
+    "when she was tiny i had thoughts of smothering her, awful sticky thoughts. it was ocd and i got treated. "
+    "she's 4 now. tonight we're making homemade pizza",
+    "i wanted to die most days after my first. i've been well since 2021. my sister is visiting this week "
+    "with her new puppy",
+    "in 2019 i planned my suicide and the crisis team saved my life. she's 5 now and still obsessed with dinosaurs",
 ]
 # Story-shaped messages that are still crisis: relapse, present risk, or no resolution.
 STORY_SHAPED_CRISIS = [
@@ -420,6 +428,12 @@ STORY_SHAPED_CRISIS = [
     "i self harmed in 2012, 12 years clear, my kids are 9 and 11. i burned myself earlier today",
     "i tried to overdose after my first, that was 2017. the kids are 6 and 8 now. tonight i'm going to finish it",
     "i overdosed when she was 8 weeks, she's 3 now. i'm going to do it properly this time",
+    # session 12: the same time words in a sentence about her distress still reopen it
+    "i took an overdose when my son was 10 weeks old. i've been well for three years. the thoughts came "
+    "back again on monday",
+    "i wanted to die after my first. i've been well since 2021. tonight i don't trust myself",
+    "i self harmed when she was tiny and got treated, she's 4 now. lately i feel the pull to cut",
+    "in 2019 i planned my suicide. she's 5 now. i still want to some days",
 ]
 
 
@@ -590,6 +604,14 @@ def test_gate_never_changes_results() -> None:
                 "recovered_story": {"resolved": "b", "told_in_past": "c", "risk_now": "d"},
             },
             "needs \\[past_resolved\\]",
+        ),
+        (
+            {
+                "patterns": {"suicide": [{"id": "suicide.x", "regex": "a"}]},
+                "past_resolved": {"past": "p", "present": "q", "recovery": "r", "relapse": "s"},
+                "recovered_story": {"resolved": "b", "told_in_past": "c", "risk_now": "d", "relapse_weak": "e"},
+            },
+            "relapse_weak and topic go together",
         ),
         (
             {

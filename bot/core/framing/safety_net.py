@@ -62,12 +62,14 @@ How a message is checked
          was born I took an overdose. I got treated and I've been well for years"). The message
          has a resolution marker ("been well for years", "they're gone", "on the other side",
          "discharged me", "she's 6 now", "that was 2021", "three years clear", "she's in year
-         2"), no relapse, present-time or present-risk marker anywhere ("again", "lately",
-         "tonight", "an hour ago", "i have a plan", "the same thoughts", "i'm in the car
-         park"), no ordinary time word ("today", "still", "yesterday") in the match's sentence
-         or the two after it, and the sentence with the match is told in the past ("I had", "3
-         years out from") with no present-tense risk ("I want", "I keep"). One condition missing
-         and the match stands.
+         2"), no relapse or present-risk marker anywhere ("it's back", "an hour ago", "i have a
+         plan", "the same thoughts", "i'm in the car park"), no time word ("again", "lately",
+         "tonight") in a sentence about her distress ("the thoughts came again", not "back at
+         work again on monday"), no ordinary time word ("today", "still", "yesterday") in the
+         match's sentence or, in a sentence about her distress, the two after it, and the
+         sentence with the match is told in the past ("I had", "3 years out from") with no
+         present-tense risk ("I want", "I keep"). One condition missing and the match stands.
+         The past-and-resolved rule reads its time words the same way.
        - the screening-answer rule holds: the match's sentence (or the one before it) reports a
          screening question ("she asked if", "the one about self-harm", "the EPDS item"), the
          match's sentence has no present-tense risk,
@@ -353,6 +355,8 @@ class _PastRule:
     relapse: re.Pattern[str]
     # "that was two years ago" after the clause (same or next sentence) dates the clause before it
     retro: re.Pattern[str] | None = None
+    # counts as `relapse` only in a sentence the recovered-story rule's `topic` matches
+    relapse_weak: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -368,6 +372,9 @@ class _StoryRule:
     # tense (`past_tense`) with nothing in the present (`present_tense`)
     past_tense: re.Pattern[str] | None = None
     present_tense: re.Pattern[str] | None = None
+    # time words ("again", "tonight") that cancel the rule only in a sentence `topic` matches
+    relapse_weak: re.Pattern[str] | None = None
+    topic: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -745,7 +752,11 @@ class _Context:
         """A relapse or recent-time marker anywhere in the message (the past-and-resolved rule needs it)."""
         if self._relapse is None:
             rule = self._net._past_rule
-            self._relapse = rule is not None and rule.relapse.search(self.text) is not None
+            story = self._net._story_rule
+            self._relapse = rule is not None and (
+                rule.relapse.search(self.text) is not None
+                or (rule.relapse_weak is not None and story is not None and story.topic is not None
+                    and self._in_topic_sentence(rule.relapse_weak, story.topic)))
         return self._relapse
 
     def _recovered_story(self, sentence: int) -> bool:
@@ -753,7 +764,8 @@ class _Context:
         if rule is None:
             return False
         if self._story is None:
-            self._story = rule.resolved.search(self.text) is not None and rule.relapse.search(self.text) is None
+            self._story = (rule.resolved.search(self.text) is not None and rule.relapse.search(self.text) is None
+                           and not self._weak_relapse(rule))
         if not self._story:
             return False
         text = self.sentence(sentence)
@@ -768,7 +780,28 @@ class _Context:
             return False
         if rule.recent is None:
             return True
-        return rule.recent.search(self.sentences(sentence, sentence + RECENT_REACH)) is None
+        if rule.recent.search(text) is not None:
+            return False
+        # in the sentences after, only where they speak of her distress ("i'm still well" frames)
+        for after in range(sentence + 1, min(sentence + RECENT_REACH, len(self.starts) - 1) + 1):
+            start, end = self.starts[after], self.ends[after]
+            if rule.recent.search(self.text, start, end) is not None and (
+                    rule.topic is None or rule.topic.search(self.text, start, end) is not None):
+                return False
+        return True
+
+    def _weak_relapse(self, rule: _StoryRule) -> bool:
+        """A time word ("again", "tonight") in a sentence about her distress: the story is not over."""
+        if rule.relapse_weak is None or rule.topic is None:
+            return False
+        return self._in_topic_sentence(rule.relapse_weak, rule.topic)
+
+    def _in_topic_sentence(self, words: re.Pattern[str], topic: re.Pattern[str]) -> bool:
+        for m in words.finditer(self.text):
+            index = self.sentence_of(m.start())
+            if topic.search(self.text, self.starts[index], self.ends[index]) is not None:
+                return True
+        return False
 
     def _answered_no(self, sentence: int) -> bool:
         rule = self._net._answer_rule
@@ -832,8 +865,8 @@ class SafetyNet:
             past_rule = _PastRule(
                 **{
                     key: _compile(raw_past.get(key), macros, f"past_resolved.{key}")
-                    for key in ("past", "present", "recovery", "relapse")
-                    + (("retro",) if "retro" in raw_past else ())
+                    for key in ("past", "present", "recovery", "relapse",
+                                *(key for key in ("retro", "relapse_weak") if key in raw_past))
                 }
             )
         story_rule = None
@@ -841,7 +874,10 @@ class SafetyNet:
         if raw_story is not None:
             if past_rule is None:
                 raise ValueError("safety net: [recovered_story] needs [past_resolved] (it reuses its relapse regex)")
-            optional = [key for key in ("recent", "relapse", "past_tense", "present_tense") if key in raw_story]
+            optional = [key for key in ("recent", "relapse", "past_tense", "present_tense", "relapse_weak", "topic")
+                        if key in raw_story]
+            if ("relapse_weak" in raw_story) != ("topic" in raw_story):
+                raise ValueError("safety net: [recovered_story] relapse_weak and topic go together")
             keys = ["resolved", "told_in_past", "risk_now", *optional]
             compiled = {key: _compile(raw_story.get(key), macros, f"recovered_story.{key}") for key in keys}
             compiled.setdefault("relapse", past_rule.relapse)
