@@ -453,6 +453,15 @@ ANSWERED_SCREENING = [
     "the pharmacist asked about self-harm when i picked up my prescription. "
     "answer: no, it's just anxiety with me",
     "did the phq-9 at the gp. the one about being better off dead, i put 0, not at all",
+    # session 12: answers in brackets, after a colon, "no to both"; a question told two sentences
+    # before; "ngl" and "yes to the anxiety ones" are not admissions
+    "the mw did the booking-in mood questions. ever self harmed (no), any thoughts of ending your life (no). "
+    "she was very matter of fact",
+    "Postnatal form from the surgery. Self harm: no. Thoughts of suicide: no. Sleep: awful. Appetite: fine.",
+    "ngl i was a bit thrown when the gp asked about suicide and harming the baby. no to both, "
+    "i'm just knackered",
+    "the hv asked about thoughts of harming myself and i said no. yes to the anxiety ones though, "
+    "she's referring me for cbt",
 ]
 # The same question answered with a yes, a lie or a plan: still crisis.
 SCREENING_SHAPED_CRISIS = [
@@ -466,6 +475,10 @@ SCREENING_SHAPED_CRISIS = [
     "I cut myself last night.",
     "I put 0 on the self harm question. I've been cutting every night this week.",
     "the nurse asked the questions. 'harming the baby?' not once. but tonight i'm scared i'll hurt him",
+    # session 12: the same answer forms, and an admission after them
+    "Form from the surgery. Self harm: no. Thoughts of suicide: no. Truth is I want to die.",
+    "the gp asked about suicide, i said no to both questions. ngl that was a lie, i have a plan",
+    "the hv asked about thoughts of harming myself and i said yes, quite often lately",
 ]
 
 

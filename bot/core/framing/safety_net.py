@@ -70,12 +70,14 @@ How a message is checked
          sentence with the match is told in the past ("I had", "3 years out from") with no
          present-tense risk ("I want", "I keep"). One condition missing and the match stands.
          The past-and-resolved rule reads its time words the same way.
-       - the screening-answer rule holds: the match's sentence (or the one before it) reports a
+       - the screening-answer rule holds: the match's sentence (or one of the two before it) reports a
          screening question ("she asked if", "the one about self-harm", "the EPDS item"), the
          match's sentence has no present-tense risk,
          her "no" comes in that sentence or the two after it ("I said no", "my answer was
-         never", "honestly no"), nothing near says yes, "sometimes", "but I do" or a relapse
-         word, and nothing in the message says the no was a lie or that she has a plan.
+         never", "honestly no", "(no)", "self harm: no", "no to both"), nothing near says yes
+         (other than "yes to the anxiety ones"), "sometimes", "but I do" or a relapse word (a
+         time word only in a sentence about her distress), and nothing in the message says the
+         no was a lie ("not gonna lie" is not one) or that she has a plan.
        Exclusions are span-based, never message-wide: "I'm not suicidal but I want to die" still
        fires, and any one crisis sentence makes the whole message match. "I'm not sure I want to
        be alive" and "not actively suicidal" are deliberately NOT negations.
@@ -383,10 +385,12 @@ class _AnswerRule:
     answer: re.Pattern[str]  # her "no", in that sentence or the ANSWER_REACH after it
     admission: re.Pattern[str]  # anywhere in the message: the "no" was a lie, or she has a plan
     admission_near: re.Pattern[str]  # a yes, "sometimes", "but i do", a relapse: near the answer
+    relapse_weak: re.Pattern[str] | None = None  # near the answer, only in a `topic` sentence
 
 
 RECENT_REACH = 2
 ANSWER_REACH = 2
+CUE_REACH = 2  # the question may be told up to this many sentences before the match
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 _CLAUSE_BREAK = re.compile(
     r"\b(?:but|though|although|however|whereas|yet)\b"
@@ -796,8 +800,12 @@ class _Context:
             return False
         return self._in_topic_sentence(rule.relapse_weak, rule.topic)
 
-    def _in_topic_sentence(self, words: re.Pattern[str], topic: re.Pattern[str]) -> bool:
-        for m in words.finditer(self.text):
+    def _in_topic_sentence(self, words: re.Pattern[str], topic: re.Pattern[str],
+                           first: int = 0, last: int | None = None) -> bool:
+        """One of `words` in a sentence `topic` matches (sentences first..last, default all)."""
+        first = max(first, 0)
+        last = len(self.ends) - 1 if last is None else min(last, len(self.ends) - 1)
+        for m in words.finditer(self.text, self.starts[first], self.ends[last]):
             index = self.sentence_of(m.start())
             if topic.search(self.text, self.starts[index], self.ends[index]) is not None:
                 return True
@@ -812,14 +820,19 @@ class _Context:
         text = self.sentence(sentence)
         # the question may be told in the sentence before ("she asked the mental health ones. 'Any
         # thoughts of suicide?' Nope.")
-        if self._admitted or rule.cue.search(self.sentences(sentence - 1, sentence)) is None:
+        if self._admitted or rule.cue.search(self.sentences(sentence - CUE_REACH, sentence)) is None:
             return False
         story = self._net._story_rule
         if story is not None and story.risk_now.search(text) is not None:
             return False
         if rule.answer.search(self.sentences(sentence, sentence + ANSWER_REACH)) is None:
             return False
-        return rule.admission_near.search(self.sentences(sentence - 1, sentence + ANSWER_REACH + 1)) is None
+        first, last = sentence - 1, sentence + ANSWER_REACH + 1
+        if rule.admission_near.search(self.sentences(first, last)) is not None:
+            return False
+        topic = story.topic if story is not None else None
+        return rule.relapse_weak is None or topic is None or not self._in_topic_sentence(
+            rule.relapse_weak, topic, first, last)
 
 
 class SafetyNet:
@@ -885,8 +898,10 @@ class SafetyNet:
         answer_rule = None
         raw_answer = data.get("screening_answer")
         if raw_answer is not None:
+            keys = ["cue", "answer", "admission", "admission_near"]
+            keys += [key for key in ("relapse_weak",) if key in raw_answer]
             answer_rule = _AnswerRule(**{key: _compile(raw_answer.get(key), macros, f"screening_answer.{key}")
-                                         for key in ("cue", "answer", "admission", "admission_near")})
+                                         for key in keys})
         return cls(patterns, exclusions, past_rule, story_rule, answer_rule, use_gate=use_gate)
 
     # -- inspection ------------------------------------------------------------------------------
