@@ -312,6 +312,10 @@ CRISIS_INDIRECT = [
     ("tell my son it was never his fault", "plan_or_goodbye"),
     ("honestly not sure why I'm still fighting", "passive_death_wish"),
     ("the depression is winning and I'm tired", "passive_death_wish"),
+    # session 12: a negation that turns to risk
+    ("it's not that I want to hurt myself, I just want to stop being alive", "passive_death_wish"),
+    ("it's not that i want to hurt her, but i'm scared i will hurt her", "harm_to_baby"),
+    ("never thought about ending it until tonight, now i want to die", "passive_death_wish"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
@@ -340,6 +344,14 @@ NOT_CRISIS_NEAR_MISSES = [
     "I'm at the end of the corridor in the maternity ward",
     "this is goodbye to the moses basket, she's too long for it now",
     "I'm not anxious or hearing voices like the women in the programme, I just feel flat",
+    # session 12: negations the net had read as risk
+    "no thoughts of ending things, no urge to hurt myself or the baby, just running on empty",
+    "zero thoughts of hurting bubs, i adore her, i'm just so lonely",
+    "it's not that i want to hurt myself, it's that i feel like a ghost in my own house",
+    "not wanting to die, just wanting to sleep for a week",
+    "never thought about ending it, not once, but the loneliness is brutal",
+    "no plans to end my life, i promise, just needed to vent",
+    "i'm done, not in a 'want to die' way, in a 'need a nap and a coffee' way",
 ]
 
 
