@@ -316,6 +316,10 @@ CRISIS_INDIRECT = [
     ("it's not that I want to hurt myself, I just want to stop being alive", "passive_death_wish"),
     ("it's not that i want to hurt her, but i'm scared i will hurt her", "harm_to_baby"),
     ("never thought about ending it until tonight, now i want to die", "passive_death_wish"),
+    ("It's not that I want to hurt her, it's that I'm scared I will", "harm_to_baby"),
+    ("the documentary said mums hear voices. they're telling me to take the baby to the river", "psychosis"),
+    ("watched a documentary about psychosis and i believe my baby is evil too", "psychosis"),
+    ("the programme was about voices. i'm hearing voices too", "psychosis"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
@@ -352,6 +356,9 @@ NOT_CRISIS_NEAR_MISSES = [
     "never thought about ending it, not once, but the loneliness is brutal",
     "no plans to end my life, i promise, just needed to vent",
     "i'm done, not in a 'want to die' way, in a 'need a nap and a coffee' way",
+    # session 12: a storyline's psychosis is someone else's
+    "the Corrie storyline about the mum hearing voices, they actually got a lot right",
+    "watched the documentary about postpartum psychosis, the woman believed her baby was the devil. so sad",
 ]
 
 
