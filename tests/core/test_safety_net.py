@@ -320,6 +320,8 @@ CRISIS_INDIRECT = [
     ("the documentary said mums hear voices. they're telling me to take the baby to the river", "psychosis"),
     ("watched a documentary about psychosis and i believe my baby is evil too", "psychosis"),
     ("the programme was about voices. i'm hearing voices too", "psychosis"),
+    ("no thoughts of ending things or hurting myself, but tonight i want to die", "passive_death_wish"),
+    ("pure o they said, but i'm scared i will throw her down the stairs tonight", "harm_to_baby"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
@@ -359,6 +361,12 @@ NOT_CRISIS_NEAR_MISSES = [
     # session 12: a storyline's psychosis is someone else's
     "the Corrie storyline about the mum hearing voices, they actually got a lot right",
     "watched the documentary about postpartum psychosis, the woman believed her baby was the devil. so sad",
+    # negated lists; OCD education told to others
+    "i answered honestly, no thoughts of ending things or hurting myself. i just feel so cut off",
+    "I'm really not - nothing about dying, nothing about hurting myself or the baby. I'm just drowning in admin",
+    "for whoever needs it: the thought of throwing lo down the stairs doesn't mean you want to. "
+    "your brain is on high alert",
+    "pure o mum here, the flashes of dropping her off the balcony used to floor me. erp changed everything",
 ]
 
 
