@@ -322,6 +322,10 @@ CRISIS_INDIRECT = [
     ("the programme was about voices. i'm hearing voices too", "psychosis"),
     ("no thoughts of ending things or hurting myself, but tonight i want to die", "passive_death_wish"),
     ("pure o they said, but i'm scared i will throw her down the stairs tonight", "harm_to_baby"),
+    ("my nipples want to die and so do i", "passive_death_wish"),
+    ("my body wants to die", "passive_death_wish"),
+    ("i keep planning to take my life. tonight's the night", "suicide"),
+    ("if he leaves again i'm walking into the sea, i'm not joking", "suicide"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
@@ -367,6 +371,10 @@ NOT_CRISIS_NEAR_MISSES = [
     "for whoever needs it: the thought of throwing lo down the stairs doesn't mean you want to. "
     "your brain is on high alert",
     "pure o mum here, the flashes of dropping her off the balcony used to floor me. erp changed everything",
+    # hyperbole: a thing that "wants to die", taking her life back, conditional exasperation
+    "cluster feeding from 5 til 11, my nipples want to die lol",
+    "started therapy on friday. feels like taking my life back",
+    "if i hear the cocomelon theme one more time im walking into the sea",
 ]
 
 
