@@ -753,7 +753,8 @@ class _Context:
         return self._recovery_at
 
     def _relapse_anywhere(self) -> bool:
-        """A relapse or recent-time marker anywhere in the message (the past-and-resolved rule needs it)."""
+        """A relapse marker anywhere in the message, or a recent-time word in a sentence about her
+        distress (the past-and-resolved rule needs it)."""
         if self._relapse is None:
             rule = self._net._past_rule
             story = self._net._story_rule
@@ -818,7 +819,7 @@ class _Context:
         if self._admitted is None:
             self._admitted = rule.admission.search(self.text) is not None
         text = self.sentence(sentence)
-        # the question may be told in the sentence before ("she asked the mental health ones. 'Any
+        # the question may be told in the sentences before ("she asked the mental health ones. 'Any
         # thoughts of suicide?' Nope.")
         if self._admitted or rule.cue.search(self.sentences(sentence - CUE_REACH, sentence)) is None:
             return False
