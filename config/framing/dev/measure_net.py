@@ -40,7 +40,9 @@ never tuned on: 24 -> 23 false fires of 75, no crisis lost), no crisis lost in a
 negations read from the train lines the net fired on ("zero thoughts of", "it's not that i want to",
 "not in a ... way") were checked on net_dev_s12c.jsonl (120 negation posts by another hand, never tuned
 on: 15 -> 10 false fires of 80; its one lost crisis was restored by the `unless` "it's that i'm
-scared"), no crisis lost in any other file or split. Then crisis hits and
+scared"), no crisis lost in any other file or split. net_dev_s12d.jsonl (110 recovery stories and
+relapses by another hand, written at the end of session 12 and never tuned on) measures all of the
+session's net changes together: 32 -> 25 false fires of 70, 12 -> 12 crises missed of 40. Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
@@ -60,7 +62,8 @@ DEV_FILES = tuple(Path(__file__).resolve().parent / name
                   for name in ("net_dev.jsonl", "net_dev_s8.jsonl", "net_dev_s8c.jsonl", "net_dev_fresh.jsonl",
                                "net_dev_s8b.jsonl", "net_dev_s9.jsonl", "net_dev_s9b.jsonl",
                                "net_dev_s9c.jsonl", "net_dev_s10.jsonl", "net_dev_s10b.jsonl",
-                               "net_dev_s11.jsonl", "net_dev_s12.jsonl", "net_dev_s12b.jsonl", "net_dev_s12c.jsonl"))
+                               "net_dev_s11.jsonl", "net_dev_s12.jsonl", "net_dev_s12b.jsonl", "net_dev_s12c.jsonl",
+                               "net_dev_s12d.jsonl"))
 
 
 def measure_dev(net: SafetyNet, path: Path, show: bool) -> None:
