@@ -18,7 +18,10 @@ Steps (all deterministic; the held-out split and the independent set are never r
    The recall is the model's own because the safety net's patterns were written while reading the
    train lines: counted in, its near-perfect train recall would hide the model's misses and push the
    threshold up (it chose 0.2 this way, and held-out crisis recall stayed under 0.95). The net is
-   the margin on top, not part of the budget.
+   the margin on top, not part of the budget. The bar is 0.96, not 0.95, since session 13: out-of-fold
+   recall overstates recall on text written apart (the session-12 candidate found 0.952 of its crisis
+   lines out of fold at 0.3 but 0.869 of the held-out ones), and at 0.95 that candidate's threshold
+   lost held-out crises.
 2b. The urgent threshold (framing.urgent_threshold): the lowest value of URGENT_GRID, at or above
    the crisis threshold, at which the model's out-of-fold crisis precision (crisis lines among all
    lines at or above it) reaches URGENT_MIN_PRECISION: an urgent response ("call 999 now", a role
@@ -45,7 +48,7 @@ from bot.core.framing.metrics import label_scores, macro_f1
 from bot.core.framing.normalise import normalise
 
 THRESHOLD_GRID: tuple[float, ...] = tuple(round(0.05 + 0.025 * i, 3) for i in range(19))  # 0.05 … 0.50
-MIN_CV_CRISIS_RECALL = 0.95
+MIN_CV_CRISIS_RECALL = 0.96
 URGENT_GRID: tuple[float, ...] = tuple(round(0.3 + 0.05 * i, 2) for i in range(14))  # 0.30 … 0.95
 URGENT_MIN_PRECISION = 0.9
 TEMPERATURE_GRID: tuple[float, ...] = tuple(float(t) for t in np.round(np.geomspace(0.25, 8.0, 301), 4))
