@@ -423,6 +423,25 @@ RECOVERED_STORIES = [
     "i wanted to die most days after my first. i've been well since 2021. my sister is visiting this week "
     "with her new puppy",
     "in 2019 i planned my suicide and the crisis team saved my life. she's 5 now and still obsessed with dinosaurs",
+    # session 13: the child's age told any way, time since, "still here", past told in the next sentence,
+    # "again and again", negated returns, someone else's evening
+    "tried to take my life when lo was 8wks. hes 3 and currently covered in yoghurt",
+    "Cut my wrist in the hospital loo the week she was born. She turned 3 on Saturday.",
+    "I thought the baby was the devil. My son is 6 and an absolute angel (mostly).",
+    "heard voices after my c section telling me the baby wasnt mine. lithium and a v good team. "
+    "3 yrs on and i'm pregnant again with a proper plan in place this time",
+    "Overdosed in 2017. Ran a 10k today. Still here x",
+    "ngl i cut again and again when lo was tiny, arms and thighs. 2 yrs clean. scars faded to silver",
+    "the voices stopped. mine went in about three weeks once the meds were sorted, and they've never come back",
+    "self harmed daily when lo was newborn. 2 yrs clean. rn im just folding laundry and watching bake off",
+    "was suicidal thru most of my first yr pp. meds + therapy worked, took ages but they did",
+    "I never thought I'd be someone who overdosed. Happened in 2017, 7 weeks postpartum. I'm fine now, "
+    "genuinely fine. Went back to uni, we got a puppy, boring normal life.",
+    "Five years ago I tried to end my life when my son was six weeks old. He's turning 6 and tonight he's at cubs.",
+    "i heard voices in the mbu last spring. i'm home, i'm well, and i haven't heard a voice since june",
+    "Lately I've been thinking about how far I've come. Two years ago I was cutting my arms in the toilets "
+    "on the ward. it's been 2 years and I wore a t-shirt to the school gate.",
+    "I tried to take my own life after my middle one. That middle one is 8 now, doing his communion in May.",
 ]
 # Story-shaped messages that are still crisis: relapse, present risk, or no resolution.
 STORY_SHAPED_CRISIS = [
@@ -469,6 +488,17 @@ STORY_SHAPED_CRISIS = [
     "i wanted to die after my first. i've been well since 2021. tonight i don't trust myself",
     "i self harmed when she was tiny and got treated, she's 4 now. lately i feel the pull to cut",
     "in 2019 i planned my suicide. she's 5 now. i still want to some days",
+    # session 13: the same shapes with the danger now
+    "tried to take my life when lo was 8wks. hes 3 now and last night i tried again",
+    "i cut myself when she was tiny. she turned 3 on saturday. the urges have started again and i cut tonight",
+    "overdosed in 2017. still here but i don't want to be",
+    "i wanted to die when lo was newborn. she's 2 now. tonight i don't trust myself",
+    "GP asked if I'd had any thoughts of ending my life. I said no because my husband was in the room. "
+    "I have, most days, and I've been thinking about how.",
+    "the thoughts about drowning her used to horrify me. tonight they don't. I'm running the bath and I don't "
+    "trust myself",
+    "i self harmed thru most of my first pregnancy. 2 yrs clean. i've been cutting again this week",
+    "heard voices after my first. 3 yrs on. they've come back and they're telling me to hurt the baby",
 ]
 
 

@@ -776,12 +776,15 @@ class _Context:
         text = self.sentence(sentence)
         if rule.risk_now.search(text) is not None:
             return False
-        # the past may be told in an earlier sentence ("It was 2016. I heard a voice...") when the
-        # match's own sentence is told in the past tense with nothing in the present
+        # the past may be told in an earlier sentence ("It was 2016. I heard a voice...") or the next
+        # ("I never thought I'd be someone who overdosed. Happened in 2017.") when the match's own
+        # sentence is told in the past tense with nothing in the present
         if rule.told_in_past.search(text) is None and not (
-                rule.past_tense is not None and rule.present_tense is not None and sentence > 0
+                rule.past_tense is not None and rule.present_tense is not None
                 and rule.past_tense.search(text) is not None and rule.present_tense.search(text) is None
-                and rule.told_in_past.search(self.sentences(0, sentence - 1)) is not None):
+                and ((sentence > 0 and rule.told_in_past.search(self.sentences(0, sentence - 1)) is not None)
+                     or (sentence + 1 < len(self.starts)
+                         and rule.told_in_past.search(self.sentence(sentence + 1)) is not None))):
             return False
         if rule.recent is None:
             return True
