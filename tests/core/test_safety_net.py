@@ -442,6 +442,14 @@ RECOVERED_STORIES = [
     "Lately I've been thinking about how far I've come. Two years ago I was cutting my arms in the toilets "
     "on the ward. it's been 2 years and I wore a t-shirt to the school gate.",
     "I tried to take my own life after my middle one. That middle one is 8 now, doing his communion in May.",
+    # dated years back in its own sentence; time words about the reader ("if you're in it right now")
+    "Six years ago this month I tried to end my life. Nobody took my son. Everyone just helped.",
+    "2yrs ago i swallowed a whole box of my antidepressants. i'm still here and so glad i am. please call your "
+    "crisis team tonight if u need to, they were amazing to me",
+    "To the mum who posted last night about hearing the voices: I heard them too after my daughter was born. "
+    "The meds worked and I'm well now.",
+    "i know a lot of you are in the thick of it right now. i wanted to die after my first and got help. "
+    "she's 4 now",
 ]
 # Story-shaped messages that are still crisis: relapse, present risk, or no resolution.
 STORY_SHAPED_CRISIS = [
@@ -499,6 +507,11 @@ STORY_SHAPED_CRISIS = [
     "trust myself",
     "i self harmed thru most of my first pregnancy. 2 yrs clean. i've been cutting again this week",
     "heard voices after my first. 3 yrs on. they've come back and they're telling me to hurt the baby",
+    "two years ago i tried to end my life. i'm there again",
+    "five years ago i tried to kill myself. tonight i want to again",
+    "i know some of you are in it right now. i wanted to die after my first and got help. she's 4 now. "
+    "ive been stockpiling my sertraline for weeks for when i finally do it",
+    "if you're struggling right now, i get it. i tried to end my life years ago and i want to die again tonight",
 ]
 
 

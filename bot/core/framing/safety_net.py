@@ -377,6 +377,9 @@ class _StoryRule:
     # time words ("again", "tonight") that cancel the rule only in a sentence `topic` matches
     relapse_weak: re.Pattern[str] | None = None
     topic: re.Pattern[str] | None = None
+    # dated years back in the match's own sentence ("five years ago I tried to end my life"): that
+    # sentence needs no `resolved` marker elsewhere in the message
+    long_ago: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -391,6 +394,12 @@ class _AnswerRule:
 RECENT_REACH = 2
 ANSWER_REACH = 2
 CUE_REACH = 2  # the question may be told up to this many sentences before the match
+# Who a clause is about, for time words: the reader ("if you're in it right now") or her.
+_READER = re.compile(
+    r"\b(?:you|you'?re|youre|your|yours|anyone|anybody|someone|somebody|those of you|a lot of you|many of you"
+    r"|any of you|(?:the|a|any|other|newer|new|some) (?:mums?|moms?|mothers?|mamas?|mammies)"
+    r" (?:who|here|posting|on here))\b")
+_SELF = re.compile(r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|i'?ll|me|my|myself|we|we'?re|our)\b")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 _CLAUSE_BREAK = re.compile(
     r"\b(?:but|though|although|however|whereas|yet)\b"
@@ -612,7 +621,8 @@ def _load_exclusions(kinds: object, macros: dict[str, str], patterns: list[_Patt
 class _Context:
     """Per-message lazy analysis: sentences, exclusion spans, past-resolved state."""
 
-    __slots__ = ("_admitted", "_ex_sentences", "_ex_spans", "_net", "_past", "_recovery_at", "_relapse", "_story",
+    __slots__ = ("_admitted", "_ex_sentences", "_ex_spans", "_net", "_past", "_recovery_at", "_relapse",
+                 "_resolved_anywhere", "_story",
                  "_unless", "ends", "starts", "text")
 
     def __init__(self, net: SafetyNet, text: str) -> None:
@@ -633,6 +643,7 @@ class _Context:
         self._relapse: bool | None = None
         self._recovery_at: int | None = None
         self._story: bool | None = None
+        self._resolved_anywhere = False
         self._admitted: bool | None = None
 
     def sentence_of(self, pos: int) -> int:
@@ -769,11 +780,17 @@ class _Context:
         if rule is None:
             return False
         if self._story is None:
-            self._story = (rule.resolved.search(self.text) is not None and rule.relapse.search(self.text) is None
-                           and not self._weak_relapse(rule))
+            self._resolved_anywhere = rule.resolved.search(self.text) is not None
+            self._story = rule.relapse.search(self.text) is None and not self._weak_relapse(rule)
         if not self._story:
             return False
         text = self.sentence(sentence)
+        # without a resolved marker, a date years back stands in for one only if no time word
+        # ("again", "tonight") appears anywhere: "two years ago i tried to end my life. i'm there again"
+        if not self._resolved_anywhere and (
+                rule.long_ago is None or rule.long_ago.search(text) is None
+                or (rule.relapse_weak is not None and rule.relapse_weak.search(self.text) is not None)):
+            return False
         if rule.risk_now.search(text) is not None:
             return False
         # the past may be told in an earlier sentence ("It was 2016. I heard a voice...") or the next
@@ -811,9 +828,20 @@ class _Context:
         last = len(self.ends) - 1 if last is None else min(last, len(self.ends) - 1)
         for m in words.finditer(self.text, self.starts[first], self.ends[last]):
             index = self.sentence_of(m.start())
-            if topic.search(self.text, self.starts[index], self.ends[index]) is not None:
+            if (topic.search(self.text, self.starts[index], self.ends[index]) is not None
+                    and not self._about_the_reader(self.starts[index], m.start())):
                 return True
         return False
+
+    def _about_the_reader(self, start: int, at: int) -> bool:
+        """The time word at `at` belongs to a clause about the reader, not her: the last subject
+        before it in its sentence is "you", "anyone", "the mum who posted" ("if you're in it right
+        now", "to the mum who posted last night", "please call your crisis team tonight")."""
+        reader = [m.end() for m in _READER.finditer(self.text, start, at)]
+        if not reader:
+            return False
+        mine = [m.end() for m in _SELF.finditer(self.text, start, at)]
+        return not mine or reader[-1] > mine[-1]
 
     def _answered_no(self, sentence: int) -> bool:
         rule = self._net._answer_rule
@@ -891,8 +919,8 @@ class SafetyNet:
         if raw_story is not None:
             if past_rule is None:
                 raise ValueError("safety net: [recovered_story] needs [past_resolved] (it reuses its relapse regex)")
-            optional = [key for key in ("recent", "relapse", "past_tense", "present_tense", "relapse_weak", "topic")
-                        if key in raw_story]
+            optional = [key for key in ("recent", "relapse", "past_tense", "present_tense", "relapse_weak", "topic",
+                                        "long_ago") if key in raw_story]
             if ("relapse_weak" in raw_story) != ("topic" in raw_story):
                 raise ValueError("safety net: [recovered_story] relapse_weak and topic go together")
             keys = ["resolved", "told_in_past", "risk_now", *optional]
