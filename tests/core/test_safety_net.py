@@ -540,6 +540,17 @@ ANSWERED_SCREENING = [
     "i'm just knackered",
     "the hv asked about thoughts of harming myself and i said no. yes to the anxiety ones though, "
     "she's referring me for cbt",
+    # session 13: a list read out, each question answered at once
+    "hv came today and did the usual. any thoughts of harming yourself? no. any thoughts of harming baby? no. "
+    "then she weighed him",
+    "she read the list out: sleeping? no. crying? yes. thoughts of harming yourself? no. thoughts of harming "
+    "baby? absolutely not. bonding? getting there",
+    'GP: "Any thoughts of self harm?" Me: "No." GP: "And are you sleeping?" Me: *hysterical laughter*',
+    "filled the wellbeing form in at the 6-8 wk check. self harm: no. thoughts of suicide: no. bonding: sometimes "
+    "difficult",
+    "did the mood check on the app. self harm: no. better off dead: no. lonely: very",
+    '"do you ever feel like you\'d be better off dead" no. "do you ever feel overwhelmed" every single day lol',
+    "My honest answers: low mood yes, lost interest yes, self harm no, suicide no.",
 ]
 # The same question answered with a yes, a lie or a plan: still crisis.
 SCREENING_SHAPED_CRISIS = [
@@ -557,6 +568,14 @@ SCREENING_SHAPED_CRISIS = [
     "Form from the surgery. Self harm: no. Thoughts of suicide: no. Truth is I want to die.",
     "the gp asked about suicide, i said no to both questions. ngl that was a lie, i have a plan",
     "the hv asked about thoughts of harming myself and i said yes, quite often lately",
+    "any thoughts of harming yourself? no. any thoughts of harming baby? no. that's what i told her. "
+    "truth is i think about it every night",
+    "thoughts of suicide? no. but i do think about ending it most days",
+    "self harm: no. i lied, i cut last night",
+    "thoughts of harming yourself? yes. thoughts of harming baby? no.",
+    "i was in hospital after a suicide attempt and this is baby no.2. it's happening again and i have a date "
+    "in my head",
+    "self harm: no. thoughts of suicide: no. i've been stockpiling my tablets",
 ]
 
 

@@ -389,6 +389,10 @@ class _AnswerRule:
     admission: re.Pattern[str]  # anywhere in the message: the "no" was a lie, or she has a plan
     admission_near: re.Pattern[str]  # a yes, "sometimes", "but i do", a relapse: near the answer
     relapse_weak: re.Pattern[str] | None = None  # near the answer, only in a `topic` sentence
+    # her "no" given straight to the question holding the match: at the start of the sentence after
+    # a question ("any thoughts of harming yourself? no.") or after a colon ("self harm: no")
+    direct: re.Pattern[str] | None = None
+    inline: re.Pattern[str] | None = None
 
 
 RECENT_REACH = 2
@@ -750,7 +754,7 @@ class _Context:
             if not self._lifted(ex, first, last):
                 return False
         return (not self._resolved_past(sentence, start) and not self._recovered_story(sentence)
-                and not self._answered_no(sentence))
+                and not self._answered_no(sentence) and not self._answered_straight(sentence, end))
 
     def _last_recovery(self) -> int:
         """Start of the last recovery marker in the message (-1 if none); computed once."""
@@ -843,6 +847,40 @@ class _Context:
         mine = [m.end() for m in _SELF.finditer(self.text, start, at)]
         return not mine or reader[-1] > mine[-1]
 
+    def _is_question(self, sentence: int) -> bool:
+        if sentence + 1 >= len(self.starts):
+            return False
+        return "?" in self.text[self.ends[sentence]:self.starts[sentence + 1]]
+
+    def _answered_straight(self, sentence: int, end: int) -> bool:
+        """Read out like a list, each question answered at once: "any thoughts of harming yourself? no.
+        any thoughts of harming baby? no. crying? yes." / "self harm: no. better off dead: no". The no
+        must be the very next thing after the question (or its colon), nothing in the message admits
+        or relapses, and nothing up to the next question says yes, sometimes or "but i do"."""
+        rule = self._net._answer_rule
+        story = self._net._story_rule
+        if rule is None or (rule.direct is None and rule.inline is None):
+            return False
+        if self._admitted is None:
+            self._admitted = rule.admission.search(self.text) is not None
+        if self._admitted or (story is not None and story.relapse.search(self.text) is not None):
+            return False
+        if story is not None and story.risk_now.search(self.sentence(sentence)) is not None:
+            return False
+        if rule.inline is not None and rule.inline.match(self.text, end, self.ends[sentence]) is not None:
+            answered = sentence
+        elif (rule.direct is not None and self._is_question(sentence)
+              and rule.direct.match(self.text, self.starts[sentence + 1]) is not None):
+            answered = sentence + 1
+        else:
+            return False
+        # what follows the answer, up to the next item of the list (a question, or "label: answer")
+        last = answered
+        while (last + 1 < len(self.starts) and last < answered + ANSWER_REACH and not self._is_question(last + 1)
+               and ":" not in self.sentence(last + 1)):
+            last += 1
+        return rule.admission_near.search(self.text, end, self.ends[last]) is None
+
     def _answered_no(self, sentence: int) -> bool:
         rule = self._net._answer_rule
         if rule is None:
@@ -931,7 +969,7 @@ class SafetyNet:
         raw_answer = data.get("screening_answer")
         if raw_answer is not None:
             keys = ["cue", "answer", "admission", "admission_near"]
-            keys += [key for key in ("relapse_weak",) if key in raw_answer]
+            keys += [key for key in ("relapse_weak", "direct", "inline") if key in raw_answer]
             answer_rule = _AnswerRule(**{key: _compile(raw_answer.get(key), macros, f"screening_answer.{key}")
                                          for key in keys})
         return cls(patterns, exclusions, past_rule, story_rule, answer_rule, use_gate=use_gate)
