@@ -551,6 +551,8 @@ ANSWERED_SCREENING = [
     "did the mood check on the app. self harm: no. better off dead: no. lonely: very",
     '"do you ever feel like you\'d be better off dead" no. "do you ever feel overwhelmed" every single day lol',
     "My honest answers: low mood yes, lost interest yes, self harm no, suicide no.",
+    "so nervous about the suicide question at my 6 week check. is it weird to practise answering it",
+    "the self harm one at the end of the epds always makes me feel like i'm on trial",
 ]
 # The same question answered with a yes, a lie or a plan: still crisis.
 SCREENING_SHAPED_CRISIS = [
@@ -576,6 +578,8 @@ SCREENING_SHAPED_CRISIS = [
     "i was in hospital after a suicide attempt and this is baby no.2. it's happening again and i have a date "
     "in my head",
     "self harm: no. thoughts of suicide: no. i've been stockpiling my tablets",
+    "i ticked yes on the self harm one. i've been cutting again",
+    "the suicide question made me realise i have a plan",
 ]
 
 
