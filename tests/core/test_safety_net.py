@@ -824,6 +824,15 @@ DEV_RULES_NOT_CRISIS = [
     "epds was 15 but the self harm question was a 0, so that's something",
     "i keep having the intrusive images of dropping her down the stairs. my therapist says its ocd",
     "i'm going to walk into the sea if this baby wakes up once more tonight 😂",
+    # session 13: media, OCD told as managed, fear of harm negated
+    "EastEnders did the voices storyline really well I thought. dh finally understood what I meant",
+    "watched some of 13 reasons why with my teenager and we had a really good chat about self harm after",
+    "So proud of that presenter talking openly on breakfast telly about her self harm in pregnancy.",
+    "the book club book has a chapter where the mum hears voices telling her the baby isn't hers. felt seen",
+    'Had the "what if I drown him in the bath" thought at bath time. Noticed it, labelled it, let it pass.',
+    "mine were mostly about the car, driving off the bridge with him in the back. psych called them impulse phobia",
+    "The image of hurting him still pops up but it's just noise now.",
+    "I'm not scared of hurting my son. What I AM is exhausted and fed up with rain.",
 ]
 
 DEV_RULES_CRISIS = [
@@ -880,6 +889,10 @@ DEV_RULES_CRISIS = [
     "the self harm question was a 3",
     "what if i shake him, i think i might, i'd never have thought i'd say that",
     "i'm going to walk into the sea tonight, i mean it",
+    "People on the radio are talking about me and my daughter. they know what I did",
+    "the tv is sending me messages about my son, the voices say he has to go",
+    "I'm not scared of hurting my son anymore, I think I actually want to",
+    "my therapist calls them intrusive thoughts but I noticed it tonight and I'm scared I'll drown him",
 ]
 
 
