@@ -450,6 +450,11 @@ RECOVERED_STORIES = [
     "The meds worked and I'm well now.",
     "i know a lot of you are in the thick of it right now. i wanted to die after my first and got help. "
     "she's 4 now",
+    "had baby in 2018, tried to end my life at 5 months. spent a few weeks at the mercy. well since 2019.",
+    "used to self-harm in the baby's first year, haven't for nearly three years",
+    "therapy finished last week!! started after i tried to end things when my son was tiny.",
+    "back when she was a newborn i burned myself to cope and hid it from everyone. scars have faded, "
+    "and so has the urge.",
 ]
 # Story-shaped messages that are still crisis: relapse, present risk, or no resolution.
 STORY_SHAPED_CRISIS = [
@@ -512,6 +517,8 @@ STORY_SHAPED_CRISIS = [
     "i know some of you are in it right now. i wanted to die after my first and got help. she's 4 now. "
     "ive been stockpiling my sertraline for weeks for when i finally do it",
     "if you're struggling right now, i get it. i tried to end my life years ago and i want to die again tonight",
+    "i tried to end my life in 2018. well since 2019, until this week. i've been planning it again",
+    "therapy finished last week. i tried to end things when my son was tiny and i've got the pills saved again",
 ]
 
 
