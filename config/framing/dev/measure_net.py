@@ -48,7 +48,15 @@ time since ("3 yrs on", "it's been 2 years", "still here"), a past told in the n
 Happened in 2017"), "again and again", "never come back" and someone else's evening ("tonight he's at cubs")
 as no relapse: tuned on net_dev_s12d.jsonl (25 -> 17 of 70) and net_dev_s13.jsonl (110 by another hand:
 25 -> 16 of 70), checked on net_dev_s13b.jsonl (110 by a third hand, never tuned on: 20 -> 16 of 70,
-14 -> 14 crises missed of 39), no crisis lost in any file or split. Then crisis hits and
+14 -> 14 crises missed of 39), no crisis lost in any file or split. Later session-13 changes, each tuned on
+the files named and checked on an untouched one: a sentence dated years back, time words about the reader,
+more ways a story is over (net_dev_s12d 17 -> 14, net_dev_s13 16 -> 13, net_dev_s9c/s11/s12 -9; on
+net_dev_s13b no further change, 16 of 70); a screening list answered at once ("any thoughts of harming
+yourself? no.", "self harm: no") and a crisis word naming a question ("the suicide question"): tuned on
+net_dev_s12b.jsonl (23 -> 10 of 75), checked on net_dev_s13c.jsonl (120 screening posts by another hand:
+29 -> 22 of 75, 15 -> 15 crises missed of 45); media, OCD told as managed and "not scared of hurting him":
+tuned on net_dev_s13d.jsonl (160 by another hand: 13 -> 5 of 109), checked on net_dev_s13e.jsonl (150 by
+another hand: 10 -> 10 of 100). No crisis lost in any file or split. Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
