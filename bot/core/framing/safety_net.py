@@ -861,9 +861,7 @@ class _Context:
         story = self._net._story_rule
         if rule is None or (rule.direct is None and rule.inline is None):
             return False
-        if self._admitted is None:
-            self._admitted = rule.admission.search(self.text) is not None
-        if self._admitted or (story is not None and story.relapse.search(self.text) is not None):
+        if self._admission(rule) or (story is not None and story.relapse.search(self.text) is not None):
             return False
         if story is not None and story.risk_now.search(self.sentence(sentence)) is not None:
             return False
@@ -881,16 +879,20 @@ class _Context:
             last += 1
         return rule.admission_near.search(self.text, end, self.ends[last]) is None
 
+    def _admission(self, rule: _AnswerRule) -> bool:
+        """Anywhere in the message: the no was a lie, she has a plan, or a harm question got a yes."""
+        if self._admitted is None:
+            self._admitted = rule.admission.search(self.text) is not None
+        return self._admitted
+
     def _answered_no(self, sentence: int) -> bool:
         rule = self._net._answer_rule
         if rule is None:
             return False
-        if self._admitted is None:
-            self._admitted = rule.admission.search(self.text) is not None
         text = self.sentence(sentence)
         # the question may be told in the sentences before ("she asked the mental health ones. 'Any
         # thoughts of suicide?' Nope.")
-        if self._admitted or rule.cue.search(self.sentences(sentence - CUE_REACH, sentence)) is None:
+        if self._admission(rule) or rule.cue.search(self.sentences(sentence - CUE_REACH, sentence)) is None:
             return False
         story = self._net._story_rule
         if story is not None and story.risk_now.search(text) is not None:
