@@ -840,6 +840,17 @@ DEV_RULES_NOT_CRISIS = [
     "mine were mostly about the car, driving off the bridge with him in the back. psych called them impulse phobia",
     "The image of hurting him still pops up but it's just noise now.",
     "I'm not scared of hurting my son. What I AM is exhausted and fed up with rain.",
+    # session 14: a time word inside the reported question is its frame; a form's options read out;
+    # an item read from a list ("any thoughts of..."); a named voices question; more ways to say no
+    "The nurse asked whether I'd had any thoughts of self harm recently. I said no, thankfully.",
+    "form had the usual answers - yes quite often / sometimes / hardly ever / never - for the harming myself one."
+    " ticked never",
+    "the consultant asked if the voices had come back since i came off the meds. none. 8 months well",
+    "why do they always ask the voices question at the 6 week check",
+    "triage asked if i was having thoughts of killing myself. i wasn't, it was a panic attack",
+    "I nearly lied on the form about the self harm question but the true answer was no anyway.",
+    "she read out any thoughts of harming yourself, any thoughts of harming the baby. all no, she moved on to my"
+    " stitches",
 ]
 
 DEV_RULES_CRISIS = [
@@ -900,6 +911,12 @@ DEV_RULES_CRISIS = [
     "the tv is sending me messages about my son, the voices say he has to go",
     "I'm not scared of hurting my son anymore, I think I actually want to",
     "my therapist calls them intrusive thoughts but I noticed it tonight and I'm scared I'll drown him",
+    # session 14: the answer's reach, and an admission anywhere, keep a screening question's hit
+    "hv asked the voices question. i said no. but they keep telling me to hurt the baby tonight",
+    "she asked if i'd had any thoughts of suicide lately. i said no but i lied, i've been planning it",
+    "the app asked any thoughts of self harm? i ticked never. i'm too scared to tell anyone i cut myself last night",
+    "Nurse asked whether I'd had thoughts of ending my life. I said not now. I have though, every night.",
+    "midwife asked if i'd had thoughts of harming myself lately. i said no. it was a lie, i want to die",
 ]
 
 

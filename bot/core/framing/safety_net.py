@@ -393,6 +393,11 @@ class _AnswerRule:
     # a question ("any thoughts of harming yourself? no.") or after a colon ("self harm: no")
     direct: re.Pattern[str] | None = None
     inline: re.Pattern[str] | None = None
+    # the question as reported ("asked if i'd had thoughts of harming myself lately"): a time word
+    # inside it is the question's frame, not her relapse
+    question: re.Pattern[str] | None = None
+    # the answers a form offers ("yes quite often / sometimes / hardly ever / never"): read out, not chosen
+    options: re.Pattern[str] | None = None
 
 
 RECENT_REACH = 2
@@ -626,7 +631,7 @@ class _Context:
     """Per-message lazy analysis: sentences, exclusion spans, past-resolved state."""
 
     __slots__ = ("_admitted", "_ex_sentences", "_ex_spans", "_net", "_past", "_recovery_at", "_relapse",
-                 "_resolved_anywhere", "_story",
+                 "_resolved_anywhere", "_rx_spans", "_story",
                  "_unless", "ends", "starts", "text")
 
     def __init__(self, net: SafetyNet, text: str) -> None:
@@ -649,6 +654,7 @@ class _Context:
         self._story: bool | None = None
         self._resolved_anywhere = False
         self._admitted: bool | None = None
+        self._rx_spans: dict[re.Pattern[str], list[tuple[int, int]]] = {}
 
     def sentence_of(self, pos: int) -> int:
         return max(bisect.bisect_right(self.starts, pos) - 1, 0)
@@ -738,6 +744,10 @@ class _Context:
         for ex in self._net._exclusions:
             if ex.applies_to is not None and pattern_id not in ex.applies_to:
                 continue
+            # a screening question that she says she answered falsely, or answered yes, drops nothing
+            answers = self._net._answer_rule
+            if ex.kind == "screening" and answers is not None and self._admission(answers):
+                continue
             if ex.sentence_scope:
                 if sentence not in self._sentences_hit(ex):
                     continue
@@ -749,8 +759,11 @@ class _Context:
                     continue
                 starts, ends = self._spans(ex)
                 first = min(sentence, self.sentence_of(starts[span]))
-                # the sentence after the span too: "...and i said no. i do though"
-                last = min(max(sentence, self.sentence_of(max(ends[span] - 1, starts[span]))) + 1, len(self.starts) - 1)
+                # the sentence after the span too: "...and i said no. i do though"; for a screening
+                # question, as far as her answer may reach: "...i said no. but they're telling me to tonight"
+                after = ANSWER_REACH if ex.kind == "screening" else 1
+                last = min(max(sentence, self.sentence_of(max(ends[span] - 1, starts[span]))) + after,
+                           len(self.starts) - 1)
             if not self._lifted(ex, first, last):
                 return False
         return (not self._resolved_past(sentence, start) and not self._recovered_story(sentence)
@@ -826,11 +839,14 @@ class _Context:
         return self._in_topic_sentence(rule.relapse_weak, rule.topic)
 
     def _in_topic_sentence(self, words: re.Pattern[str], topic: re.Pattern[str],
-                           first: int = 0, last: int | None = None) -> bool:
-        """One of `words` in a sentence `topic` matches (sentences first..last, default all)."""
+                           first: int = 0, last: int | None = None, skip: re.Pattern[str] | None = None) -> bool:
+        """One of `words` in a sentence `topic` matches (sentences first..last, default all), outside
+        any span of `skip`."""
         first = max(first, 0)
         last = len(self.ends) - 1 if last is None else min(last, len(self.ends) - 1)
         for m in words.finditer(self.text, self.starts[first], self.ends[last]):
+            if skip is not None and self._within(skip, m.start(), m.end()):
+                continue
             index = self.sentence_of(m.start())
             if (topic.search(self.text, self.starts[index], self.ends[index]) is not None
                     and not self._about_the_reader(self.starts[index], m.start())):
@@ -846,6 +862,18 @@ class _Context:
             return False
         mine = [m.end() for m in _SELF.finditer(self.text, start, at)]
         return not mine or reader[-1] > mine[-1]
+
+    def _within(self, rx: re.Pattern[str], start: int, end: int) -> bool:
+        """[start, end) lies inside one match of `rx` over the whole message (matches cached)."""
+        spans = self._rx_spans.get(rx)
+        if spans is None:
+            spans = self._rx_spans[rx] = [(m.start(), m.end()) for m in rx.finditer(self.text)]
+        return any(s <= start and end <= e for s, e in spans)
+
+    def _search_outside(self, rx: re.Pattern[str], start: int, end: int, *skip: re.Pattern[str] | None) -> bool:
+        """A match of `rx` in text[start:end] that is inside no match of any `skip`."""
+        return any(not any(k is not None and self._within(k, m.start(), m.end()) for k in skip)
+                   for m in rx.finditer(self.text, start, end))
 
     def _is_question(self, sentence: int) -> bool:
         if sentence + 1 >= len(self.starts):
@@ -877,7 +905,7 @@ class _Context:
         while (last + 1 < len(self.starts) and last < answered + ANSWER_REACH and not self._is_question(last + 1)
                and ":" not in self.sentence(last + 1)):
             last += 1
-        return rule.admission_near.search(self.text, end, self.ends[last]) is None
+        return not self._search_outside(rule.admission_near, end, self.ends[last], rule.options, rule.question)
 
     def _admission(self, rule: _AnswerRule) -> bool:
         """Anywhere in the message: the no was a lie, she has a plan, or a harm question got a yes."""
@@ -899,12 +927,13 @@ class _Context:
             return False
         if rule.answer.search(self.sentences(sentence, sentence + ANSWER_REACH)) is None:
             return False
-        first, last = sentence - 1, sentence + ANSWER_REACH + 1
-        if rule.admission_near.search(self.sentences(first, last)) is not None:
+        first, last = max(sentence - 1, 0), min(sentence + ANSWER_REACH + 1, len(self.ends) - 1)
+        if self._search_outside(rule.admission_near, self.starts[first], self.ends[last], rule.options,
+                                rule.question):
             return False
         topic = story.topic if story is not None else None
         return rule.relapse_weak is None or topic is None or not self._in_topic_sentence(
-            rule.relapse_weak, topic, first, last)
+            rule.relapse_weak, topic, first, last, skip=rule.question)
 
 
 class SafetyNet:
@@ -971,7 +1000,7 @@ class SafetyNet:
         raw_answer = data.get("screening_answer")
         if raw_answer is not None:
             keys = ["cue", "answer", "admission", "admission_near"]
-            keys += [key for key in ("relapse_weak", "direct", "inline") if key in raw_answer]
+            keys += [key for key in ("relapse_weak", "direct", "inline", "question", "options") if key in raw_answer]
             answer_rule = _AnswerRule(**{key: _compile(raw_answer.get(key), macros, f"screening_answer.{key}")
                                          for key in keys})
         return cls(patterns, exclusions, past_rule, story_rule, answer_rule, use_gate=use_gate)

@@ -78,7 +78,9 @@ DEV_FILES = tuple(Path(__file__).resolve().parent / name
                                "net_dev_s9c.jsonl", "net_dev_s10.jsonl", "net_dev_s10b.jsonl",
                                "net_dev_s11.jsonl", "net_dev_s12.jsonl", "net_dev_s12b.jsonl", "net_dev_s12c.jsonl",
                                "net_dev_s12d.jsonl", "net_dev_s13.jsonl", "net_dev_s13b.jsonl", "net_dev_s13c.jsonl",
-                               "net_dev_s13d.jsonl", "net_dev_s13e.jsonl"))
+                               "net_dev_s13d.jsonl", "net_dev_s13e.jsonl", "net_dev_s14a.jsonl",
+                               "net_dev_s14b.jsonl", "net_dev_s14c.jsonl", "net_dev_s14d.jsonl",
+                               "net_dev_s14e.jsonl"))
 
 
 def measure_dev(net: SafetyNet, path: Path, show: bool) -> None:
