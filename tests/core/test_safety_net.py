@@ -851,6 +851,12 @@ DEV_RULES_NOT_CRISIS = [
     "I nearly lied on the form about the self harm question but the true answer was no anyway.",
     "she read out any thoughts of harming yourself, any thoughts of harming the baby. all no, she moved on to my"
     " stitches",
+    # session 14: more ways a story is over ("haven't had a suicidal thought", "have been for a good while",
+    # "none of the old stuff"); "planning the party" is not planning
+    "my daughter is 5 now and i haven't had a suicidal thought in years, it does get better",
+    "heard voices telling me to hurt him when he was tiny. he turns 7 next week and i'm planning the party",
+    "the 'everyone would be better off without me' thoughts were loud back then. quiet now, have been for a good while",
+    "rough week, checked in with myself like my therapist taught me: none of the old suicidal stuff, just tired",
 ]
 
 DEV_RULES_CRISIS = [
@@ -917,6 +923,9 @@ DEV_RULES_CRISIS = [
     "the app asked any thoughts of self harm? i ticked never. i'm too scared to tell anyone i cut myself last night",
     "Nurse asked whether I'd had thoughts of ending my life. I said not now. I have though, every night.",
     "midwife asked if i'd had thoughts of harming myself lately. i said no. it was a lie, i want to die",
+    "i haven't had a suicidal thought in years until this week, now it's all i think about",
+    "discharged from the mbu on friday and i want to die, i can't do this at home",
+    "it's been 400 days since i last self harmed and tonight i cut again",
 ]
 
 
