@@ -56,7 +56,15 @@ yourself? no.", "self harm: no") and a crisis word naming a question ("the suici
 net_dev_s12b.jsonl (23 -> 10 of 75), checked on net_dev_s13c.jsonl (120 screening posts by another hand:
 29 -> 22 of 75, 15 -> 15 crises missed of 45); media, OCD told as managed and "not scared of hurting him":
 tuned on net_dev_s13d.jsonl (160 by another hand: 13 -> 5 of 109), checked on net_dev_s13e.jsonl (150 by
-another hand: 10 -> 10 of 100). No crisis lost in any file or split. Then crisis hits and
+another hand: 10 -> 10 of 100). No crisis lost in any file or split. In session 14: a time word inside the
+reported question, a form's options read out, "any thoughts of..." read from a list, more ways to say no, an
+admission anywhere keeping every screening hit and screening exclusions lifted up to two sentences on: tuned on
+net_dev_s13c.jsonl (22 -> 8 of 75) and net_dev_s14b.jsonl (120 by another hand: 16 -> 10 of 75), checked on
+net_dev_s14d.jsonl (120 by a third hand, never tuned on: 15 -> 14 of 75, 19 -> 17 crises missed of 45); more ways
+a story is over ("haven't had a suicidal thought", "discharged", "since i last", "none of the old stuff"): tuned on
+net_dev_s14a.jsonl (120: 17 -> 10 of 75), no change on net_dev_s14e.jsonl (120 by another hand: 16 of 75) or
+net_dev_s13b.jsonl (16 of 70); net_dev_s14c.jsonl (media, hyperbole, OCD, negation) was never tuned on (4 of 99).
+Crises gained in six files, none lost. Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
