@@ -741,11 +741,11 @@ class _Context:
 
     def allowed(self, pattern_id: str, start: int, end: int) -> bool:
         sentence = self.sentence_of(start)
+        answers = self._net._answer_rule
         for ex in self._net._exclusions:
             if ex.applies_to is not None and pattern_id not in ex.applies_to:
                 continue
             # a screening question that she says she answered falsely, or answered yes, drops nothing
-            answers = self._net._answer_rule
             if ex.kind == "screening" and answers is not None and self._admission(answers):
                 continue
             if ex.sentence_scope:
