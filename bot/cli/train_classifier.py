@@ -5,12 +5,17 @@ Fine-tunes the encoder's adapter with the head on the normalised train lines, ca
 split only (see bot/core/framing/training.py), writes config/framing/adapter.safetensors and
 head.safetensors, and prints the cross-validation figures and then the held-out figures, read back
 from the files just written.
+
+A run takes hours on a 2-core machine. `--work DIR` keeps every finished step (each fold and the
+final fine-tune) in DIR, and the same command run again resumes after the last finished one with
+byte-identical results (bot/core/framing/work.py), so a run can span sessions or survive a reboot.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from bot.cli._common import fail, settings_or_exit
 
@@ -21,6 +26,8 @@ HELP = "fine-tune the framing model on the train split (deterministic) and print
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epochs", type=int, default=None, metavar="N",
                         help="fine-tuning epochs (default: the value in fine_tune.py; fewer only to try things out)")
+    parser.add_argument("--work", type=Path, default=None, metavar="DIR",
+                        help="keep each finished step in DIR and resume from it when run again")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,13 +53,19 @@ def run(args: argparse.Namespace) -> int:
         model_dir()
     except (ExampleError, ModelMissingError) as exc:
         return fail(str(exc))
+    if args.work is not None:
+        try:
+            args.work.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return fail(f"--work {args.work}: cannot use this folder ({exc.strerror or exc})")
     net = SafetyNet.from_file()
     max_chars = settings.framing.max_chars
     print(f"fine-tuning on {len(examples)} train examples: {FOLDS} cross-validation folds, then the final model "
-          f"({epochs} epochs each; about 50 minutes on a 2-core machine)", flush=True)
+          f"({epochs} epochs each; two to three hours on a 2-core machine"
+          f"{'' if args.work else '; --work DIR lets a stopped run resume'})", flush=True)
     started = time.perf_counter()
     result = train(examples, [bool(net.check(e.text)) for e in examples], max_chars, epochs,
-                   report=lambda line: print(line, flush=True))
+                   report=lambda line: print(line, flush=True), work=args.work)
     result.adapter.save(ADAPTER_FILE)
     result.head.save(HEAD_FILE)
     print(f"trained in {time.perf_counter() - started:.0f} s → {ADAPTER_FILE.name}, {HEAD_FILE.name}")
