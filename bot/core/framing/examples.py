@@ -17,6 +17,7 @@ from bot.core.framing.labels import LABELS
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "config" / "framing"
 EXTRA_TRAIN_FILES = "extra_train*.jsonl"
+DEV_DIR = EXAMPLES_DIR / "dev"
 
 
 @dataclass(frozen=True)
@@ -81,3 +82,19 @@ def data_hash(examples: list[Example]) -> str:
         digest.update(example.text.encode())
         digest.update(b"\x01")
     return digest.hexdigest()
+
+
+def load_dev(directory: Path = DEV_DIR) -> list[tuple[str, bool]]:
+    """The development posts (config/framing/dev/*.jsonl, {"text", "label", ...}) as (text, is a crisis).
+
+    Written by other hands for developing the safety net and the model; never trained on and not an
+    evaluation set. A label is "crisis" or anything else ("safe" or one of the other labels)."""
+    posts = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for number, row in read_lines(path):
+            if not isinstance(row.get("label"), str):
+                raise ExampleError(f"{path}:{number}: needs a \"label\" string")
+            posts.append((str(row["text"]), row["label"] == "crisis"))
+    if not posts:
+        raise ExampleError(f"no development posts in {directory}")
+    return posts
