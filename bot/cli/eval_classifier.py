@@ -13,6 +13,12 @@ side, and the targets, each "met" or "NOT met".
 
 With FILE (JSON lines of {"text", "label"}, optional "kind" and "style") it measures that file alone
 as before, with the per-kind figures when the file names kinds, and the original targets line.
+
+For a candidate model: `--model DIR` reads DIR/adapter.safetensors and DIR/head.safetensors (as
+train-classifier or soup-classifier wrote them) with the two thresholds its head records, instead
+of the shipped model and the settings. `--heldout-only` measures the held-out split alone and never
+reads the independent set: a candidate's rule (config/framing/pending/README.md) is decided on the
+held-out split before the independent figures are read.
 """
 
 from __future__ import annotations
@@ -56,6 +62,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", nargs="?", type=Path,
                         help='JSON lines of {"text", "label"} (optional "kind", "style"); default: the held-out '
                              "split and the independent set")
+    parser.add_argument("--model", type=Path, metavar="DIR", default=None,
+                        help="a candidate: DIR/adapter.safetensors and DIR/head.safetensors, with the thresholds "
+                             "its head records (default: the shipped model and the settings)")
+    parser.add_argument("--heldout-only", action="store_true",
+                        help="measure the held-out split alone; the independent set is not read")
 
 
 def deployed_label(result: FramingResult) -> str:
@@ -149,6 +160,24 @@ def _outside_file(path: Path, classifier_threshold: float, results: Sequence[Fra
           f"{'met' if crisis.precision >= TARGET_CRISIS_PRECISION else 'NOT met'})")
 
 
+def _candidate(folder: Path, max_chars: int, threads: int) -> tuple[object, float] | str:
+    """(classifier, urgent threshold) of the candidate in folder, or the one-line reason it cannot be used."""
+    from bot.core.framing.classifier import FramingClassifier
+    from bot.core.framing.encoder import ModelMissingError
+    from bot.core.framing.head import HeadError, LinearHead
+
+    head_path, adapter_path = folder / "head.safetensors", folder / "adapter.safetensors"
+    try:
+        head = LinearHead.load(head_path)
+        if head.crisis_threshold is None or head.urgent_threshold is None:
+            return f"{head_path} records no thresholds: make it with train-classifier or soup-classifier"
+        classifier = FramingClassifier.load(head.crisis_threshold, max_chars, head_path=head_path,
+                                            adapter_path=adapter_path, threads=threads)
+    except (ModelMissingError, HeadError) as exc:
+        return str(exc)
+    return classifier, head.urgent_threshold
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_or_exit(log_to_file=False)
     if settings is None:
@@ -157,6 +186,8 @@ def run(args: argparse.Namespace) -> int:
     from bot.core.framing.classifier import FramingClassifier
     from bot.core.framing.examples import ExampleError, load_split
 
+    if args.file and args.heldout_only:
+        return fail("--heldout-only measures the held-out split: give no FILE with it")
     outside: list[EvalPost] = []
     heldout: list[EvalPost] = []
     independent: list[EvalPost] = []
@@ -165,18 +196,37 @@ def run(args: argparse.Namespace) -> int:
             outside = load_posts(args.file)
         else:
             heldout = [EvalPost(e.text, e.label) for e in load_split("heldout")]
-            independent = load_posts(INDEPENDENT_FILE)
+            independent = [] if args.heldout_only else load_posts(INDEPENDENT_FILE)
     except (ExampleError, EvalFileError) as exc:
         return fail(str(exc))
-    if not (outside or (heldout and independent)):
+    if not (outside or (heldout and (independent or args.heldout_only))):
         return fail("no examples to evaluate")
-    classifier = load_classifier(settings)
-    if classifier is None:
-        return 2
+    urgent_threshold = settings.framing.urgent_threshold
+    if args.model is not None:
+        loaded = _candidate(args.model, settings.framing.max_chars, settings.framing.threads)
+        if isinstance(loaded, str):
+            return fail(loaded)
+        classifier, urgent_threshold = loaded
+        print(f"candidate model from {args.model} (thresholds recorded in its head)")
+    else:
+        classifier = load_classifier(settings)
+        if classifier is None:
+            return 2
     assert isinstance(classifier, FramingClassifier)
 
     if args.file:
         _outside_file(args.file, classifier.crisis_threshold, classifier.classify([p.text for p in outside]), outside)
+        return 0
+    if args.heldout_only:
+        results = classifier.classify([p.text for p in heldout])
+        print(f"crisis threshold {classifier.crisis_threshold:g}, urgent {urgent_threshold:g}")
+        print()
+        held = measure(f"== held-out split: {len(heldout)} examples (written with the training data); "
+                       "the independent set was not read ==", heldout, results, classifier.crisis_threshold,
+                       kinds=False)
+        print()
+        print(format_targets("held-out split (must not fall below the figures issue 14 started from):",
+                             heldout_targets(held[0].scores)))
         return 0
 
     results = classifier.classify([p.text for p in heldout + independent])
@@ -188,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
     where = INDEPENDENT_FILE.relative_to(INDEPENDENT_FILE.parents[3])
     ind = measure(f"== independent set: {len(independent)} posts from {where} (written apart from the training "
                   "data, frozen; never trained or tuned on) ==", independent, results[len(heldout):],
-                  classifier.crisis_threshold, kinds=True, urgent_threshold=settings.framing.urgent_threshold)
+                  classifier.crisis_threshold, kinds=True, urgent_threshold=urgent_threshold)
     print()
     print(side_by_side(held, ind))
     print()

@@ -1,8 +1,11 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 
+from bot.core.framing.adapter import ADAPTER_FILE
+from bot.core.framing.head import HEAD_FILE, LinearHead
 from bot.core.framing.labels import LABELS
 from bot.settings import load_settings
 from tests.cli.test_main import ROOT, run_cli
@@ -72,3 +75,32 @@ def test_eval_classifier_refuses_a_bad_file(tmp_path) -> None:
     data.write_text('{"text": "hi", "label": "happy"}\n', encoding="utf-8")
     result = run_cli("eval-classifier", str(data))
     assert result.returncode == 2 and "label" in result.stderr
+
+
+def test_eval_classifier_measures_a_candidate_on_the_heldout_split_alone(tmp_path) -> None:
+    # The shipped files as a candidate: the same held-out figures, from the thresholds its head records.
+    for name in ("adapter.safetensors", "head.safetensors"):
+        shutil.copy(ADAPTER_FILE.parent / name, tmp_path / name)
+    candidate = run_cli("eval-classifier", "--model", str(tmp_path), "--heldout-only")
+    shipped = run_cli("eval-classifier")
+    assert candidate.returncode == 0 == shipped.returncode, candidate.stderr + shipped.stderr
+    assert "== independent set" not in candidate.stdout and "== independent set" in shipped.stdout
+    assert "the independent set was not read" in candidate.stdout
+
+    def deployed_crisis_line(output: str) -> str:
+        return next(line for line in output.splitlines() if line.startswith("crisis (as deployed)"))
+
+    assert deployed_crisis_line(candidate.stdout) == deployed_crisis_line(shipped.stdout)
+    assert "held-out split (must not fall below" in candidate.stdout
+
+
+def test_eval_classifier_refuses_a_candidate_without_thresholds_or_a_file_with_heldout_only(tmp_path) -> None:
+    shutil.copy(ADAPTER_FILE, tmp_path / "adapter.safetensors")
+    head = LinearHead.load(HEAD_FILE)
+    LinearHead(head.labels, head.weights, head.bias, head.data_hash).save(tmp_path / "head.safetensors")
+    result = run_cli("eval-classifier", "--model", str(tmp_path), "--heldout-only")
+    assert result.returncode == 2 and "records no thresholds" in result.stderr and "Traceback" not in result.stderr
+    missing = run_cli("eval-classifier", "--model", str(tmp_path / "nowhere"), "--heldout-only")
+    assert missing.returncode == 2 and "train-classifier" in missing.stderr and "Traceback" not in missing.stderr
+    both = run_cli("eval-classifier", "--heldout-only", str(tmp_path / "mine.jsonl"))
+    assert both.returncode == 2 and "no FILE" in both.stderr
