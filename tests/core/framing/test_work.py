@@ -7,15 +7,9 @@ import numpy as np
 from bot.core.framing.examples import Example
 from bot.core.framing.training import FOLDS, TrainingResult, prepare, train
 from bot.core.framing.work import WorkFolder
+from tests.core.framing.test_head import TINY
 
-LINES = [Example(text, label) for text, label in [
-    ("I don't want to be alive anymore", "crisis"),
-    ("everyone else copes better than me", "upward_comparison"),
-    ("at least mine sleeps, some have it worse", "downward_comparison"),
-    ("I'm the only one who feels like this", "isolation"),
-    ("me too, so many of us feel this", "common_humanity"),
-    ("anyone know a good baby sling?", "neutral"),
-] * 2]
+LINES = TINY  # the six labels twice, as the fine-tuning test trains on
 MAX_CHARS = 2000
 
 
