@@ -57,21 +57,19 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return fail(f"--out {args.out}: cannot write there ({exc.strerror or exc})")
     crisis = LABELS.index("crisis")
-    crises = [text for text, is_crisis in dev if is_crisis]
-    safe = [text for text, is_crisis in dev if not is_crisis]
-    threads = settings.framing.threads
+    is_crisis = np.array([flag for _, flag in dev])
 
-    def scores(folder: Path) -> tuple[object, np.ndarray, np.ndarray]:
+    def crisis_scores(folder: Path) -> np.ndarray:
         classifier = FramingClassifier.load(0.5, settings.framing.max_chars, head_path=folder / "head.safetensors",
-                                            adapter_path=folder / "adapter.safetensors", threads=threads)
-        return classifier, classifier.probabilities(crises)[:, crisis], classifier.probabilities(safe)[:, crisis]
+                                            adapter_path=folder / "adapter.safetensors",
+                                            threads=settings.framing.threads)
+        return classifier.probabilities([text for text, _ in dev])[:, crisis]
 
     print(f"{len(parts)} parts → rank {adapter.rank}; scoring {len(dev)} development posts "
-          f"({len(crises)} crises) with the first part and the soup", flush=True)
+          f"({int(is_crisis.sum())} crises) with the first part and the soup", flush=True)
     try:
-        _, anchor_crises, anchor_safe = scores(args.parts[0])
-        _, soup_crises, soup_safe = scores(args.out)
-        thresholds = soup_thresholds(anchor_crises, soup_crises, parts[0][1])
+        anchor, soup = crisis_scores(args.parts[0]), crisis_scores(args.out)
+        thresholds = soup_thresholds(anchor[is_crisis], soup[is_crisis], parts[0][1])
     except (ModelMissingError, AdapterError, HeadError, ValueError) as exc:
         return fail(str(exc))
     head = replace(head, crisis_threshold=thresholds.crisis, urgent_threshold=thresholds.urgent)
@@ -82,12 +80,13 @@ def run(args: argparse.Namespace) -> int:
          f"{thresholds.crisis:g} / {thresholds.urgent:g}"),
         (f"crises found (of {thresholds.crises})", thresholds.anchor_found, thresholds.found),
         ("crises at or above urgent", thresholds.anchor_urgent, thresholds.urgent_found),
-        (f"safe posts called crisis (of {len(safe)})", int((anchor_safe >= anchor_head.crisis_threshold).sum()),
-         int((soup_safe >= thresholds.crisis).sum())),
+        (f"safe posts called crisis (of {int((~is_crisis).sum())})",
+         int((anchor[~is_crisis] >= anchor_head.crisis_threshold).sum()),
+         int((soup[~is_crisis] >= thresholds.crisis).sum())),
     ]
     print(f"  {'development files, model alone':36}{'first part':>14}{'soup':>14}")
-    for name, first, soup in rows:
-        print(f"  {name:36}{first:>14}{soup:>14}")
+    for name, first, second in rows:
+        print(f"  {name:36}{first:>14}{second:>14}")
     print(f"wrote {args.out / 'adapter.safetensors'} and {args.out / 'head.safetensors'} "
           f"(framing.crisis_threshold {thresholds.crisis:g}, framing.urgent_threshold {thresholds.urgent:g})")
     return 0

@@ -124,11 +124,9 @@ def out_of_fold(examples: list[Example], max_chars: int, epochs: int = EPOCHS,
     for fold in range(FOLDS):
         outside = np.flatnonzero(folds == fold)
         stage = f"fold {fold + 1}/{FOLDS}"
-        kept = work.fold(fold) if work is not None else None
-        if kept is not None and kept.shape == (len(outside), len(LABELS)):
+        if work is not None and (kept := work.fold(fold)) is not None and kept.shape == (len(outside), len(LABELS)):
             logits[outside] = kept
-            if report is not None:
-                report(f"{stage}: finished in an earlier run, read from {work.path}")
+            _reused(report, stage, work)
             continue
         inside = [e for e, f in zip(examples, folds, strict=True) if f != fold]
         _, head, encoder = fine_tune(inside, epochs=epochs, progress=_progress(report, stage))
@@ -239,17 +237,20 @@ def train(examples: list[Example], net_hits: list[bool], max_chars: int, epochs:
     chosen = choose_threshold(table)
     urgent_rows = urgent_table(truth, probabilities)
     urgent = choose_urgent(urgent_rows, chosen.threshold)
-    final = folder.final() if folder is not None else None
-    if final is not None:
+    if folder is not None and (final := folder.final()) is not None:
         adapter, head = final
-        if report is not None:
-            report(f"final: finished in an earlier run, read from {folder.path}")  # type: ignore[union-attr]
+        _reused(report, "final", folder)
     else:
         adapter, head, _ = fine_tune(examples, epochs=epochs, progress=_progress(report, "final"))
         if folder is not None:
             folder.save_final(adapter, head)
     head = head.calibrated(calibration.temperature, chosen.threshold, urgent.threshold)
     return TrainingResult(adapter, head, calibration, chosen, tuple(table), urgent, tuple(urgent_rows))
+
+
+def _reused(report: Report | None, stage: str, work: WorkFolder) -> None:
+    if report is not None:
+        report(f"{stage}: finished in an earlier run, read from {work.path}")
 
 
 def _progress(report: Report | None, stage: str) -> Callable[[int, float], None] | None:
