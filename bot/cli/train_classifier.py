@@ -28,6 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="fine-tuning epochs (default: the value in fine_tune.py; fewer only to try things out)")
     parser.add_argument("--work", type=Path, default=None, metavar="DIR",
                         help="keep each finished step in DIR and resume from it when run again")
+    parser.add_argument("--seed", type=int, default=None, metavar="N",
+                        help="training seed (default: the one in fine_tune.py); another seed trains another model "
+                             "from the same data, deterministically: a part for soup-classifier")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.core.framing.classifier import FramingClassifier
     from bot.core.framing.encoder import ModelMissingError, model_dir
     from bot.core.framing.examples import ExampleError, load_split
-    from bot.core.framing.fine_tune import EPOCHS
+    from bot.core.framing.fine_tune import EPOCHS, SEED
     from bot.core.framing.head import HEAD_FILE
     from bot.core.framing.labels import LABELS
     from bot.core.framing.metrics import format_table, label_scores
@@ -48,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
     epochs = EPOCHS if args.epochs is None else args.epochs
     if epochs < 1:
         return fail("--epochs must be at least 1")
+    seed = SEED if args.seed is None else args.seed
+    if not 0 <= seed < 2**32:
+        return fail("--seed must be a whole number from 0 to 4294967295")
     try:
         examples = load_split("train")
         model_dir()
@@ -61,11 +67,11 @@ def run(args: argparse.Namespace) -> int:
     net = SafetyNet.from_file()
     max_chars = settings.framing.max_chars
     print(f"fine-tuning on {len(examples)} train examples: {FOLDS} cross-validation folds, then the final model "
-          f"({epochs} epochs each; two to three hours on a 2-core machine"
+          f"({epochs} epochs each, seed {seed}; two to three hours on a 2-core machine"
           f"{'' if args.work else '; --work DIR lets a stopped run resume'})", flush=True)
     started = time.perf_counter()
     result = train(examples, [bool(net.check(e.text)) for e in examples], max_chars, epochs,
-                   report=lambda line: print(line, flush=True), work=args.work)
+                   report=lambda line: print(line, flush=True), work=args.work, seed=seed)
     result.adapter.save(ADAPTER_FILE)
     result.head.save(HEAD_FILE)
     print(f"trained in {time.perf_counter() - started:.0f} s → {ADAPTER_FILE.name}, {HEAD_FILE.name}")

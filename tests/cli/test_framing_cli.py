@@ -104,3 +104,9 @@ def test_eval_classifier_refuses_a_candidate_without_thresholds_or_a_file_with_h
     assert missing.returncode == 2 and "train-classifier" in missing.stderr and "Traceback" not in missing.stderr
     both = run_cli("eval-classifier", "--heldout-only", str(tmp_path / "mine.jsonl"))
     assert both.returncode == 2 and "no FILE" in both.stderr
+
+
+def test_train_classifier_refuses_a_bad_seed_or_epochs_before_training() -> None:
+    for args, message in ((("--seed", "-1"), "--seed must be a whole number"), (("--epochs", "0"), "--epochs must be")):
+        result = run_cli("train-classifier", *args)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr

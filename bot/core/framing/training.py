@@ -47,7 +47,7 @@ import numpy as np
 from bot.core.framing.adapter import Adapter
 from bot.core.framing.classifier import combine
 from bot.core.framing.examples import Example
-from bot.core.framing.fine_tune import EPOCHS, fine_tune
+from bot.core.framing.fine_tune import EPOCHS, SEED, fine_tune
 from bot.core.framing.head import LinearHead
 from bot.core.framing.labels import LABELS
 from bot.core.framing.metrics import label_scores, macro_f1
@@ -117,7 +117,7 @@ def prepare(examples: list[Example]) -> list[Example]:
 
 
 def out_of_fold(examples: list[Example], max_chars: int, epochs: int = EPOCHS,
-                report: Report | None = None, work: WorkFolder | None = None) -> np.ndarray:
+                report: Report | None = None, work: WorkFolder | None = None, seed: int = SEED) -> np.ndarray:
     """Out-of-fold logits (n, 6) of the examples (already prepared); folds already in work are reused."""
     folds = np.arange(len(examples)) % FOLDS
     logits = np.zeros((len(examples), len(LABELS)))
@@ -129,7 +129,7 @@ def out_of_fold(examples: list[Example], max_chars: int, epochs: int = EPOCHS,
             _reused(report, stage, work)
             continue
         inside = [e for e, f in zip(examples, folds, strict=True) if f != fold]
-        _, head, encoder = fine_tune(inside, epochs=epochs, progress=_progress(report, stage))
+        _, head, encoder = fine_tune(inside, epochs=epochs, seed=seed, progress=_progress(report, stage))
         features = encoder.encode([examples[i].text[:max_chars] for i in outside])
         logits[outside] = head.logits(features)
         if work is not None:
@@ -223,14 +223,15 @@ def choose_threshold(table: list[ThresholdFigures]) -> ThresholdFigures:
 
 
 def train(examples: list[Example], net_hits: list[bool], max_chars: int, epochs: int = EPOCHS,
-          report: Report | None = None, work: Path | None = None) -> TrainingResult:
+          report: Report | None = None, work: Path | None = None, seed: int = SEED) -> TrainingResult:
     """Train on examples as written (net_hits: the safety net on each, read on her own words).
 
-    work: a folder that keeps every finished step, so a stopped run resumes (see the docstring)."""
+    work: a folder that keeps every finished step, so a stopped run resumes (see the docstring).
+    seed: another seed trains another model from the same data and recipe (a part for a soup)."""
     examples = prepare(examples)
     truth = [e.label for e in examples]
-    folder = WorkFolder.open(work, examples, max_chars, epochs, FOLDS) if work is not None else None
-    logits = out_of_fold(examples, max_chars, epochs, report, folder)
+    folder = WorkFolder.open(work, examples, max_chars, epochs, FOLDS, seed) if work is not None else None
+    logits = out_of_fold(examples, max_chars, epochs, report, folder, seed)
     calibration = fit_temperature(logits, np.array([LABELS.index(label) for label in truth]))
     probabilities = softmax(logits / calibration.temperature)
     table = threshold_table(truth, probabilities, net_hits)
@@ -241,7 +242,7 @@ def train(examples: list[Example], net_hits: list[bool], max_chars: int, epochs:
         adapter, head = final
         _reused(report, "final", folder)
     else:
-        adapter, head, _ = fine_tune(examples, epochs=epochs, progress=_progress(report, "final"))
+        adapter, head, _ = fine_tune(examples, epochs=epochs, seed=seed, progress=_progress(report, "final"))
         if folder is not None:
             folder.save_final(adapter, head)
     head = head.calibrated(calibration.temperature, chosen.threshold, urgent.threshold)

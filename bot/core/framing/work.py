@@ -27,13 +27,13 @@ from bot.core.framing.head import LinearHead
 from bot.core.framing.labels import LABELS
 
 
-def recipe(max_chars: int, epochs: int, folds: int) -> dict[str, object]:
+def recipe(max_chars: int, epochs: int, folds: int, seed: int = fine_tune.SEED) -> dict[str, object]:
     """Everything besides the data that decides a step's result."""
     return {
         "epochs": epochs, "folds": folds, "max_chars": max_chars, "max_tokens": MAX_TOKENS,
         "batch_size": fine_tune.BATCH_SIZE, "bucket_batches": fine_tune.BUCKET_BATCHES,
         "learning_rate": fine_tune.LEARNING_RATE, "weight_decay": fine_tune.WEIGHT_DECAY,
-        "warmup_steps": fine_tune.WARMUP_STEPS, "logit_scale": fine_tune.LOGIT_SCALE, "seed": fine_tune.SEED,
+        "warmup_steps": fine_tune.WARMUP_STEPS, "logit_scale": fine_tune.LOGIT_SCALE, "seed": seed,
         "rank": RANK, "alpha": ALPHA, "targets": list(TARGETS), "labels": list(LABELS),
     }
 
@@ -43,9 +43,10 @@ class WorkFolder:
         self.path = path
 
     @classmethod
-    def open(cls, root: Path, examples: list[Example], max_chars: int, epochs: int, folds: int) -> WorkFolder:
+    def open(cls, root: Path, examples: list[Example], max_chars: int, epochs: int, folds: int,
+             seed: int = fine_tune.SEED) -> WorkFolder:
         """The subfolder of root for this data (as prepared for the model) and recipe, created if new."""
-        key = hashlib.sha256(json.dumps({"data": data_hash(examples), "recipe": recipe(max_chars, epochs, folds)},
+        key = hashlib.sha256(json.dumps({"data": data_hash(examples), "recipe": recipe(max_chars, epochs, folds, seed)},
                                         sort_keys=True).encode()).hexdigest()[:16]
         path = root / key
         path.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,9 @@ def test_fine_tuning_is_deterministic_and_the_saved_files_reproduce_its_predicti
     second_head.save(tmp_path / "h2.safetensors")
     assert (tmp_path / "a1.safetensors").read_bytes() == (tmp_path / "a2.safetensors").read_bytes()
     assert (tmp_path / "h1.safetensors").read_bytes() == (tmp_path / "h2.safetensors").read_bytes()
+    other_seed, _, _ = fine_tune(TINY, epochs=1, seed=1)
+    other_seed.save(tmp_path / "a3.safetensors")
+    assert (tmp_path / "a3.safetensors").read_bytes() != (tmp_path / "a1.safetensors").read_bytes()
     # The adapter really changed the encoder (B starts at zero, so an untrained one would be all zeros).
     assert any(np.abs(b).max() > 0 for _, b in first_adapter.updates.values())
 

@@ -64,6 +64,7 @@ def test_other_data_or_another_recipe_never_reuses_a_step(tmp_path) -> None:
     assert WorkFolder.open(tmp_path, changed, MAX_CHARS, 1, FOLDS).path != folder.path
     assert WorkFolder.open(tmp_path, prepared, MAX_CHARS, 2, FOLDS).path != folder.path
     assert WorkFolder.open(tmp_path, prepared, 500, 1, FOLDS).path != folder.path
+    assert WorkFolder.open(tmp_path, prepared, MAX_CHARS, 1, FOLDS, seed=1).path != folder.path
 
 
 def test_a_half_written_or_unreadable_step_is_done_again(tmp_path) -> None:
