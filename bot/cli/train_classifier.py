@@ -31,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, metavar="N",
                         help="training seed (default: the one in fine_tune.py); another seed trains another model "
                              "from the same data, deterministically: a part for soup-classifier")
+    parser.add_argument("--temperature-from", type=Path, default=None, metavar="DIR",
+                        help="train the final model alone, as a part for soup-classifier, calibrated with the "
+                             "temperature of the model in DIR (trained on the same data); needs --out")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="with --temperature-from: where to write the part (never config/framing)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,11 +54,9 @@ def run(args: argparse.Namespace) -> int:
     from bot.core.framing.training import FOLDS, MIN_CV_CRISIS_RECALL, URGENT_MIN_PRECISION, train
 
     epochs = EPOCHS if args.epochs is None else args.epochs
-    if epochs < 1:
-        return fail("--epochs must be at least 1")
     seed = SEED if args.seed is None else args.seed
-    if not 0 <= seed < 2**32:
-        return fail("--seed must be a whole number from 0 to 4294967295")
+    if (problem := _bad_option(args, epochs, seed)) is not None:
+        return fail(problem)
     try:
         examples = load_split("train")
         model_dir()
@@ -64,8 +67,10 @@ def run(args: argparse.Namespace) -> int:
             args.work.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             return fail(f"--work {args.work}: cannot use this folder ({exc.strerror or exc})")
-    net = SafetyNet.from_file()
     max_chars = settings.framing.max_chars
+    if args.temperature_from is not None:
+        return _train_part(args, examples, max_chars, epochs, seed)
+    net = SafetyNet.from_file()
     print(f"fine-tuning on {len(examples)} train examples: {FOLDS} cross-validation folds, then the final model "
           f"({epochs} epochs each, seed {seed}; two to three hours on a 2-core machine"
           f"{'' if args.work else '; --work DIR lets a stopped run resume'})", flush=True)
@@ -103,4 +108,51 @@ def run(args: argparse.Namespace) -> int:
     results = classifier.classify([e.text for e in heldout])
     print(format_table(f"held-out ({len(heldout)}), model + safety net at threshold {result.crisis_threshold:g}:",
                        label_scores([e.label for e in heldout], [r.label for r in results], LABELS)))
+    return 0
+
+
+def _bad_option(args: argparse.Namespace, epochs: int, seed: int) -> str | None:
+    if epochs < 1:
+        return "--epochs must be at least 1"
+    if not 0 <= seed < 2**32:
+        return "--seed must be a whole number from 0 to 4294967295"
+    if (args.temperature_from is None) != (args.out is None):
+        return "--temperature-from and --out go together: they train a part for soup-classifier"
+    return None
+
+
+def _train_part(args: argparse.Namespace, examples: list, max_chars: int, epochs: int, seed: int) -> int:
+    from bot.core.framing.adapter import ADAPTER_FILE
+    from bot.core.framing.examples import data_hash
+    from bot.core.framing.head import HeadError, LinearHead
+    from bot.core.framing.training import prepare, train_part
+
+    try:
+        source = LinearHead.load(args.temperature_from / "head.safetensors")
+    except HeadError as exc:
+        return fail(str(exc))
+    if source.data_hash != data_hash(prepare(examples)):
+        return fail(f"--temperature-from {args.temperature_from}: that model was trained on other data than "
+                    "today's train split; a part must share its data")
+    if source.crisis_threshold is None:
+        return fail(f"--temperature-from {args.temperature_from}: that head was not calibrated by train-classifier")
+    out = args.out.resolve()
+    if out == ADAPTER_FILE.parent.resolve():
+        return fail("--out: a part is written beside the shipped model, never over it; choose another folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return fail(f"--out {args.out}: cannot use this folder ({exc.strerror or exc})")
+    print(f"fine-tuning the final model alone on {len(examples)} train examples ({epochs} epochs, seed {seed}), "
+          f"calibrated with temperature {source.temperature:g} from {args.temperature_from}", flush=True)
+    started = time.perf_counter()
+    adapter, head = train_part(examples, source.temperature, max_chars, epochs, seed,
+                               report=lambda line: print(line, flush=True), work=args.work)
+    try:
+        adapter.save(out / "adapter.safetensors")
+        head.save(out / "head.safetensors")
+    except OSError as exc:
+        return fail(f"--out {args.out}: cannot write there ({exc.strerror or exc})")
+    print(f"trained in {time.perf_counter() - started:.0f} s → {out / 'adapter.safetensors'}, "
+          f"{out / 'head.safetensors'} (no thresholds: soup-classifier sets a soup's)")
     return 0

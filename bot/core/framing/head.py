@@ -39,7 +39,8 @@ class LinearHead:
     def logits(self, embeddings: np.ndarray) -> np.ndarray:
         return embeddings.astype(np.float64) @ self.weights + self.bias
 
-    def calibrated(self, temperature: float, crisis_threshold: float, urgent_threshold: float) -> LinearHead:
+    def calibrated(self, temperature: float, crisis_threshold: float | None,
+                   urgent_threshold: float | None) -> LinearHead:
         """This head with temperature scaling folded into its weights, and the thresholds recorded."""
         return replace(self, weights=self.weights / temperature, bias=self.bias / temperature,
                        temperature=temperature, crisis_threshold=crisis_threshold,

@@ -238,15 +238,31 @@ def train(examples: list[Example], net_hits: list[bool], max_chars: int, epochs:
     chosen = choose_threshold(table)
     urgent_rows = urgent_table(truth, probabilities)
     urgent = choose_urgent(urgent_rows, chosen.threshold)
-    if folder is not None and (final := folder.final()) is not None:
-        adapter, head = final
-        _reused(report, "final", folder)
-    else:
-        adapter, head, _ = fine_tune(examples, epochs=epochs, seed=seed, progress=_progress(report, "final"))
-        if folder is not None:
-            folder.save_final(adapter, head)
+    adapter, head = _final(examples, epochs, seed, report, folder)
     head = head.calibrated(calibration.temperature, chosen.threshold, urgent.threshold)
     return TrainingResult(adapter, head, calibration, chosen, tuple(table), urgent, tuple(urgent_rows))
+
+
+def train_part(examples: list[Example], temperature: float, max_chars: int, epochs: int = EPOCHS,
+               seed: int = SEED, report: Report | None = None, work: Path | None = None) -> tuple[Adapter, LinearHead]:
+    """The final fine-tune alone, as a part for a soup (soup.py) with a model trained on the same data
+    and recipe under another seed: calibrated with that model's out-of-fold temperature, and with no
+    thresholds of its own, since a soup sets its thresholds on the development files."""
+    examples = prepare(examples)
+    folder = WorkFolder.open(work, examples, max_chars, epochs, FOLDS, seed) if work is not None else None
+    adapter, head = _final(examples, epochs, seed, report, folder)
+    return adapter, head.calibrated(temperature, None, None)
+
+
+def _final(examples: list[Example], epochs: int, seed: int, report: Report | None,
+           folder: WorkFolder | None) -> tuple[Adapter, LinearHead]:
+    if folder is not None and (final := folder.final()) is not None:
+        _reused(report, "final", folder)
+        return final
+    adapter, head, _ = fine_tune(examples, epochs=epochs, seed=seed, progress=_progress(report, "final"))
+    if folder is not None:
+        folder.save_final(adapter, head)
+    return adapter, head
 
 
 def _reused(report: Report | None, stage: str, work: WorkFolder) -> None:
