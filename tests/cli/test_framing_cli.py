@@ -110,3 +110,18 @@ def test_train_classifier_refuses_a_bad_seed_or_epochs_before_training() -> None
     for args, message in ((("--seed", "-1"), "--seed must be a whole number"), (("--epochs", "0"), "--epochs must be")):
         result = run_cli("train-classifier", *args)
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_classifier_refuses_a_soup_part_it_cannot_make_honestly(tmp_path) -> None:
+    alone = run_cli("train-classifier", "--out", str(tmp_path / "part"))
+    assert alone.returncode == 2 and "go together" in alone.stderr
+    over = run_cli("train-classifier", "--temperature-from", "config/framing", "--out", "config/framing")
+    assert over.returncode == 2 and "never over it" in over.stderr
+    head = LinearHead.load(HEAD_FILE)
+    other = tmp_path / "other"
+    other.mkdir()
+    LinearHead(head.labels, head.weights, head.bias, "another data hash", head.temperature,
+               head.crisis_threshold, head.urgent_threshold).save(other / "head.safetensors")
+    foreign = run_cli("train-classifier", "--temperature-from", str(other), "--out", str(tmp_path / "part"))
+    assert foreign.returncode == 2 and "other data" in foreign.stderr and "Traceback" not in foreign.stderr
+    assert not (tmp_path / "part").exists()

@@ -64,7 +64,11 @@ net_dev_s14d.jsonl (120 by a third hand, never tuned on: 15 -> 14 of 75, 19 -> 1
 a story is over ("haven't had a suicidal thought", "discharged", "since i last", "none of the old stuff"): tuned on
 net_dev_s14a.jsonl (120: 17 -> 10 of 75), no change on net_dev_s14e.jsonl (120 by another hand: 16 of 75) or
 net_dev_s13b.jsonl (16 of 70); net_dev_s14c.jsonl (media, hyperbole, OCD, negation) was never tuned on (4 of 99).
-Crises gained in six files, none lost. Then crisis hits and
+Crises gained in six files, none lost. In session 16 two files were added by two more hands from the label
+definitions alone and never tuned on: net_dev_s16a.jsonl (120 recovery stories and relapses: the net as it stood
+fired on 28 of the 75 safe stories and missed 26 of the 45 crises) and net_dev_s16b.jsonl (117 screening answers:
+12 of 75 and 21 of 42); the recovered-story rule does much less on a new hand's stories than on the files it was
+tuned on. Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
@@ -88,7 +92,7 @@ DEV_FILES = tuple(Path(__file__).resolve().parent / name
                                "net_dev_s12d.jsonl", "net_dev_s13.jsonl", "net_dev_s13b.jsonl", "net_dev_s13c.jsonl",
                                "net_dev_s13d.jsonl", "net_dev_s13e.jsonl", "net_dev_s14a.jsonl",
                                "net_dev_s14b.jsonl", "net_dev_s14c.jsonl", "net_dev_s14d.jsonl",
-                               "net_dev_s14e.jsonl"))
+                               "net_dev_s14e.jsonl", "net_dev_s16a.jsonl", "net_dev_s16b.jsonl"))
 
 
 def measure_dev(net: SafetyNet, path: Path, show: bool) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.framing.examples import Example
-from bot.core.framing.training import FOLDS, TrainingResult, prepare, train
+from bot.core.framing.training import FOLDS, TrainingResult, prepare, train, train_part
 from bot.core.framing.work import WorkFolder
 from tests.core.framing.test_head import TINY
 
@@ -77,3 +77,27 @@ def test_a_half_written_or_unreadable_step_is_done_again(tmp_path) -> None:
     (folder.path / "final-adapter.safetensors").write_bytes(b"broken")
     (folder.path / "final-head.npz").write_bytes(b"broken")
     assert folder.final() is None
+
+
+def test_a_soup_part_is_the_final_step_calibrated_with_the_given_temperature(tmp_path) -> None:
+    work = tmp_path / "work"
+    full, _ = run(work)
+    lines: list[str] = []
+    adapter, head = train_part(LINES, full.calibration.temperature, MAX_CHARS, epochs=1, report=lines.append,
+                               work=work)
+    (step_folder,) = work.iterdir()
+    assert lines == [f"final: finished in an earlier run, read from {step_folder}"]  # the same step, shared
+    assert files(full, tmp_path / "full")[0] == _saved(adapter, head, tmp_path / "part")[0]
+    assert np.array_equal(head.weights, full.head.weights) and np.array_equal(head.bias, full.head.bias)
+    assert head.temperature == full.head.temperature
+    assert head.crisis_threshold is None and head.urgent_threshold is None  # a soup sets its own
+
+    other, _ = train_part(LINES, 2.0, MAX_CHARS, epochs=1, seed=1)
+    assert _saved(other, head, tmp_path / "seed1")[0] != files(full, tmp_path / "full")[0]
+
+
+def _saved(adapter, head, folder: Path) -> tuple[bytes, bytes]:
+    folder.mkdir(exist_ok=True)
+    adapter.save(folder / "adapter.safetensors")
+    head.save(folder / "head.safetensors")
+    return (folder / "adapter.safetensors").read_bytes(), (folder / "head.safetensors").read_bytes()
