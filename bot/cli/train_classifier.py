@@ -9,6 +9,8 @@ from the files just written.
 A run takes hours on a 2-core machine. `--work DIR` keeps every finished step (each fold and the
 final fine-tune) in DIR, and the same command run again resumes after the last finished one with
 byte-identical results (bot/core/framing/work.py), so a run can span sessions or survive a reboot.
+`--seed N` draws another model from the same data and recipe; with `--temperature-from DIR --out OUT`
+only the final fine-tune is trained, as a part for soup-classifier (training.train_part).
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli._common import fail, settings_or_exit
+
+if TYPE_CHECKING:
+    from bot.core.framing.examples import Example
 
 NAME = "train-classifier"
 HELP = "fine-tune the framing model on the train split (deterministic) and print held-out metrics"
@@ -121,7 +127,7 @@ def _bad_option(args: argparse.Namespace, epochs: int, seed: int) -> str | None:
     return None
 
 
-def _train_part(args: argparse.Namespace, examples: list, max_chars: int, epochs: int, seed: int) -> int:
+def _train_part(args: argparse.Namespace, examples: list[Example], max_chars: int, epochs: int, seed: int) -> int:
     from bot.core.framing.adapter import ADAPTER_FILE
     from bot.core.framing.examples import data_hash
     from bot.core.framing.head import HeadError, LinearHead
