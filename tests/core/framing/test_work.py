@@ -4,7 +4,9 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.framing.adapter import Adapter
 from bot.core.framing.examples import Example
+from bot.core.framing.head import LinearHead
 from bot.core.framing.training import FOLDS, TrainingResult, prepare, train, train_part
 from bot.core.framing.work import WorkFolder
 from tests.core.framing.test_head import TINY
@@ -20,9 +22,13 @@ def run(work: Path | None) -> tuple[TrainingResult, list[str]]:
 
 
 def files(result: TrainingResult, folder: Path) -> tuple[bytes, bytes]:
+    return saved(result.adapter, result.head, folder)
+
+
+def saved(adapter: Adapter, head: LinearHead, folder: Path) -> tuple[bytes, bytes]:
     folder.mkdir(exist_ok=True)
-    result.adapter.save(folder / "adapter.safetensors")
-    result.head.save(folder / "head.safetensors")
+    adapter.save(folder / "adapter.safetensors")
+    head.save(folder / "head.safetensors")
     return (folder / "adapter.safetensors").read_bytes(), (folder / "head.safetensors").read_bytes()
 
 
@@ -87,17 +93,11 @@ def test_a_soup_part_is_the_final_step_calibrated_with_the_given_temperature(tmp
                                work=work)
     (step_folder,) = work.iterdir()
     assert lines == [f"final: finished in an earlier run, read from {step_folder}"]  # the same step, shared
-    assert files(full, tmp_path / "full")[0] == _saved(adapter, head, tmp_path / "part")[0]
+    assert files(full, tmp_path / "full")[0] == saved(adapter, head, tmp_path / "part")[0]
     assert np.array_equal(head.weights, full.head.weights) and np.array_equal(head.bias, full.head.bias)
     assert head.temperature == full.head.temperature
     assert head.crisis_threshold is None and head.urgent_threshold is None  # a soup sets its own
 
     other, _ = train_part(LINES, 2.0, MAX_CHARS, epochs=1, seed=1)
-    assert _saved(other, head, tmp_path / "seed1")[0] != files(full, tmp_path / "full")[0]
+    assert saved(other, head, tmp_path / "seed1")[0] != files(full, tmp_path / "full")[0]
 
-
-def _saved(adapter, head, folder: Path) -> tuple[bytes, bytes]:
-    folder.mkdir(exist_ok=True)
-    adapter.save(folder / "adapter.safetensors")
-    head.save(folder / "head.safetensors")
-    return (folder / "adapter.safetensors").read_bytes(), (folder / "head.safetensors").read_bytes()
