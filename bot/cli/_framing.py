@@ -1,6 +1,9 @@
-"""Shared start-up for the framing commands: load the classifier or print one clear line."""
+"""Shared parts of the framing commands: load the classifier or print one clear line; set a candidate's
+thresholds on the development files."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from bot.cli._common import fail
 from bot.settings import Settings
@@ -18,3 +21,59 @@ def load_classifier(settings: Settings) -> object | None:
     except (ModelMissingError, HeadError) as exc:
         fail(str(exc))
         return None
+
+
+def set_dev_thresholds(settings: Settings, anchor: Path, candidate: Path, candidate_name: str) -> int:
+    """Give the candidate in `candidate` (adapter + head) the thresholds that keep the anchor model's
+    operating point on the development files (soup.py), rewrite its head with them and print what
+    both find there. Exit status: 0, or 2 after one `error:` line. Reads no evaluation set."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from bot.core.framing.adapter import AdapterError
+    from bot.core.framing.classifier import FramingClassifier
+    from bot.core.framing.encoder import ModelMissingError
+    from bot.core.framing.examples import ExampleError, load_dev
+    from bot.core.framing.head import HeadError, LinearHead
+    from bot.core.framing.labels import LABELS
+    from bot.core.framing.soup import soup_thresholds
+
+    def crisis_scores(folder: Path) -> np.ndarray:
+        classifier = FramingClassifier.load(0.5, settings.framing.max_chars, head_path=folder / "head.safetensors",
+                                            adapter_path=folder / "adapter.safetensors",
+                                            threads=settings.framing.threads)
+        return classifier.probabilities([text for text, _ in dev])[:, LABELS.index("crisis")]
+
+    try:
+        dev = load_dev()
+        anchor_head = LinearHead.load(anchor / "head.safetensors")
+        head = LinearHead.load(candidate / "head.safetensors")
+        is_crisis = np.array([flag for _, flag in dev])
+        print(f"scoring {len(dev)} development posts ({int(is_crisis.sum())} crises) with the anchor and the "
+              f"{candidate_name}", flush=True)
+        first, second = crisis_scores(anchor), crisis_scores(candidate)
+        thresholds = soup_thresholds(first[is_crisis], second[is_crisis], anchor_head)
+    except (ModelMissingError, AdapterError, HeadError, ExampleError, ValueError) as exc:
+        return fail(str(exc))
+    assert anchor_head.crisis_threshold is not None and anchor_head.urgent_threshold is not None
+    try:
+        replace(head, crisis_threshold=thresholds.crisis, urgent_threshold=thresholds.urgent).save(
+            candidate / "head.safetensors")
+    except OSError as exc:
+        return fail(f"{candidate}: cannot write there ({exc.strerror or exc})")
+    rows = [
+        ("thresholds (crisis / urgent)", f"{anchor_head.crisis_threshold:g} / {anchor_head.urgent_threshold:g}",
+         f"{thresholds.crisis:g} / {thresholds.urgent:g}"),
+        (f"crises found (of {thresholds.crises})", thresholds.anchor_found, thresholds.found),
+        ("crises at or above urgent", thresholds.anchor_urgent, thresholds.urgent_found),
+        (f"safe posts called crisis (of {int((~is_crisis).sum())})",
+         int((first[~is_crisis] >= anchor_head.crisis_threshold).sum()),
+         int((second[~is_crisis] >= thresholds.crisis).sum())),
+    ]
+    print(f"  {'development files, model alone':36}{'anchor':>14}{candidate_name:>14}")
+    for name, a, b in rows:
+        print(f"  {name:36}{a:>14}{b:>14}")
+    print(f"wrote {candidate / 'adapter.safetensors'} and {candidate / 'head.safetensors'} "
+          f"(framing.crisis_threshold {thresholds.crisis:g}, framing.urgent_threshold {thresholds.urgent:g})")
+    return 0

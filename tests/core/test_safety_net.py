@@ -857,9 +857,33 @@ DEV_RULES_NOT_CRISIS = [
     "heard voices telling me to hurt him when he was tiny. he turns 7 next week and i'm planning the party",
     "the 'everyone would be better off without me' thoughts were loud back then. quiet now, have been for a good while",
     "rough week, checked in with myself like my therapist taught me: none of the old suicidal stuff, just tired",
+    # session 17 (net_dev_s16a/b): an anniversary dates the story ("ago today", "a year since the night");
+    # a bad day told against the old crisis; "the winter he was born"; "since i overdosed"; the doctors
+    # helped; answers "not currently" and "keep pressing no"; "i want to be here" is no present risk
+    "3 years ago today i was on the ward after trying to end it. today we went to the zoo and she fed a goat",
+    "a year since the night i took the overdose. a year of therapy and a lot of walks. we planted a tree for it",
+    "tired today but normal tired, not the old kind where i wanted to be dead",
+    "rough week with teething but there's no wanting to die in it anymore, just coffee",
+    "the wanting to be dead part is gone and has been for months. still on sertraline and that's fine",
+    "self harmed most nights the winter he was born. haven't in 3 years now",
+    "it's been 4 years since i overdosed and i only remembered the date at bedtime",
+    "my son asked about my scars. i told him mummy was poorly and self harmed after he was born and the doctors helped",
+    "the gp asked about thoughts of suicide and i said not currently, not since my teens",
+    "the app asks 'any thoughts of self harm?' every week and i keep pressing no",
+    "she asked about feeling like i'd be better off dead, i said no, i'm tired but i want to be here",
+    "the nurse asked if life felt worth living and i said honestly yes, i want to see him grow up. "
+    "so no to the harm one",
 ]
 
 DEV_RULES_CRISIS = [
+    # session 17: the same shapes with the risk back, a plan beside the contrast, or the "no" a lie
+    "3 years ago today i was on the ward after trying to end it. today i've got the tablets out again",
+    "not the old kind of tired, i want to die and i have a plan",
+    "the wanting to be dead part was gone for months but it's back this week",
+    "the wanting to die isn't gone, it's worse",
+    "it's been 4 years since i overdosed and tonight i'm planning to do it again",
+    "the gp asked about thoughts of suicide and i said not currently. that was a lie, i think about it every day",
+    "i keep pressing no on the app but the truth is i want to die",
     # negation next to a crisis sentence, or negation that is not one
     "i'm not going to hurt myself. i want to die though",
     "im not gonna lie i want to kill myself",

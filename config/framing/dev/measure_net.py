@@ -68,7 +68,16 @@ Crises gained in six files, none lost. In session 16 two files were added by two
 definitions alone and never tuned on: net_dev_s16a.jsonl (120 recovery stories and relapses: the net as it stood
 fired on 28 of the 75 safe stories and missed 26 of the 45 crises) and net_dev_s16b.jsonl (117 screening answers:
 12 of 75 and 21 of 42); the recovered-story rule does much less on a new hand's stories than on the files it was
-tuned on. Then crisis hits and
+tuned on. In session 17 the recovered-story rule read anniversaries ("2 yrs ago today", "a year since the
+night i..."), "the winter she was born", "since i overdosed", "the last time was", "the doctors helped" and a
+child starting school as a story told or over, and a bad day told against the old crisis ("not the old kind
+where i wanted to be dead", "the wanting to be dead part is gone") as negation; the screening-answer rule took
+"not currently", "keep pressing no", "she asked again" and "but i want to be here": tuned on net_dev_s16a.jsonl
+(28 -> 15 of 75) and net_dev_s16b.jsonl (12 -> 7 of 75), no crisis lost in any file or split. Checked on
+net_dev_s17a.jsonl (120 recovery stories and relapses) and net_dev_s17b.jsonl (117 screening answers), written
+by two more hands from the label definitions alone during the session and never tuned on: 25 -> 24 false
+fires of 75 and 12 -> 11 of 73, crises missed 23 of 45 and 8 of 44 unchanged. Lexical rules tuned on one
+hand's stories transfer little to the next hand's. Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
@@ -92,7 +101,8 @@ DEV_FILES = tuple(Path(__file__).resolve().parent / name
                                "net_dev_s12d.jsonl", "net_dev_s13.jsonl", "net_dev_s13b.jsonl", "net_dev_s13c.jsonl",
                                "net_dev_s13d.jsonl", "net_dev_s13e.jsonl", "net_dev_s14a.jsonl",
                                "net_dev_s14b.jsonl", "net_dev_s14c.jsonl", "net_dev_s14d.jsonl",
-                               "net_dev_s14e.jsonl", "net_dev_s16a.jsonl", "net_dev_s16b.jsonl"))
+                               "net_dev_s14e.jsonl", "net_dev_s16a.jsonl", "net_dev_s16b.jsonl",
+                               "net_dev_s17a.jsonl", "net_dev_s17b.jsonl"))
 
 
 def measure_dev(net: SafetyNet, path: Path, show: bool) -> None:

@@ -7,7 +7,7 @@ from bot.core.framing.examples import Example, data_hash, load_split
 from bot.core.framing.fine_tune import fine_tune
 from bot.core.framing.head import HEAD_FILE, HeadError, LinearHead
 from bot.core.framing.labels import LABELS
-from bot.core.framing.training import prepare
+from bot.core.framing.training import THRESHOLD_GRID, URGENT_GRID, prepare
 from bot.settings import load_settings
 
 TINY = [Example(text, label) for text, label in [
@@ -80,10 +80,12 @@ def test_unreadable_files_name_the_command(tmp_path) -> None:
         LinearHead.load(tmp_path / "broken.safetensors")
 
 
-def test_the_settings_carry_the_thresholds_chosen_out_of_fold_with_the_committed_head() -> None:
+def test_the_settings_carry_the_thresholds_chosen_with_the_committed_head() -> None:
+    # out of fold by train-classifier, or on the development files by soup-classifier or refit-head:
+    # either way a value of the grids, never one set by hand
     head = LinearHead.load(HEAD_FILE)
     framing = load_settings(env={}).framing
     assert head.crisis_threshold is not None and head.urgent_threshold is not None
-    assert framing.crisis_threshold == head.crisis_threshold, "set framing.crisis_threshold to the trained value"
-    assert framing.urgent_threshold == head.urgent_threshold, "set framing.urgent_threshold to the trained value"
-    assert head.temperature != 1.0  # calibrated by train-classifier
+    assert framing.crisis_threshold == head.crisis_threshold, "set framing.crisis_threshold to the head's value"
+    assert framing.urgent_threshold == head.urgent_threshold, "set framing.urgent_threshold to the head's value"
+    assert head.crisis_threshold in THRESHOLD_GRID and head.urgent_threshold in URGENT_GRID
