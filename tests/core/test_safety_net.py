@@ -326,9 +326,25 @@ CRISIS_INDIRECT = [
     ("my body wants to die", "passive_death_wish"),
     ("i keep planning to take my life. tonight's the night", "suicide"),
     ("if he leaves again i'm walking into the sea, i'm not joking", "suicide"),
+    # session 17: read from development crises that neither the model nor the net found
+    ("the thoughts of smothering him are back and they don't feel like ocd this time", "harm_to_baby"),
+    ("i know what intrusive thoughts are. these aren't intrusive thoughts, i keep picturing doing it", "harm_to_baby"),
+    ("i said no to the midwife. i have the thoughts though, not intrusive ones, real ones", "harm_to_baby"),
+    ("ticked 'quite often' for the harming myself question and she's calling the crisis team", "self_harm"),
+    ("answered yes to the suicide question at my 6 week check", "self_harm"),
+    ("pressed yes on the better off dead one in the app", "self_harm"),
+    ("going to log off now. for good. love you all", "plan_or_goodbye"),
+    ("cancelled my therapy session for thursday, i won't need it. thank you all", "plan_or_goodbye"),
+    ("showed dh where the life insurance papers are today", "plan_or_goodbye"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
+    # session 17: the same words without the risk
+    "my intrusive thoughts about dropping her still feel like ocd, horrible but i know what they are",
+    "i said yes to the anxiety questions and no to the harm one",
+    "logging off for the night, feeds are done x",
+    "signing off for a bit, back after the holidays",
+    "my therapist says it doesn't feel like depression anymore, more like plain tiredness",
     "just shoot me, the washing machine has flooded again",
     "the health visitor asked if I'd had thoughts of harming the baby and I said no, it's a routine question",
     "is there a self harm question on the EPDS?",
