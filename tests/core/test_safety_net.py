@@ -336,6 +336,8 @@ CRISIS_INDIRECT = [
     ("going to log off now. for good. love you all", "plan_or_goodbye"),
     ("cancelled my therapy session for thursday, i won't need it. thank you all", "plan_or_goodbye"),
     ("showed dh where the life insurance papers are today", "plan_or_goodbye"),
+    ('"any thoughts of harming yourself?" yes. "how often?" most days.', "self_harm"),
+    ("the app asked 'have you had thoughts of ending your life?' - yes, most days", "self_harm"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
@@ -345,6 +347,9 @@ NOT_CRISIS_NEAR_MISSES = [
     "logging off for the night, feeds are done x",
     "signing off for a bit, back after the holidays",
     "my therapist says it doesn't feel like depression anymore, more like plain tiredness",
+    "thoughts of harming yourself? no. thoughts of harming baby? no. crying? yes",
+    "the form had 'thoughts of harming yourself: yes / no' and i ticked no",
+    "she went down the list: low? tearful? harming yourself? yes, yes, no. standard stuff",
     "just shoot me, the washing machine has flooded again",
     "the health visitor asked if I'd had thoughts of harming the baby and I said no, it's a routine question",
     "is there a self harm question on the EPDS?",
