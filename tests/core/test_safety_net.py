@@ -338,6 +338,9 @@ CRISIS_INDIRECT = [
     ("showed dh where the life insurance papers are today", "plan_or_goodbye"),
     ('"any thoughts of harming yourself?" yes. "how often?" most days.', "self_harm"),
     ("the app asked 'have you had thoughts of ending your life?' - yes, most days", "self_harm"),
+    ("epds q10 i put yes quite often. so scared", "self_harm"),
+    ("PHQ-9 item 9: 'more than half the days'. It's true.", "self_harm"),
+    ("hv asked if i had any thoughts of harming myself. i said no. it wasn't true", "self_harm"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
@@ -350,6 +353,8 @@ NOT_CRISIS_NEAR_MISSES = [
     "thoughts of harming yourself? no. thoughts of harming baby? no. crying? yes",
     "the form had 'thoughts of harming yourself: yes / no' and i ticked no",
     "she went down the list: low? tearful? harming yourself? yes, yes, no. standard stuff",
+    "epds q10 i put never, q9 yes",
+    "the epds question 10 options are yes quite often / sometimes / hardly ever / never",
     "just shoot me, the washing machine has flooded again",
     "the health visitor asked if I'd had thoughts of harming the baby and I said no, it's a routine question",
     "is there a self harm question on the EPDS?",
