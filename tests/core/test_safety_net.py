@@ -341,6 +341,9 @@ CRISIS_INDIRECT = [
     ("epds q10 i put yes quite often. so scared", "self_harm"),
     ("PHQ-9 item 9: 'more than half the days'. It's true.", "self_harm"),
     ("hv asked if i had any thoughts of harming myself. i said no. it wasn't true", "self_harm"),
+    ('nurse asked "are you thinking about ending your life" and i just started crying and nodded', "self_harm"),
+    ("been on the site i used to use, looking up methods, every night this week", "plan_or_goodbye"),
+    ("stopped my meds and the pull to end it is back every night", "suicide"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
@@ -354,6 +357,8 @@ NOT_CRISIS_NEAR_MISSES = [
     "the form had 'thoughts of harming yourself: yes / no' and i ticked no",
     "she went down the list: low? tearful? harming yourself? yes, yes, no. standard stuff",
     "epds q10 i put never, q9 yes",
+    "googling weaning methods at 3am",
+    "looking up methods of sleep training, any tips?",
     "the epds question 10 options are yes quite often / sometimes / hardly ever / never",
     "just shoot me, the washing machine has flooded again",
     "the health visitor asked if I'd had thoughts of harming the baby and I said no, it's a routine question",

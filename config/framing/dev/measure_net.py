@@ -77,13 +77,13 @@ where i wanted to be dead", "the wanting to be dead part is gone") as negation; 
 net_dev_s17a.jsonl (120 recovery stories and relapses) and net_dev_s17b.jsonl (117 screening answers), written
 by two more hands from the label definitions alone during the session and never tuned on: 25 -> 24 false
 fires of 75 and 12 -> 11 of 73, crises missed 23 of 45 and 8 of 44 unchanged. Lexical rules tuned on one
-hand's stories transfer little to the next hand's. Then five crisis patterns read from the development
+hand's stories transfer little to the next hand's. Then six crisis patterns read from the development
 crises that neither the model nor the net found (harm thoughts she says are no longer OCD; a screening
-question answered yes, told, quoted or by its number, EPDS 10 / PHQ-9 9; logging off for good, an
-appointment she "won't need", the life insurance papers), and "it wasn't true" after a screening answer:
-the net finds 22 more development crises (2 of them in net_dev_s17a/b, which they were not read from)
-and 2 more train lines; the deployed rule now misses 35 of 1,629 development crises, against 48; no new fire
-on a safe post in any file or split. Then crisis hits and
+question answered yes, told, quoted, with a nod or by its number, EPDS 10 / PHQ-9 9; logging off for good,
+an appointment she "won't need", the life insurance papers; "looking up methods"), "the pull to end it", and
+"it wasn't true" after a screening answer: the net finds 27 more development crises (3 of them in
+net_dev_s17a/b, which they were not read from) and 2 more train lines; the deployed rule now misses 32 of
+1,629 development crises, against 48; no new fire on a safe post in any file or split. Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
