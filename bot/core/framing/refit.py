@@ -4,9 +4,10 @@ they give the training split.
 Why (session 17): six retrains of the encoder (sessions 12–16) each ranked development crises about as
 well as the session-11 model and each lost held-out crises it finds. The head alone can be refitted in
 a minute without moving the encoder: an L2-regularised logistic regression on the training lines'
-features (the first window of each line as the model reads it, through the committed adapter). On
-the development files it called fewer safe posts crisis at the same crisis recall than the head
-trained with the adapter (config/framing/pending/README.md, session 17, candidate C).
+features (the first window of each line as the model reads it, through the committed adapter). The
+session-17 head (candidate C in config/framing/pending/README.md) called a few fewer development posts
+crisis than the head trained with the adapter (526 against 535 of 2,787 safe posts, at the same crisis
+recall) but was worse on both evaluation sets, and was not shipped.
 
 The fit is deterministic: full-batch L-BFGS in float64 from zeros on one thread, minimising the
 mean cross-entropy plus |W|² / (2·C·n) (the bias is not penalised), which is scikit-learn's
