@@ -344,6 +344,7 @@ CRISIS_INDIRECT = [
     ('nurse asked "are you thinking about ending your life" and i just started crying and nodded', "self_harm"),
     ("been on the site i used to use, looking up methods, every night this week", "plan_or_goodbye"),
     ("stopped my meds and the pull to end it is back every night", "suicide"),
+    ("said no to the psychiatrist then came home and took a handful of my sertraline", "suicide"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [

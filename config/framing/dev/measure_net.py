@@ -83,7 +83,9 @@ question answered yes, told, quoted, with a nod or by its number, EPDS 10 / PHQ-
 an appointment she "won't need", the life insurance papers; "looking up methods"), "the pull to end it", and
 "it wasn't true" after a screening answer: the net finds 27 more development crises (3 of them in
 net_dev_s17a/b, which they were not read from) and 2 more train lines; the deployed rule now misses 32 of
-1,629 development crises, against 48; no new fire on a safe post in any file or split. Then crisis hits and
+1,629 development crises, against 48; no new fire on a safe post in any file or split. Last, "took a
+handful of" took medicines by name ("my sertraline"), read from a crisis in net_dev_s17b.jsonl that the
+deployed rule missed (no other file changed). Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
