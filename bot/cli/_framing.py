@@ -23,10 +23,12 @@ def load_classifier(settings: Settings) -> object | None:
         return None
 
 
-def set_dev_thresholds(settings: Settings, anchor: Path, candidate: Path, candidate_name: str) -> int:
+def set_dev_thresholds(settings: Settings, anchor: Path, candidate: Path, candidate_name: str,
+                       dev: list[tuple[str, bool]] | None = None) -> int:
     """Give the candidate in `candidate` (adapter + head) the thresholds that keep the anchor model's
-    operating point on the development files (soup.py), rewrite its head with them and print what
-    both find there. Exit status: 0, or 2 after one `error:` line. Reads no evaluation set."""
+    operating point on the development files (soup.py; `dev`: other posts, for tests), rewrite its
+    head with them and print what both find there. Exit status: 0, or 2 after one `error:` line.
+    Reads no evaluation set."""
     from dataclasses import replace
 
     import numpy as np
@@ -46,7 +48,7 @@ def set_dev_thresholds(settings: Settings, anchor: Path, candidate: Path, candid
         return classifier.probabilities([text for text, _ in dev])[:, LABELS.index("crisis")]
 
     try:
-        dev = load_dev()
+        dev = load_dev() if dev is None else dev
         anchor_head = LinearHead.load(anchor / "head.safetensors")
         head = LinearHead.load(candidate / "head.safetensors")
         is_crisis = np.array([flag for _, flag in dev])

@@ -143,3 +143,35 @@ def test_refit_head_refuses_to_write_over_the_model_or_to_refit_a_head_it_cannot
         result = run_cli("refit-head", "--anchor", str(anchor), "--out", str(tmp_path / "out"))
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_dev_thresholds_keep_the_anchors_operating_point_and_go_into_the_head(tmp_path, capsys) -> None:
+    from bot.cli._framing import set_dev_thresholds
+    from bot.core.framing.training import THRESHOLD_GRID, URGENT_GRID
+
+    head = LinearHead.load(HEAD_FILE)
+    candidate = tmp_path / "candidate"
+    candidate.mkdir()
+    shutil.copy(ADAPTER_FILE, candidate / "adapter.safetensors")
+    LinearHead(head.labels, head.weights, head.bias, head.data_hash, head.temperature).save(
+        candidate / "head.safetensors")
+    dev = [("i have the tablets out and i'm going to take them all tonight", True),
+           ("i want to die, i can't do this anymore", True), ("i've written letters to the kids", True),
+           ("she finally slept through, feeling human again", False),
+           ("anyone else's baby hate the car seat?", False)]
+    settings = load_settings(env={})
+    assert set_dev_thresholds(settings, HEAD_FILE.parent, candidate, "copy", dev=dev) == 0
+    written = LinearHead.load(candidate / "head.safetensors")
+    assert written.crisis_threshold in THRESHOLD_GRID and written.urgent_threshold in URGENT_GRID
+    assert written.urgent_threshold >= written.crisis_threshold
+    assert written.weights.tobytes() == head.weights.tobytes()  # only the thresholds were written
+    out = capsys.readouterr().out
+    assert "5 development posts (3 crises)" in out
+    [found] = [line.split() for line in out.splitlines() if line.strip().startswith("crises found (of 3)")]
+    assert int(found[-1]) >= int(found[-2])  # the copy finds at least what the anchor finds
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    shutil.copy(ADAPTER_FILE, bare / "adapter.safetensors")
+    LinearHead(head.labels, head.weights, head.bias, head.data_hash).save(bare / "head.safetensors")
+    assert set_dev_thresholds(settings, bare, candidate, "copy", dev=dev) == 2
+    assert "records no thresholds" in capsys.readouterr().err
