@@ -131,15 +131,17 @@ def test_refit_head_refuses_to_write_over_the_model_or_to_refit_a_head_it_cannot
     over = run_cli("refit-head", "--out", "config/framing")
     assert over.returncode == 2 and "folder of its own" in over.stderr and "Traceback" not in over.stderr
     head = LinearHead.load(HEAD_FILE)
-    bare, foreign = tmp_path / "bare", tmp_path / "foreign"
+    bare, foreign, refitted = tmp_path / "bare", tmp_path / "foreign", tmp_path / "refitted"
     for folder, made in ((bare, LinearHead(head.labels, head.weights, head.bias, head.data_hash)),
                          (foreign, LinearHead(head.labels, head.weights, head.bias, "another data hash",
-                                              head.temperature, head.crisis_threshold, head.urgent_threshold))):
+                                              head.temperature, head.crisis_threshold, head.urgent_threshold)),
+                         (refitted, LinearHead(head.labels, head.weights, head.bias, head.data_hash, 1.0,
+                                               head.crisis_threshold, head.urgent_threshold, dev_hash="d"))):
         folder.mkdir()
         shutil.copy(ADAPTER_FILE, folder / "adapter.safetensors")
         made.save(folder / "head.safetensors")
     for anchor, message in ((bare, "records no thresholds"), (foreign, "other data"),
-                            (tmp_path / "nowhere", "train-classifier")):
+                            (refitted, "fitted on the development posts"), (tmp_path / "nowhere", "train-classifier")):
         result = run_cli("refit-head", "--anchor", str(anchor), "--out", str(tmp_path / "out"))
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()

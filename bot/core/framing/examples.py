@@ -84,17 +84,33 @@ def data_hash(examples: list[Example]) -> str:
     return digest.hexdigest()
 
 
-def load_dev(directory: Path = DEV_DIR) -> list[tuple[str, bool]]:
-    """The development posts (config/framing/dev/*.jsonl, {"text", "label", ...}) as (text, is a crisis).
+@dataclass(frozen=True)
+class DevPost:
+    text: str
+    label: str  # "crisis", "safe" or one of the other labels
+    file: str  # the file's name: posts of one file were written by one hand
 
-    Written by other hands for developing the safety net and the model; never trained on and not an
-    evaluation set. A label is "crisis" or anything else ("safe" or one of the other labels)."""
+    @property
+    def is_crisis(self) -> bool:
+        return self.label == "crisis"
+
+
+def load_dev_posts(directory: Path = DEV_DIR) -> list[DevPost]:
+    """The development posts (config/framing/dev/*.jsonl, {"text", "label", ...}), files in name order.
+
+    Written by other hands for developing the safety net and the model; not an evaluation set. The
+    encoder was never trained on them; `refit-head` fits a head on them (refit.py)."""
     posts = []
     for path in sorted(directory.glob("*.jsonl")):
         for number, row in read_lines(path):
             if not isinstance(row.get("label"), str):
                 raise ExampleError(f"{path}:{number}: needs a \"label\" string")
-            posts.append((str(row["text"]), row["label"] == "crisis"))
+            posts.append(DevPost(str(row["text"]), str(row["label"]), path.name))
     if not posts:
         raise ExampleError(f"no development posts in {directory}")
     return posts
+
+
+def load_dev(directory: Path = DEV_DIR) -> list[tuple[str, bool]]:
+    """The development posts as (text, is a crisis)."""
+    return [(post.text, post.is_crisis) for post in load_dev_posts(directory)]

@@ -35,6 +35,7 @@ class LinearHead:
     temperature: float = 1.0  # already applied: the weights and bias were divided by it
     crisis_threshold: float | None = None  # chosen out of fold with this head (training.py)
     urgent_threshold: float | None = None
+    dev_hash: str | None = None  # refit-head: the development posts it was also fitted on (refit.py)
 
     def logits(self, embeddings: np.ndarray) -> np.ndarray:
         return embeddings.astype(np.float64) @ self.weights + self.bias
@@ -59,11 +60,16 @@ class LinearHead:
             str(path),
             # One metadata key: safetensors writes several keys in an unstable order, and the file must
             # be byte-identical when training is repeated.
-            metadata={"head": json.dumps({"labels": list(self.labels), "data_hash": self.data_hash,
-                                          "temperature": self.temperature,
-                                          "crisis_threshold": self.crisis_threshold,
-                                          "urgent_threshold": self.urgent_threshold}, sort_keys=True)},
+            metadata={"head": json.dumps(self._metadata(), sort_keys=True)},
         )
+
+    def _metadata(self) -> dict[str, object]:
+        metadata: dict[str, object] = {"labels": list(self.labels), "data_hash": self.data_hash,
+                                       "temperature": self.temperature, "crisis_threshold": self.crisis_threshold,
+                                       "urgent_threshold": self.urgent_threshold}
+        if self.dev_hash is not None:  # absent from the heads train-classifier makes, so their bytes stay as they were
+            metadata["dev_hash"] = self.dev_hash
+        return metadata
 
     @classmethod
     def load(cls, path: Path = HEAD_FILE) -> LinearHead:
@@ -85,7 +91,8 @@ class LinearHead:
                             "run `python -m bot train-classifier`.")
         return cls(labels, weights, bias, str(metadata.get("data_hash", "")),
                    float(metadata.get("temperature") or 1.0), _optional(metadata.get("crisis_threshold")),
-                   _optional(metadata.get("urgent_threshold")))
+                   _optional(metadata.get("urgent_threshold")),
+                   metadata["dev_hash"] if isinstance(metadata.get("dev_hash"), str) else None)
 
 
 def _optional(value: object) -> float | None:

@@ -46,6 +46,9 @@ def average(parts: Sequence[tuple[Adapter, LinearHead]]) -> tuple[Adapter, Linea
     names = set(adapters[0].updates)
     if any(set(a.updates) != names for a in adapters) or any(h.labels != heads[0].labels for h in heads):
         raise ValueError("the parts of a soup must adapt the same weights and share the labels")
+    if any(h.dev_hash is not None for h in heads):
+        raise ValueError("a part's head was fitted on the development posts (refit-head), whose scores set a "
+                         "soup's thresholds: make a soup only of models train-classifier made")
     k = len(parts)
     updates = {}
     for name in sorted(names):

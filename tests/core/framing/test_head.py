@@ -89,3 +89,13 @@ def test_the_settings_carry_the_thresholds_chosen_with_the_committed_head() -> N
     assert framing.crisis_threshold == head.crisis_threshold, "set framing.crisis_threshold to the head's value"
     assert framing.urgent_threshold == head.urgent_threshold, "set framing.urgent_threshold to the head's value"
     assert head.crisis_threshold in THRESHOLD_GRID and head.urgent_threshold in URGENT_GRID
+
+
+def test_a_head_fitted_on_the_development_posts_says_so_and_others_keep_their_bytes(tmp_path) -> None:
+    weights, bias = np.arange(12.0).reshape(2, 6), np.arange(6.0)
+    plain = LinearHead(LABELS, weights, bias, "h", 1.5, 0.2, 0.5)
+    plain.save(tmp_path / "plain.safetensors")
+    assert LinearHead.load(tmp_path / "plain.safetensors").dev_hash is None
+    assert b"dev_hash" not in (tmp_path / "plain.safetensors").read_bytes()  # train-classifier's bytes as before
+    LinearHead(LABELS, weights, bias, "h", 1.0, 0.2, 0.5, dev_hash="d").save(tmp_path / "refit.safetensors")
+    assert LinearHead.load(tmp_path / "refit.safetensors").dev_hash == "d"

@@ -60,6 +60,14 @@ def test_parts_that_adapt_different_weights_do_not_mix() -> None:
         average([])
 
 
+def test_a_head_fitted_on_the_development_posts_is_no_part_of_a_soup() -> None:
+    from dataclasses import replace
+
+    adapter, head = part(6)
+    with pytest.raises(ValueError, match="development posts"):
+        average([part(7), (adapter, replace(head, dev_hash="d"))])
+
+
 def test_the_threshold_keeps_as_many_crises_as_the_anchor_finds() -> None:
     anchor = np.array([0.9, 0.8, 0.3, 0.24, 0.1])  # finds 4 at 0.225
     soup = np.array([0.95, 0.9, 0.5, 0.33, 0.05])
