@@ -4,7 +4,7 @@ It is trained together with the encoder's adapter (fine_tune.py) and stored as s
 (weights, bias) with its label order and a hash of the training data in the metadata; a head made
 by train-classifier also records its calibration temperature (already divided into the weights)
 and the crisis and urgent thresholds chosen out of fold (training.py), which config/settings.toml
-must carry.
+must carry. A head refit-head made also on the development posts records their hash (dev_hash).
 """
 
 from __future__ import annotations
