@@ -73,9 +73,18 @@ def set_dev_thresholds(settings: Settings, anchor: Path, candidate: Path, candid
          int((first[~is_crisis] >= anchor_head.crisis_threshold).sum()),
          int((second[~is_crisis] >= thresholds.crisis).sum())),
     ]
-    print(f"  {'development files, model alone':36}{'anchor':>14}{candidate_name:>14}")
-    for name, a, b in rows:
-        print(f"  {name:36}{a:>14}{b:>14}")
-    print(f"wrote {candidate / 'adapter.safetensors'} and {candidate / 'head.safetensors'} "
-          f"(framing.crisis_threshold {thresholds.crisis:g}, framing.urgent_threshold {thresholds.urgent:g})")
+    print_candidate(["development files, model alone"], candidate_name, rows, candidate, thresholds.crisis,
+                    thresholds.urgent)
     return 0
+
+
+def print_candidate(titles: list[str], candidate_name: str, rows: list[tuple[str, object, object]], folder: Path,
+                    crisis: float, urgent: float) -> None:
+    """The anchor's and the candidate's figures side by side, and where the candidate was written."""
+    print(f"  {titles[0]:40}{'anchor':>14}{candidate_name:>14}")
+    for title in titles[1:]:
+        print(f"  {title}")
+    for name, a, b in rows:
+        print(f"  {name:40}{a!s:>14}{b!s:>14}")
+    print(f"wrote {folder / 'adapter.safetensors'} and {folder / 'head.safetensors'} "
+          f"(framing.crisis_threshold {crisis:g}, framing.urgent_threshold {urgent:g})")

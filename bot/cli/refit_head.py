@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.cli._common import fail, settings_or_exit
+from bot.cli._framing import print_candidate
 
 NAME = "refit-head"
 HELP = "fit a new framing head on the training lines and development posts; thresholds out of fold"
@@ -124,10 +125,6 @@ def run(args: argparse.Namespace) -> int:
         ("  by the model", called(anchor_crisis, a_crisis, safe, net=False),
          called(out_of_fold, thresholds.crisis, safe, net=False)),
     ]
-    print(f"  {'development posts, with the safety net':40}{'anchor':>14}{'new head':>14}")
-    print(f"  {'(the new head out of fold)':40}")
-    for name, a, b in table:
-        print(f"  {name:40}{a:>14}{b:>14}")
-    print(f"wrote {args.out / 'adapter.safetensors'} and {args.out / 'head.safetensors'} "
-          f"(framing.crisis_threshold {thresholds.crisis:g}, framing.urgent_threshold {thresholds.urgent:g})")
+    print_candidate(["development posts, with the safety net", "(the new head out of fold)"], "new head", table,
+                    args.out, thresholds.crisis, thresholds.urgent)
     return 0
