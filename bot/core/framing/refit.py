@@ -164,14 +164,14 @@ def fit_with_dev(features: np.ndarray, labels: Sequence[str], dev: DevFeatures, 
         raise ValueError("a development label must be \"safe\" or one of the six labels")
     guide = fit_head(features, labels, data_hash, c)
     rows, row_labels = dev_rows(guide, dev)
-    row_folds = dev_folds(dev.files)[dev.owner[rows]]
+    window_folds = dev_folds(dev.files)[dev.owner]
+    row_folds = window_folds[rows]
 
     def fit(inside: np.ndarray) -> LinearHead:
         return fit_head(np.concatenate([features, dev.features[rows[inside]]]),
                         [*labels, *(row_labels[i] for i in np.flatnonzero(inside))], data_hash, c,
                         np.concatenate([np.ones(len(labels)), np.full(int(inside.sum()), dev_weight)]))
 
-    window_folds = dev_folds(dev.files)[dev.owner]
     out_of_fold = np.zeros((len(dev.features), len(LABELS)))
     for fold in range(DEV_FOLDS):
         outside = window_folds == fold
