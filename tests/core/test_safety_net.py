@@ -348,6 +348,9 @@ CRISIS_INDIRECT = [
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
+    # session 19: a blade or razor beside her for an ordinary reason
+    "sat on the edge of the bath with a razor and shaved my legs for the first time since she was born",
+    "sitting on the floor with a blade and the craft mat cutting out bunting for her party",
     # session 17: the same words without the risk
     "my intrusive thoughts about dropping her still feel like ocd, horrible but i know what they are",
     "i said yes to the anxiety questions and no to the harm one",
@@ -619,6 +622,12 @@ SCREENING_SHAPED_CRISIS = [
     "self harm: no. thoughts of suicide: no. i've been stockpiling my tablets",
     "i ticked yes on the self harm one. i've been cutting again",
     "the suicide question made me realise i have a plan",
+    # session 19: the answer taken back, and a blade beside her after the "no"
+    "the hv asked about suicidal thoughts and i said passive ones. they're not passive anymore",
+    "gp asked if i'd had thoughts of ending my life, i said only a few days. it's more than a few days",
+    "the midwife asked if i'd thought of harming myself and i said no. then i sat in the car with a "
+    "razor blade for an hour",
+    "she asked about self harm, i said no. the blade is in my bag, didn't use it yet",
 ]
 
 
