@@ -85,7 +85,12 @@ an appointment she "won't need", the life insurance papers; "looking up methods"
 net_dev_s17a/b, which they were not read from) and 2 more train lines; the deployed rule now misses 32 of
 1,629 development crises, against 48; no new fire on a safe post in any file or split. Last, "took a
 handful of" took medicines by name ("my sertraline"), read from a crisis in net_dev_s17b.jsonl that the
-deployed rule missed (no other file changed). Then crisis hits and
+deployed rule missed (no other file changed). In session 19 the screening answer taken back ("they're not
+passive anymore", "it's more than several days", "didn't use it yet") and a blade or razor beside her
+("sat on the bathroom floor with a blade", not for shaving or crafts), read from three crises in
+net_dev_s12b/s14b.jsonl: 8 more crises read across eight files, 2 more train lines, no new fire on a safe
+post in any file or split; on net_dev_s19a/b.jsonl (297 posts by two more hands, written afterwards and
+never tuned on) no change either way (45 of 104 crises read, 27 of 193 safe posts fired on). Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
