@@ -115,7 +115,7 @@ DEV_FILES = tuple(Path(__file__).resolve().parent / name
                                "net_dev_s13d.jsonl", "net_dev_s13e.jsonl", "net_dev_s14a.jsonl",
                                "net_dev_s14b.jsonl", "net_dev_s14c.jsonl", "net_dev_s14d.jsonl",
                                "net_dev_s14e.jsonl", "net_dev_s16a.jsonl", "net_dev_s16b.jsonl",
-                               "net_dev_s17a.jsonl", "net_dev_s17b.jsonl"))
+                               "net_dev_s17a.jsonl", "net_dev_s17b.jsonl", "net_dev_s19a.jsonl", "net_dev_s19b.jsonl"))
 
 
 def measure_dev(net: SafetyNet, path: Path, show: bool) -> None:
