@@ -58,6 +58,19 @@ def _swap(model: torch.nn.Module, name: str, module: torch.nn.Module) -> None:
     setattr(model.get_submodule(parent_name), child, module)
 
 
+def _start_from(wrapped: dict[str, _LoRALinear], head: torch.nn.Linear, adapter: Adapter,
+                linear: LinearHead) -> None:
+    if set(adapter.updates) != set(wrapped) or adapter.rank != RANK or adapter.alpha != ALPHA:
+        raise ValueError("the adapter to continue from does not fit this recipe")
+    with torch.no_grad():
+        for name, module in wrapped.items():
+            a, b = adapter.updates[name]
+            module.a.copy_(torch.from_numpy(np.asarray(a, dtype=np.float32)))
+            module.b.copy_(torch.from_numpy(np.asarray(b, dtype=np.float32)))
+        head.weight.copy_(torch.from_numpy((linear.weights * linear.temperature / LOGIT_SCALE).T.astype(np.float32)))
+        head.bias.copy_(torch.from_numpy((linear.bias * linear.temperature / LOGIT_SCALE).astype(np.float32)))
+
+
 def batches(lengths: list[int], generator: torch.Generator) -> list[list[int]]:
     """One epoch's batches: a seeded shuffle, pools sorted by length, the batches shuffled again."""
     order = torch.randperm(len(lengths), generator=generator).tolist()
@@ -70,8 +83,12 @@ def batches(lengths: list[int], generator: torch.Generator) -> list[list[int]]:
 
 
 def fine_tune(examples: list[Example], *, epochs: int = EPOCHS, seed: int = SEED, folder: Path | None = None,
-              progress: Progress | None = None) -> tuple[Adapter, LinearHead, MiniLMEncoder]:
-    """Train an adapter and a head on examples; returns them and an encoder with the adapter merged."""
+              progress: Progress | None = None, start: tuple[Adapter, LinearHead] | None = None,
+              learning_rate: float = LEARNING_RATE) -> tuple[Adapter, LinearHead, MiniLMEncoder]:
+    """Train an adapter and a head on examples; returns them and an encoder with the adapter merged.
+
+    `start`: an adapter and head to continue from (the head's temperature undone) instead of the plain
+    model and a fresh head."""
     _, tokenizer, model = load_model(folder)
     deterministic = torch.are_deterministic_algorithms_enabled()
     torch.use_deterministic_algorithms(True)
@@ -85,8 +102,10 @@ def fine_tune(examples: list[Example], *, epochs: int = EPOCHS, seed: int = SEED
             wrapped[name] = _LoRALinear(model.get_submodule(name), RANK, ALPHA)
             _swap(model, name, wrapped[name])
         head = torch.nn.Linear(MiniLMEncoder.dimension, len(LABELS))
+        if start is not None:
+            _start_from(wrapped, head, *start)
         trainable = [p for module in wrapped.values() for p in (module.a, module.b)] + list(head.parameters())
-        optimiser = torch.optim.AdamW(trainable, lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
+        optimiser = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=WEIGHT_DECAY)
         targets = torch.tensor([LABELS.index(e.label) for e in examples])
         counts = torch.bincount(targets, minlength=len(LABELS)).float().clamp(min=1)
         class_weight = len(examples) / (len(LABELS) * counts)
