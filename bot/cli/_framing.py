@@ -88,3 +88,27 @@ def print_candidate(titles: list[str], candidate_name: str, rows: list[tuple[str
         print(f"  {name:40}{a!s:>14}{b!s:>14}")
     print(f"wrote {folder / 'adapter.safetensors'} and {folder / 'head.safetensors'} "
           f"(framing.crisis_threshold {crisis:g}, framing.urgent_threshold {urgent:g})")
+
+
+def deployed_rows(anchor_crisis: object, candidate_crisis: object, net_hits: object, is_crisis: object,
+                  anchor: tuple[float, float], candidate: tuple[float, float]) -> list[tuple[str, object, object]]:
+    """The rows print_candidate shows for two models on development posts, with the safety net: each
+    model's crisis scores at its own (crisis, urgent) thresholds; a post the net reads counts as found."""
+    import numpy as np
+
+    net, crisis = np.asarray(net_hits, dtype=bool), np.asarray(is_crisis, dtype=bool)
+
+    def called(scores: object, threshold: float, which: np.ndarray, with_net: bool = True) -> int:
+        return int(((np.asarray(scores) >= threshold) | (net & with_net))[which].sum())
+
+    first, second = np.asarray(anchor_crisis), np.asarray(candidate_crisis)
+    return [
+        ("thresholds (crisis / urgent)", f"{anchor[0]:g} / {anchor[1]:g}", f"{candidate[0]:g} / {candidate[1]:g}"),
+        (f"crises found (of {int(crisis.sum())})", called(first, anchor[0], crisis),
+         called(second, candidate[0], crisis)),
+        ("crises at or above urgent", called(first, anchor[1], crisis), called(second, candidate[1], crisis)),
+        (f"safe posts called crisis (of {int((~crisis).sum())})", called(first, anchor[0], ~crisis),
+         called(second, candidate[0], ~crisis)),
+        ("  by the model", called(first, anchor[0], ~crisis, with_net=False),
+         called(second, candidate[0], ~crisis, with_net=False)),
+    ]

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.cli._common import fail, settings_or_exit
-from bot.cli._framing import print_candidate
+from bot.cli._framing import deployed_rows, print_candidate
 
 NAME = "refit-head"
 HELP = "fit a new framing head on the training lines and development posts; thresholds out of fold"
@@ -107,24 +107,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return fail(f"--out {args.out}: cannot write there ({exc.strerror or exc})")
     print(f"fitted in {time.perf_counter() - started:.0f} s", flush=True)
-    safe = ~is_crisis
-
-    def called(scores: np.ndarray, threshold: float, rows: np.ndarray, net: bool = True) -> int:
-        return int(((scores >= threshold) | (net_hits & net))[rows].sum())
-
-    a_crisis, a_urgent = anchor_head.crisis_threshold, anchor_head.urgent_threshold
-    table = [
-        ("thresholds (crisis / urgent)", f"{a_crisis:g} / {a_urgent:g}",
-         f"{thresholds.crisis:g} / {thresholds.urgent:g}"),
-        (f"crises found (of {int(is_crisis.sum())})", called(anchor_crisis, a_crisis, is_crisis),
-         called(out_of_fold, thresholds.crisis, is_crisis)),
-        ("crises at or above urgent", called(anchor_crisis, a_urgent, is_crisis),
-         called(out_of_fold, thresholds.urgent, is_crisis)),
-        (f"safe posts called crisis (of {int(safe.sum())})", called(anchor_crisis, a_crisis, safe),
-         called(out_of_fold, thresholds.crisis, safe)),
-        ("  by the model", called(anchor_crisis, a_crisis, safe, net=False),
-         called(out_of_fold, thresholds.crisis, safe, net=False)),
-    ]
+    table = deployed_rows(anchor_crisis, out_of_fold, net_hits, is_crisis,
+                          (anchor_head.crisis_threshold, anchor_head.urgent_threshold),
+                          (thresholds.crisis, thresholds.urgent))
     print_candidate(["development posts, with the safety net", "(the new head out of fold)"], "new head", table,
                     args.out, thresholds.crisis, thresholds.urgent)
     return 0

@@ -177,3 +177,12 @@ def test_dev_thresholds_keep_the_anchors_operating_point_and_go_into_the_head(tm
     LinearHead(head.labels, head.weights, head.bias, head.data_hash).save(bare / "head.safetensors")
     assert set_dev_thresholds(settings, bare, candidate, "copy", dev=dev) == 2
     assert "records no thresholds" in capsys.readouterr().err
+
+
+def test_adapt_classifier_refuses_to_write_over_the_model_or_to_train_without_a_step(tmp_path) -> None:
+    over = run_cli("adapt-classifier", "--out", "config/framing")
+    assert over.returncode == 2 and "folder of its own" in over.stderr and "Traceback" not in over.stderr
+    for option in (("--epochs", "0"), ("--rate", "0"), ("--rate", "2")):
+        result = run_cli("adapt-classifier", "--out", str(tmp_path / "out"), *option)
+        assert result.returncode == 2 and "--epochs must be" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
