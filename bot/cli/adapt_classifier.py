@@ -28,25 +28,27 @@ HELP = "train the shipped framing model on towards the development posts; thresh
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from bot.core.framing.adapt import ADAPT_EPOCHS, ADAPT_RATE
-
+    # no import of bot.core.framing.adapt here: it needs torch, which no other command should load
     parser.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="where to write the candidate (never config/framing)")
-    parser.add_argument("--epochs", type=int, default=ADAPT_EPOCHS, metavar="N",
-                        help=f"epochs of further training (default {ADAPT_EPOCHS})")
-    parser.add_argument("--rate", type=float, default=ADAPT_RATE, metavar="R",
-                        help=f"peak learning rate (default {ADAPT_RATE:g})")
+    parser.add_argument("--epochs", type=int, default=None, metavar="N",
+                        help="epochs of further training (default: ADAPT_EPOCHS in adapt.py, 2)")
+    parser.add_argument("--rate", type=float, default=None, metavar="R",
+                        help="peak learning rate (default: ADAPT_RATE in adapt.py, 3e-4)")
 
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_or_exit(log_to_file=False)
     if settings is None:
         return 2
-    if args.epochs < 1 or not 0 < args.rate < 1:
-        return fail("--epochs must be at least 1 and --rate between 0 and 1")
     import numpy as np
 
-    from bot.core.framing.adapt import adapt, adaptation_rows, held_back
+    from bot.core.framing.adapt import ADAPT_EPOCHS, ADAPT_RATE, adapt, adaptation_rows, held_back
+
+    args.epochs = ADAPT_EPOCHS if args.epochs is None else args.epochs
+    args.rate = ADAPT_RATE if args.rate is None else args.rate
+    if args.epochs < 1 or not 0 < args.rate < 1:
+        return fail("--epochs must be at least 1 and --rate between 0 and 1")
     from bot.core.framing.adapter import ADAPTER_FILE
     from bot.core.framing.classifier import FramingClassifier
     from bot.core.framing.encoder import ModelMissingError
