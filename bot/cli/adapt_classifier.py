@@ -67,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
           f"{args.epochs} epoch(s) at {args.rate:g} with {len(train)} train lines beside them", flush=True)
     started = time.perf_counter()
     windows = [anchor.windows(post.text) for post in posts]
+    by_text = dict(zip((p.text for p in posts), windows, strict=True))
     dev = dev_features([p.text for p in posts], [p.label for p in posts], [p.file for p in posts],
-                       anchor.windows, anchor.encoder.encode)
+                       by_text.__getitem__, anchor.encoder.encode)
     rows = adaptation_rows(windows, dev, anchor_head)
     adapter, head, _ = adapt(train, rows, (anchor_adapter, anchor_head), args.epochs, args.rate,
                              progress=lambda epoch, loss: print(f"  epoch {epoch}: loss {loss:.4f}", flush=True))
