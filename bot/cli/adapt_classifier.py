@@ -35,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="epochs of further training (default: ADAPT_EPOCHS in adapt.py, 2)")
     parser.add_argument("--rate", type=float, default=None, metavar="R",
                         help="peak learning rate (default: ADAPT_RATE in adapt.py, 3e-4)")
+    parser.add_argument("--keep-thresholds", action="store_true",
+                        help="keep the shipped model's thresholds instead of matching them on the held-back "
+                             "fold (the fold's figures are printed either way)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.core.framing.encoder import ModelMissingError
     from bot.core.framing.head import HeadError
     from bot.core.framing.labels import LABELS
-    from bot.core.framing.refit import deployed_thresholds, dev_features, pooled_crisis
+    from bot.core.framing.refit import dev_features, pooled_crisis
 
     if args.out.resolve() == ADAPTER_FILE.parent.resolve():
         return fail(f"--out {args.out}: write the candidate to a folder of its own; it is shipped by copying "
@@ -90,8 +93,9 @@ def run(args: argparse.Namespace) -> int:
     candidate_crisis = candidate.probabilities([p.text for p in kept])[:, LABELS.index("crisis")]
     net_hits = np.array([bool(anchor.net.check(p.text)) for p in kept])
     is_crisis = np.array([p.is_crisis for p in kept])
-    thresholds = deployed_thresholds(anchor_crisis, candidate_crisis, net_hits, is_crisis, anchor_head)
-    head = replace(head, crisis_threshold=thresholds.crisis, urgent_threshold=thresholds.urgent)
+    crisis_at, urgent_at = _thresholds(args.keep_thresholds, anchor_crisis, candidate_crisis, net_hits, is_crisis,
+                                       anchor_head)
+    head = replace(head, crisis_threshold=crisis_at, urgent_threshold=urgent_at)
     try:
         head.save(args.out / "head.safetensors")
     except OSError as exc:
@@ -100,10 +104,21 @@ def run(args: argparse.Namespace) -> int:
     assert anchor_head.crisis_threshold is not None and anchor_head.urgent_threshold is not None
     table = deployed_rows(anchor_crisis, candidate_crisis, net_hits, is_crisis,
                           (anchor_head.crisis_threshold, anchor_head.urgent_threshold),
-                          (thresholds.crisis, thresholds.urgent))
+                          (crisis_at, urgent_at))
     print_candidate([f"held-back development fold ({len(kept)} posts), with the safety net",
-                     "(never trained on)"], "adapted", table, args.out, thresholds.crisis, thresholds.urgent)
+                     "(never trained on)"], "adapted", table, args.out, crisis_at, urgent_at)
     return 0
+
+
+def _thresholds(keep: bool, anchor_crisis: Any, candidate_crisis: Any, net_hits: Any, is_crisis: Any,
+                anchor_head: Any) -> tuple[float, float]:
+    """The shipped (crisis, urgent) thresholds when kept, else the ones matched on the held-back fold."""
+    from bot.core.framing.refit import deployed_thresholds
+
+    if keep:
+        return anchor_head.crisis_threshold, anchor_head.urgent_threshold
+    matched = deployed_thresholds(anchor_crisis, candidate_crisis, net_hits, is_crisis, anchor_head)
+    return matched.crisis, matched.urgent
 
 
 def _shipped(settings: Settings) -> tuple[Any, Any, Any, list[Any], list[Any]] | str:
