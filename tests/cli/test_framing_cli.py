@@ -186,3 +186,20 @@ def test_adapt_classifier_refuses_to_write_over_the_model_or_to_train_without_a_
         result = run_cli("adapt-classifier", "--out", str(tmp_path / "out"), *option)
         assert result.returncode == 2 and "--epochs must be" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_adapt_classifier_keeps_the_shipped_thresholds_only_when_asked() -> None:
+    import numpy as np
+
+    from bot.cli.adapt_classifier import _thresholds
+
+    head = LinearHead.load(HEAD_FILE)
+    # the candidate ranks every crisis far above every safe post: matched thresholds rise above the shipped
+    is_crisis = np.array([True] * 20 + [False] * 20)
+    anchor = np.where(is_crisis, 0.6, 0.1)
+    candidate = np.where(is_crisis, 0.95, 0.01)
+    net = np.zeros(40, dtype=bool)
+    kept = _thresholds(True, anchor, candidate, net, is_crisis, head)
+    matched = _thresholds(False, anchor, candidate, net, is_crisis, head)
+    assert kept == (head.crisis_threshold, head.urgent_threshold)
+    assert matched[0] > head.crisis_threshold and matched[1] > head.urgent_threshold
