@@ -264,6 +264,10 @@ NOT_CRISIS = [
 
 # Wider coverage (issue 4): indirect wording. Written for the tests, not taken from the data files.
 CRISIS_INDIRECT = [
+    # session 20: a goodbye in chat spelling, and the one way out
+    ("not gonna be here by the wkend. thx 4 everything ppl, ur all amazing", "plan_or_goodbye"),
+    ("i'm not going to be around by tmrw. look after each other", "plan_or_goodbye"),
+    ("i can't see any way out except the one", "passive_death_wish"),
     ("I don't think I can keep myself safe tonight", "plan_or_goodbye"),
     ("not sure i can keep myself safe if he leaves", "plan_or_goodbye"),
     ("I've got a rope in the boot of the car now", "suicide"),
@@ -348,6 +352,9 @@ CRISIS_INDIRECT = [
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
+    # session 20: a way out, and not here by a day, in ordinary senses
+    "there was no way out of the car park except the one on the left so we sat in the queue for ages",
+    "im not going to be here for the weekend group call, we're at my mums, catch up monday",
     # session 19: a blade or razor beside her for an ordinary reason
     "sat on the edge of the bath with a razor and shaved my legs for the first time since she was born",
     "sitting on the floor with a blade and the craft mat cutting out bunting for her party",
@@ -672,6 +679,8 @@ def test_case_counts() -> None:
         ("**kill myself**", "kill myself"),
         ("line one\n\n  line two", "line one\nline two"),
         ("i want 2 die", "i want to die"),
+        ("not gonna be here by the wkend", "not going to be here by the weekend"),
+        ("won't be here 2nite or tmrw", "won't be here tonight or tomorrow"),
         ("<@123456789> hi", "hi"),
         ("ｆｕｌｌｗｉｄｔｈ", "fullwidth"),
         ("zero\u200bwidth", "zerowidth"),

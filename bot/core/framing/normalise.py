@@ -48,7 +48,8 @@ _WORDS: dict[str, str] = {
     "rn": "right now", "atm": "at the moment", "2nite": "tonight", "2night": "tonight", "2nyt": "tonight",
     "tonite": "tonight", "nite": "night", "2day": "today", "2moro": "tomorrow", "2morro": "tomorrow",
     "2morrow": "tomorrow", "2mrw": "tomorrow", "tmrw": "tomorrow", "tmw": "tomorrow", "tomoz": "tomorrow",
-    "b4": "before", "l8r": "later", "l8": "late", "4ever": "forever", "evry": "every",
+    "wkend": "weekend", "wknd": "weekend", "b4": "before", "l8r": "later", "l8": "late", "4ever": "forever",
+    "evry": "every",
     # chat abbreviations
     "pls": "please", "plz": "please", "plse": "please", "pleez": "please", "ngl": "not gonna lie",
     "tbh": "to be honest", "tbf": "to be fair", "idk": "I don't know", "dunno": "don't know",

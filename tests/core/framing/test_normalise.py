@@ -14,6 +14,8 @@ CHANGED = [
     ("see u 2day", "see you today"),
     ("hv visit 2moro", "health visitor visit tomorrow"),
     ("appointment tmrw", "appointment tomorrow"),
+    ("not gonna be here by the wkend", "not gonna be here by the weekend"),
+    ("away this wknd", "away this weekend"),
     ("out 2night", "out tonight"),
     ("w/o my mum", "without my mum"),
     ("w/ my mum", "with my mum"),
