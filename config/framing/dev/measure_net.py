@@ -90,7 +90,13 @@ passive anymore", "it's more than several days", "didn't use it yet") and a blad
 ("sat on the bathroom floor with a blade", not for shaving or crafts), read from three crises in
 net_dev_s12b/s14b.jsonl: 8 more crises read across eight files, 2 more train lines, no new fire on a safe
 post in any file or split; on net_dev_s19a/b.jsonl (297 posts by two more hands, written afterwards and
-never tuned on) no change either way (45 of 104 crises read, 27 of 193 safe posts fired on). Then crisis hits and
+never tuned on) no change either way (45 of 104 crises read, 27 of 193 safe posts fired on). In session 20
+a goodbye by a day in chat spelling ("not gonna be here by the wkend": "not going to" beside "won't", and
+2nite / tmrw / wkend read as words) and "no way out except the one", read from two crises of
+s20_dev_fresh_ab.jsonl (293 posts by two more hands) that neither the net nor the model found: 2 more crises
+there, 1 more in net_dev.jsonl and 1 in s20_dev_plans.jsonl (258 posts by a third hand, never tuned on: 31 of
+89 crises read, 2 of 169 safe posts fired on), 3 more train lines; no new fire on a safe post in any file or
+split. Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
@@ -115,7 +121,8 @@ DEV_FILES = tuple(Path(__file__).resolve().parent / name
                                "net_dev_s13d.jsonl", "net_dev_s13e.jsonl", "net_dev_s14a.jsonl",
                                "net_dev_s14b.jsonl", "net_dev_s14c.jsonl", "net_dev_s14d.jsonl",
                                "net_dev_s14e.jsonl", "net_dev_s16a.jsonl", "net_dev_s16b.jsonl",
-                               "net_dev_s17a.jsonl", "net_dev_s17b.jsonl", "net_dev_s19a.jsonl", "net_dev_s19b.jsonl"))
+                               "net_dev_s17a.jsonl", "net_dev_s17b.jsonl", "net_dev_s19a.jsonl", "net_dev_s19b.jsonl",
+                               "s20_dev_fresh_ab.jsonl", "s20_dev_plans.jsonl"))
 
 
 def measure_dev(net: SafetyNet, path: Path, show: bool) -> None:
