@@ -96,7 +96,11 @@ a goodbye by a day in chat spelling ("not gonna be here by the wkend": "not goin
 s20_dev_fresh_ab.jsonl (293 posts by two more hands) that neither the net nor the model found: 2 more crises
 there, 1 more in net_dev.jsonl and 1 in s20_dev_plans.jsonl (258 posts by a third hand, never tuned on: 31 of
 89 crises read, 2 of 169 safe posts fired on), 3 more train lines; no new fire on a safe post in any file or
-split. Then crisis hits and
+split. Not kept: suicide told as a topic ("the piece on maternal suicide figures", "mums who died by suicide")
+and more names for the news (a royal, a singer, a segment, the newspaper), tuned on the tv_news posts (5 fewer
+false fires, no crisis lost); on s20_dev_tv_and_others.jsonl (120 posts about films, news and other people's
+crises by another hand, written afterwards) it spared 3 of 16 false fires but lost a crisis ("that podcast
+about maternal suicide ... i know exactly how i'd do it"). Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
@@ -122,7 +126,8 @@ DEV_FILES = tuple(Path(__file__).resolve().parent / name
                                "net_dev_s14b.jsonl", "net_dev_s14c.jsonl", "net_dev_s14d.jsonl",
                                "net_dev_s14e.jsonl", "net_dev_s16a.jsonl", "net_dev_s16b.jsonl",
                                "net_dev_s17a.jsonl", "net_dev_s17b.jsonl", "net_dev_s19a.jsonl", "net_dev_s19b.jsonl",
-                               "s20_dev_fresh_ab.jsonl", "s20_dev_plans.jsonl"))
+                               "s20_dev_fresh_ab.jsonl", "s20_dev_plans.jsonl",
+                               "s20_dev_tv_and_others.jsonl"))
 
 
 def measure_dev(net: SafetyNet, path: Path, show: bool) -> None:
