@@ -268,6 +268,9 @@ CRISIS_INDIRECT = [
     ("not gonna be here by the wkend. thx 4 everything ppl, ur all amazing", "plan_or_goodbye"),
     ("i'm not going to be around by tmrw. look after each other", "plan_or_goodbye"),
     ("i can't see any way out except the one", "passive_death_wish"),
+    ("thank u for the 3am chats. im checking out for good, look after each other", "plan_or_goodbye"),
+    ("woke up and the first thing i thought about was how i'd do it", "plan_or_goodbye"),
+    ("ngl i've got it all planned out. wednesday when he's at work. its nearly over", "plan_or_goodbye"),
     # session 20: a topic exclusion tried for "maternal suicide" dropped this kind of crisis; it was not kept
     ("that podcast on maternal suicide, i know exactly how i'd do it and when", "suicide"),
     ("the documentary on maternal suicide, i think i'll be the next one", "suicide"),
@@ -355,7 +358,11 @@ CRISIS_INDIRECT = [
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
-    # session 20: a way out, and not here by a day, in ordinary senses
+    # session 20: a way out, and not here by a day, in ordinary senses; checking out, a plan, "how i'd do it"
+    "checked out of the hospital for good, no more scans, she's perfect",
+    "no idea how i'd do it without my mum to be honest, she's been a saint",
+    "i know how i'd do it differently next time, no epidural til 8cm",
+    "got the party all planned out and the teething is nearly over, small wins",
     "there was no way out of the car park except the one on the left so we sat in the queue for ages",
     "im not going to be here for the weekend group call, we're at my mums, catch up monday",
     # session 19: a blade or razor beside her for an ordinary reason

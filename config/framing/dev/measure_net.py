@@ -100,7 +100,11 @@ split. Not kept: suicide told as a topic ("the piece on maternal suicide figures
 and more names for the news (a royal, a singer, a segment, the newspaper), tuned on the tv_news posts (5 fewer
 false fires, no crisis lost); on s20_dev_tv_and_others.jsonl (120 posts about films, news and other people's
 crises by another hand, written afterwards) it spared 3 of 16 false fires but lost a crisis ("that podcast
-about maternal suicide ... i know exactly how i'd do it"). Then crisis hits and
+about maternal suicide ... i know exactly how i'd do it"). Last, three readings from development crises that
+neither the net nor the model found: "checking out for good", "the first thing i thought was how i'd do it"
+(not "no idea how i'd do it without my mum" or "differently next time") and a plan beside "its nearly
+over": 4 more development crises (net_dev_s17a, s20_dev_fresh_ab, s20_dev_plans x2), 1 more train line, no
+new fire on a safe post in any file or split. Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
