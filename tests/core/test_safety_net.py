@@ -269,7 +269,7 @@ CRISIS_INDIRECT = [
     ("i'm not going to be around by tmrw. look after each other", "plan_or_goodbye"),
     ("i can't see any way out except the one", "passive_death_wish"),
     ("thank u for the 3am chats. im checking out for good, look after each other", "plan_or_goodbye"),
-    ("woke up and the first thing i thought about was how i'd do it", "plan_or_goodbye"),
+    ("woke up and the first thing i thought was how i'd do it", "plan_or_goodbye"),
     ("ngl i've got it all planned out. wednesday when he's at work. its nearly over", "plan_or_goodbye"),
     # session 20: a topic exclusion tried for "maternal suicide" dropped this kind of crisis; it was not kept
     ("that podcast on maternal suicide, i know exactly how i'd do it and when", "suicide"),
