@@ -102,6 +102,22 @@ async def test_try_shows_what_the_model_read_and_the_window_that_decided(world, 
     assert "Read in one go." in content and "Chat spellings" not in content
 
 
+async def test_try_says_how_the_known_posts_judged_a_call_from_the_model_alone(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.try_text, cog, interaction,
+                 text="last day at the mother and baby unit tomorrow, saying goodbye to the staff")
+    content = last_reply(interaction)["content"]
+    assert "Nearest known posts: 2 of 20 are crises, so the model's crisis call was **set aside**" in content
+    assert "Label: **neutral**" in content and "Crisis response: none" in content
+
+    await invoke(cog.try_text, cog, interaction, text="I have the pills out and I'm going to take them all tonight")
+    content = last_reply(interaction)["content"]
+    assert "so the model's crisis call stands" in content and "Label: **crisis**" in content
+
+    await invoke(cog.try_text, cog, interaction, text="I want to kill myself")  # the net: no known posts read
+    assert "Nearest known posts" not in last_reply(interaction)["content"]
+
+
 async def test_try_refuses_empty_text(world, cog) -> None:
     interaction = world.interaction(world.moderator)
     await invoke(cog.try_text, cog, interaction, text="   ")

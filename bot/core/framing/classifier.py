@@ -4,7 +4,10 @@ Combination rule (the deployed behaviour, also used by eval-classifier):
     final label = "crisis"  if the safety net hits the whole text
                             OR the model's crisis probability >= framing.crisis_threshold;
                   otherwise the model's argmax over the six labels.
-The net can only add "crisis"; it never lowers a crisis label from the model.
+The net can only add "crisis"; it never lowers a crisis label from the model. A crisis call from the
+model alone (the net silent) is set aside when the model folder ships known posts (neighbours.py) and
+fewer than `min_crisis` of the post's nearest known posts are crises; the label is then the model's
+likeliest other label. The net's calls are never set aside.
 
 The model reads the whole text too. A text of at most 254 tokens (every training and held-out
 line) is one window, scored exactly as it always was. A longer one is cut into overlapping windows
@@ -38,6 +41,7 @@ import numpy as np
 from bot.core.framing.adapter import ADAPTER_FILE, Adapter
 from bot.core.framing.head import HEAD_FILE, LinearHead
 from bot.core.framing.labels import LABELS
+from bot.core.framing.neighbours import Neighbours, NeighboursError, model_hash
 from bot.core.framing.normalise import normalise
 from bot.core.framing.safety_net import DEFAULT_PATH as SAFETY_NET_FILE
 from bot.core.framing.safety_net import SafetyNet, SafetyNetHit
@@ -53,6 +57,8 @@ class FramingResult:
     net_hits: tuple[SafetyNetHit, ...] = field(default=())
     window: int = 0  # the window with the highest crisis probability (0 when the text is one window)
     windows: int = 1  # how many windows the model read the (normalised) text in
+    known_crises: int | None = None  # of the nearest known posts, how many are crises (read for a model-only call)
+    set_aside: bool = False  # the model's crisis call was set aside by its nearest known posts
 
     @property
     def net_fired(self) -> bool:
@@ -68,35 +74,51 @@ class FramingResult:
         return "crisis language (model)"
 
 
-def combine(probabilities: np.ndarray, net_hit: bool, crisis_threshold: float) -> str:
+def combine(probabilities: np.ndarray, net_hit: bool, crisis_threshold: float, set_aside: bool = False) -> str:
     """The combination rule for one message (see the module docstring)."""
-    if net_hit or probabilities[LABELS.index("crisis")] >= crisis_threshold:
+    crisis = LABELS.index("crisis")
+    if net_hit or (probabilities[crisis] >= crisis_threshold and not set_aside):
         return "crisis"
+    if set_aside:
+        others = np.array(probabilities, dtype=float)
+        others[crisis] = -1.0
+        return LABELS[int(np.argmax(others))]
     return LABELS[int(np.argmax(probabilities))]
 
 
 class FramingClassifier:
     def __init__(self, encoder: object, head: LinearHead, net: SafetyNet, crisis_threshold: float,
-                 max_chars: int) -> None:
+                 max_chars: int, neighbours: Neighbours | None = None) -> None:
         self.encoder = encoder
         self.head = head
         self.net = net
         self.crisis_threshold = crisis_threshold
         self.max_chars = max_chars
+        self.neighbours = neighbours
 
     @classmethod
     def load(cls, crisis_threshold: float, max_chars: int, head_path: Path = HEAD_FILE,
              adapter_path: Path = ADAPTER_FILE, net_path: Path = SAFETY_NET_FILE,
-             threads: int = 1) -> FramingClassifier:
+             threads: int = 1, known_posts: bool = True) -> FramingClassifier:
         """The bundled MiniLM with the trained adapter, served by ONNX Runtime (serving.py: no torch),
-        the head and the safety net. `threads`: ONNX Runtime's intra-op threads (framing.threads).
+        the head, the known posts beside the head when its folder has them (neighbours.safetensors,
+        which must have been built for this adapter and head) and the safety net. `threads`: ONNX
+        Runtime's intra-op threads (framing.threads). `known_posts=False` leaves the known posts out
+        (the model alone: for building them).
 
-        Raises ModelMissingError (ServingModelError among them), HeadError or AdapterError with a
-        message that says what to run.
+        Raises ModelMissingError (ServingModelError and NeighboursError among them), HeadError or
+        AdapterError with a message that says what to run.
         """
         head = LinearHead.load(head_path)
         encoder = OnnxEncoder.load(adapter=Adapter.load(adapter_path), threads=threads)
-        return cls(encoder, head, SafetyNet.from_file(net_path), crisis_threshold, max_chars)
+        neighbours = None
+        neighbours_path = head_path.parent / "neighbours.safetensors"
+        if known_posts and neighbours_path.exists():
+            neighbours = Neighbours.load(neighbours_path)
+            if neighbours.model != model_hash(adapter_path, head_path):
+                raise NeighboursError(f"{neighbours_path} was built for another adapter or head: run "
+                                      "`python -m bot build-neighbours` after changing the model")
+        return cls(encoder, head, SafetyNet.from_file(net_path), crisis_threshold, max_chars, neighbours)
 
     def windows(self, text: str) -> list[str]:
         """The windows the model reads for text: its normalised form when the model can read that in
@@ -135,28 +157,52 @@ class FramingClassifier:
             except Exception as exc:  # not a str at all
                 cleaned.append(exc)
         probabilities = self._probabilities_each(cleaned)
-        results: list[FramingResult | Exception] = []
+        hits: list[tuple[SafetyNetHit, ...] | Exception] = []
         for text, pooled in zip(cleaned, probabilities, strict=True):
+            if isinstance(text, Exception) or isinstance(pooled, Exception):
+                hits.append(())
+                continue
+            try:
+                hits.append(tuple(self.net.check(text)))
+            except Exception as exc:
+                hits.append(exc)
+        known = self._known_crises(probabilities, hits)
+        results: list[FramingResult | Exception] = []
+        for i, (text, pooled, hit) in enumerate(zip(cleaned, probabilities, hits, strict=True)):
             if isinstance(text, Exception):
                 results.append(text)
             elif isinstance(pooled, Exception):
                 results.append(pooled)
+            elif isinstance(hit, Exception):
+                results.append(hit)
             else:
                 row = pooled.row
-                try:
-                    hits = tuple(self.net.check(text))
-                except Exception as exc:
-                    results.append(exc)
-                    continue
+                set_aside = i in known and known[i] < self.neighbours.min_crisis  # type: ignore[union-attr]
                 results.append(FramingResult(
-                    label=combine(row, bool(hits), self.crisis_threshold),
+                    label=combine(row, bool(hit), self.crisis_threshold, set_aside),
                     scores={label: float(p) for label, p in zip(LABELS, row, strict=True)},
                     model_label=LABELS[int(np.argmax(row))],
-                    net_hits=hits,
+                    net_hits=hit,
                     window=pooled.window,
                     windows=pooled.windows,
+                    known_crises=known.get(i),
+                    set_aside=set_aside,
                 ))
         return results
+
+    def _known_crises(self, pooled: Sequence[Pooled | Exception],
+                      hits: Sequence[tuple[SafetyNetHit, ...] | Exception]) -> dict[int, int]:
+        """For each text the model alone calls crisis (the net silent), how many of its nearest known posts
+        are crises; empty without known posts. Only these calls can be set aside."""
+        if self.neighbours is None:
+            return {}
+        crisis = LABELS.index("crisis")
+        asked = [i for i, (p, hit) in enumerate(zip(pooled, hits, strict=True))
+                 if isinstance(p, Pooled) and hit == () and p.row[crisis] >= self.crisis_threshold]
+        if not asked:
+            return {}
+        counts = self.neighbours.crisis_neighbours(np.stack([pooled[i].features for i in asked]))  # type: ignore[union-attr]
+        return {i: int(count) for i, count in zip(asked, counts, strict=True)}
 
     def _probabilities_each(self, texts: Sequence[str | Exception]) -> list[Pooled | Exception]:
         """Pooled probabilities per text: all windows of all texts are encoded together; when that
@@ -176,27 +222,29 @@ class FramingClassifier:
                 outcomes.append(exc)
         scored = [i for i, outcome in enumerate(outcomes) if not isinstance(outcome, Exception)]
         try:
-            rows = self._window_probabilities([w for i in scored for w in windows[i]])
+            features, rows = self._window_rows([w for i in scored for w in windows[i]])
         except Exception as exc:
             if len(scored) == 1:
                 outcomes[scored[0]] = exc
                 return outcomes
             for i in scored:
                 try:
-                    outcomes[i] = pool(self._window_probabilities(windows[i]))
+                    outcomes[i] = pool(*self._window_rows(windows[i]))
                 except Exception as alone:
                     outcomes[i] = alone
             return outcomes
         at = 0
         for i in scored:
-            outcomes[i] = pool(rows[at:at + len(windows[i])])
+            outcomes[i] = pool(features[at:at + len(windows[i])], rows[at:at + len(windows[i])])
             at += len(windows[i])
         return outcomes
 
-    def _window_probabilities(self, windows: list[str]) -> np.ndarray:
+    def _window_rows(self, windows: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The encoder's features and the head's probabilities for each window."""
         if not windows:
-            return np.zeros((0, len(LABELS)))
-        return self.head.probabilities(self.encoder.encode(windows))  # type: ignore[attr-defined]
+            return np.zeros((0, 0)), np.zeros((0, len(LABELS)))
+        features = self.encoder.encode(windows)  # type: ignore[attr-defined]
+        return features, self.head.probabilities(features)
 
 
 @dataclass(frozen=True)
@@ -204,18 +252,19 @@ class Pooled:
     row: np.ndarray  # the six probabilities
     window: int  # the window whose crisis probability is the text's
     windows: int
+    features: np.ndarray  # that window's encoder features (where the post sits among known posts)
 
 
-_PENDING = Pooled(np.empty(0), 0, 0)  # a placeholder until the forward pass
+_PENDING = Pooled(np.empty(0), 0, 0, np.empty(0))  # a placeholder until the forward pass
 
 
-def pool(rows: np.ndarray) -> Pooled:
+def pool(features: np.ndarray, rows: np.ndarray) -> Pooled:
     """One text's probabilities from its windows': the mean, except crisis, which is the maximum.
     One window is returned as it is."""
     if len(rows) == 1:
-        return Pooled(rows[0], 0, 1)
+        return Pooled(rows[0], 0, 1, features[0])
     pooled = rows.mean(axis=0)
     crisis = LABELS.index("crisis")
     deciding = int(np.argmax(rows[:, crisis]))
     pooled[crisis] = rows[deciding, crisis]
-    return Pooled(pooled, deciding, len(rows))
+    return Pooled(pooled, deciding, len(rows), features[deciding])

@@ -8,6 +8,7 @@ import difflib
 from bot.core.errors import UserError
 from bot.core.framing.classifier import FramingResult
 from bot.core.framing.labels import LABELS
+from bot.core.framing.neighbours import K as KNOWN_POSTS_READ
 from bot.core.framing.normalise import normalise
 from bot.core.framing.service import FramingService, GroupFraming, WeekStats
 from bot.core.framing.tiers import crisis_tier
@@ -61,10 +62,19 @@ def render_try(result: FramingResult, crisis_threshold: float, urgent_threshold:
             f"```\n{scores}\n```\n"
             f"Crisis response: {response}\n"
             f"Safety net fired: {net} · crisis threshold {crisis_threshold:g} · urgent from {urgent_threshold:g}\n"
+            + _known_posts_line(result)
             + (f"Chat spellings read as: {read_as}\n" if read_as is not None else "")
             + (f"Read in {result.windows} windows; the crisis score is window {result.window + 1}'s: "
                f"{_quote(deciding)}\n" if deciding is not None else "Read in one go.\n")
             + "-# Only you can see this; nothing was posted, stored or counted.")
+
+
+def _known_posts_line(result: FramingResult) -> str:
+    """How the nearest known posts judged a crisis call from the model alone (empty otherwise)."""
+    if result.known_crises is None:
+        return ""
+    verdict = "the model's crisis call was **set aside**" if result.set_aside else "the model's crisis call stands"
+    return f"Nearest known posts: {result.known_crises} of {KNOWN_POSTS_READ} are crises, so {verdict}\n"
 
 
 def spelling_changes(text: str, normalised: str, limit: int = 12) -> str | None:
