@@ -203,3 +203,9 @@ def test_adapt_classifier_keeps_the_shipped_thresholds_only_when_asked() -> None
     matched = _thresholds(False, anchor, candidate, net, is_crisis, head)
     assert kept == (head.crisis_threshold, head.urgent_threshold)
     assert matched[0] > head.crisis_threshold and matched[1] > head.urgent_threshold
+
+
+def test_build_neighbours_refuses_a_folder_that_does_not_exist_before_reading_anything(tmp_path) -> None:
+    result = run_cli("build-neighbours", "--out", str(tmp_path / "missing" / "neighbours.safetensors"))
+    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert "reading" not in result.stdout and not (tmp_path / "missing").exists()
