@@ -7,7 +7,8 @@ Combination rule (the deployed behaviour, also used by eval-classifier):
 The net can only add "crisis"; it never lowers a crisis label from the model. A crisis call from the
 model alone (the net silent) is set aside when the model folder ships known posts (neighbours.py) and
 fewer than `min_crisis` of the post's nearest known posts are crises; the label is then the model's
-likeliest other label. The net's calls are never set aside.
+likeliest other label. The net's calls are never set aside, and if reading the known posts fails the
+model's calls stand (logged, without the text).
 
 The model reads the whole text too. A text of at most 254 tokens (every training and held-out
 line) is one window, scored exactly as it always was. A longer one is cut into overlapping windows
@@ -32,6 +33,7 @@ dedicated worker thread, never on the event loop. Nothing here logs or keeps the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +49,8 @@ from bot.core.framing.safety_net import DEFAULT_PATH as SAFETY_NET_FILE
 from bot.core.framing.safety_net import SafetyNet, SafetyNetHit
 from bot.core.framing.serving import OnnxEncoder
 from bot.core.framing.windows import Tokens, cut, sanitise
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,11 @@ class FramingClassifier:
                  if isinstance(p, Pooled) and hit == () and p.row[crisis] >= self.crisis_threshold]
         if not asked:
             return {}
-        counts = self.neighbours.crisis_neighbours(np.stack([pooled[i].features for i in asked]))  # type: ignore[union-attr]
+        try:
+            counts = self.neighbours.crisis_neighbours(np.stack([pooled[i].features for i in asked]))  # type: ignore[union-attr]
+        except Exception:  # a failure here must never cost a crisis call: the model's calls stand
+            log.exception("the known posts could not be read; %d crisis calls from the model stand", len(asked))
+            return {}
         return {i: int(count) for i, count in zip(asked, counts, strict=True)}
 
     def _probabilities_each(self, texts: Sequence[str | Exception]) -> list[Pooled | Exception]:

@@ -160,3 +160,21 @@ def test_the_known_posts_use_the_heads_own_features(classifier: FramingClassifie
     [result] = classifier.classify([SET_ASIDE[0]])
     assert head.probabilities(features)[0, CRISIS] == pytest.approx(result.scores["crisis"], abs=1e-6)
     assert classifier.neighbours.crisis_neighbours(features)[0] == result.known_crises
+
+
+class _Broken(Neighbours):
+    def crisis_neighbours(self, features: np.ndarray) -> np.ndarray:
+        raise MemoryError("no room")
+
+
+def test_when_the_known_posts_fail_every_crisis_call_of_the_model_stands(classifier: FramingClassifier,
+                                                                         caplog) -> None:
+    broken = _Broken(**{f: getattr(classifier.neighbours, f) for f in
+                        ("mean", "scale", "axes", "bank", "crisis", "model", "data", "k", "min_crisis")})
+    failing = FramingClassifier(classifier.encoder, classifier.head, classifier.net, classifier.crisis_threshold,
+                                classifier.max_chars, broken)
+    [plan, calm] = failing.classify([SET_ASIDE[0], "anyone know a good baby sling?"])
+    assert plan.label == "crisis" and not plan.set_aside and plan.known_crises is None
+    assert calm.label != "crisis"
+    assert "could not be read; 1 crisis calls from the model stand" in caplog.text
+    assert SET_ASIDE[0] not in caplog.text  # never her words
