@@ -77,10 +77,6 @@ class Neighbours:
         nearest = np.argsort(-similarity, axis=1, kind="stable")[:, :self.k]
         return self.crisis[nearest].sum(axis=1).astype(int)
 
-    def stands(self, features: np.ndarray) -> np.ndarray:
-        """Whether a crisis call from the model alone stands for each row."""
-        return self.crisis_neighbours(features) >= self.min_crisis
-
     def save(self, path: Path = NEIGHBOURS_FILE) -> None:
         tensors = {"mean": self.mean.astype(np.float32), "scale": self.scale.astype(np.float32),
                    "axes": self.axes.astype(np.float32), "bank": self.bank.astype(np.float16),

@@ -57,7 +57,6 @@ def test_a_post_among_crises_stands_and_one_among_safe_posts_is_set_aside(toy) -
     neighbours, near_crises, near_safe = toy
     assert neighbours.crisis_neighbours(near_crises).tolist() == [20] * 5
     assert neighbours.crisis_neighbours(near_safe).tolist() == [0] * 5
-    assert neighbours.stands(near_crises).all() and not neighbours.stands(near_safe).any()
     assert neighbours.crisis_neighbours(np.zeros((0, 300))).shape == (0,)
 
 
