@@ -44,7 +44,7 @@ def set_dev_thresholds(settings: Settings, anchor: Path, candidate: Path, candid
     def crisis_scores(folder: Path) -> np.ndarray:
         classifier = FramingClassifier.load(0.5, settings.framing.max_chars, head_path=folder / "head.safetensors",
                                             adapter_path=folder / "adapter.safetensors",
-                                            threads=settings.framing.threads)
+                                            threads=settings.framing.threads, known_posts=False)
         return classifier.probabilities([text for text, _ in dev])[:, LABELS.index("crisis")]
 
     try:

@@ -136,7 +136,8 @@ def _shipped(settings: Settings) -> tuple[Any, Any, Any, list[Any], list[Any]] |
     try:
         head = LinearHead.load(shipped / "head.safetensors")
         adapter = Adapter.load(shipped / "adapter.safetensors")
-        classifier = FramingClassifier.load(0.5, settings.framing.max_chars, threads=settings.framing.threads)
+        classifier = FramingClassifier.load(0.5, settings.framing.max_chars, threads=settings.framing.threads,
+                                            known_posts=False)
         train = prepare(load_split("train"))
         posts = load_dev_posts()
     except (ModelMissingError, AdapterError, HeadError, ExampleError) as exc:

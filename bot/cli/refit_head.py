@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         classifier = FramingClassifier.load(0.5, settings.framing.max_chars,
                                             head_path=anchor / "head.safetensors",
                                             adapter_path=anchor / "adapter.safetensors",
-                                            threads=settings.framing.threads)
+                                            threads=settings.framing.threads, known_posts=False)
         examples = prepare(load_split("train"))
         posts = load_dev_posts()
     except (ModelMissingError, AdapterError, HeadError, ExampleError) as exc:
