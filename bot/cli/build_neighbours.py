@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
         neighbours.save(out)
     except OSError as exc:
         return fail(f"{out}: cannot write there ({exc.strerror or exc})")
-    print(f"wrote {out}: {len(neighbours.crisis)} known posts ({int(neighbours.crisis.sum())} crises), "
-          f"{neighbours.axes.shape[1]} axes; a model-only crisis call stands when at least {neighbours.min_crisis} "
-          f"of its {neighbours.k} nearest are crises ({time.perf_counter() - started:.0f} s)")
+    crisis = neighbours.by_model.crisis
+    print(f"wrote {out}: {len(crisis)} known posts ({int(crisis.sum())} crises), {neighbours.by_model.axes.shape[1]} "
+          f"axes; a model-only crisis call stands when at least {neighbours.by_model.min_crisis} of its "
+          f"{neighbours.k} nearest are crises by the model and at least {neighbours.by_words.min_crisis} by its words "
+          f"({time.perf_counter() - started:.0f} s)")
     return 0

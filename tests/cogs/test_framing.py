@@ -107,7 +107,8 @@ async def test_try_says_how_the_known_posts_judged_a_call_from_the_model_alone(w
     await invoke(cog.try_text, cog, interaction,
                  text="last day at the mother and baby unit tomorrow, saying goodbye to the staff")
     content = last_reply(interaction)["content"]
-    assert "Nearest known posts: 2 of 20 are crises, so the model's crisis call was **set aside**" in content
+    assert ("Nearest known posts: 2 of 20 are crises (2 by its words), so the model's crisis call was **set aside**"
+            in content)
     assert "Label: **neutral**" in content and "Crisis response: none" in content
 
     await invoke(cog.try_text, cog, interaction, text="I have the pills out and I'm going to take them all tonight")

@@ -6,8 +6,8 @@ Combination rule (the deployed behaviour, also used by eval-classifier):
                   otherwise the model's argmax over the six labels.
 The net can only add "crisis"; it never lowers a crisis label from the model. A crisis call from the
 model alone (the net silent) is set aside when the model folder ships known posts (neighbours.py) and
-fewer than `min_crisis` of the post's nearest known posts are crises; the label is then the model's
-likeliest other label. The net's calls are never set aside, and if reading the known posts fails the
+too few of the post's nearest known posts are crises, by the model's reading or by its words; the label is
+then the model's likeliest other label. The net's calls are never set aside, and if reading the known posts fails the
 model's calls stand (logged, without the text).
 
 The model reads the whole text too. A text of at most 254 tokens (every training and held-out
@@ -61,7 +61,8 @@ class FramingResult:
     net_hits: tuple[SafetyNetHit, ...] = field(default=())
     window: int = 0  # the window with the highest crisis probability (0 when the text is one window)
     windows: int = 1  # how many windows the model read the (normalised) text in
-    known_crises: int | None = None  # of the nearest known posts, how many are crises (read for a model-only call)
+    known_crises: int | None = None  # of the nearest known posts by the model, how many are crises (model-only calls)
+    known_word_crises: int | None = None  # and of the nearest by its words
     set_aside: bool = False  # the model's crisis call was set aside by its nearest known posts
 
     @property
@@ -181,7 +182,8 @@ class FramingClassifier:
                 results.append(hit)
             else:
                 row = pooled.row
-                set_aside = i in known and known[i] < self.neighbours.min_crisis  # type: ignore[union-attr]
+                counts = known.get(i)
+                set_aside = counts is not None and bool(self.neighbours.sets_aside(counts)[0])  # type: ignore[union-attr]
                 results.append(FramingResult(
                     label=combine(row, bool(hit), self.crisis_threshold, set_aside),
                     scores={label: float(p) for label, p in zip(LABELS, row, strict=True)},
@@ -189,15 +191,16 @@ class FramingClassifier:
                     net_hits=hit,
                     window=pooled.window,
                     windows=pooled.windows,
-                    known_crises=known.get(i),
+                    known_crises=None if counts is None else int(counts[0]),
+                    known_word_crises=None if counts is None else int(counts[1]),
                     set_aside=set_aside,
                 ))
         return results
 
     def _known_crises(self, pooled: Sequence[Pooled | Exception],
-                      hits: Sequence[tuple[SafetyNetHit, ...] | Exception]) -> dict[int, int]:
+                      hits: Sequence[tuple[SafetyNetHit, ...] | Exception]) -> dict[int, np.ndarray]:
         """For each text the model alone calls crisis (the net silent), how many of its nearest known posts
-        are crises; empty without known posts. Only these calls can be set aside."""
+        are crises by the model and by its words; empty without known posts. Only these calls can be set aside."""
         if self.neighbours is None:
             return {}
         crisis = LABELS.index("crisis")
@@ -210,7 +213,7 @@ class FramingClassifier:
         except Exception:  # a failure here must never cost a crisis call: the model's calls stand
             log.exception("the known posts could not be read; %d crisis calls from the model stand", len(asked))
             return {}
-        return {i: int(count) for i, count in zip(asked, counts, strict=True)}
+        return dict(zip(asked, counts, strict=True))
 
     def _probabilities_each(self, texts: Sequence[str | Exception]) -> list[Pooled | Exception]:
         """Pooled probabilities per text: all windows of all texts are encoded together; when that

@@ -74,7 +74,8 @@ def _known_posts_line(result: FramingResult) -> str:
     if result.known_crises is None:
         return ""
     verdict = "the model's crisis call was **set aside**" if result.set_aside else "the model's crisis call stands"
-    return f"Nearest known posts: {result.known_crises} of {KNOWN_POSTS_READ} are crises, so {verdict}\n"
+    words = "" if result.known_word_crises is None else f" ({result.known_word_crises} by its words)"
+    return f"Nearest known posts: {result.known_crises} of {KNOWN_POSTS_READ} are crises{words}, so {verdict}\n"
 
 
 def spelling_changes(text: str, normalised: str, limit: int = 12) -> str | None:
