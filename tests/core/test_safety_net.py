@@ -264,6 +264,15 @@ NOT_CRISIS = [
 
 # Wider coverage (issue 4): indirect wording. Written for the tests, not taken from the data files.
 CRISIS_INDIRECT = [
+    # session 23: calm plans, practical questions that give a plan away, a casual overdose, Scots
+    ("honestly i'm calm about it now. i know where and i know when", "plan_or_goodbye"),
+    ("i know how, i know where, i know when. just waiting for him to go on nights", "plan_or_goodbye"),
+    ("was doing so well but its back and this time i actually have a plan", "plan_or_goodbye"),
+    ("how long is it usually before someone would find me if i went to the woods", "plan_or_goodbye"),
+    ("which bridge near the ring road is highest? not asking for a good reason", "plan_or_goodbye"),
+    ("took everything from the medicine cabinet about an hour ago, feel sleepy", "suicide"),
+    ("tkn evrythin in the bathroom cabinet. sorry every1", "suicide"),
+    ("cannae stop thinkin aboot hurtin ma wean, no like the ocd, i'd actually dae it", "harm_to_baby"),
     # session 20: a goodbye in chat spelling, and the one way out
     ("not gonna be here by the wkend. thx 4 everything ppl, ur all amazing", "plan_or_goodbye"),
     ("i'm not going to be around by tmrw. look after each other", "plan_or_goodbye"),
@@ -358,6 +367,16 @@ CRISIS_INDIRECT = [
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
+    # session 23: the same words for ordinary plans, questions and cupboards
+    "i know where and when the sling library is now, see you all there thursday",
+    "i know how and when to give her the calpol now, thanks for the chart",
+    "now i have a plan for the night feeds, dh does the 2am one",
+    "this time i actually have a plan with the perinatal team if it comes back",
+    "i have a plan now for weaning, starting with carrot sticks",
+    "hid in the car for ten minutes before anyone found me crying, needed it",
+    "took everything out of the cupboard to find the bottle steriliser, kitchen is chaos",
+    "asking for a good reason: does anyone know if the soft play on the retail park is open sundays",
+    "weaning the wean onto purees this week, wish us luck",
     # session 20: a way out, and not here by a day, in ordinary senses; checking out, a plan, "how i'd do it"
     "checked out of the hospital for good, no more scans, she's perfect",
     "no idea how i'd do it without my mum to be honest, she's been a saint",
@@ -690,6 +709,8 @@ def test_case_counts() -> None:
         ("line one\n\n  line two", "line one\nline two"),
         ("i want 2 die", "i want to die"),
         ("not gonna be here by the wkend", "not going to be here by the weekend"),
+        ("tkn everythin sum1", "taken everything someone"),
+        ("cannae stop thinkin aboot the wean", "can't stop thinking about the baby"),
         ("won't be here 2nite or tmrw", "won't be here tonight or tomorrow"),
         ("<@123456789> hi", "hi"),
         ("ｆｕｌｌｗｉｄｔｈ", "fullwidth"),

@@ -104,7 +104,15 @@ about maternal suicide ... i know exactly how i'd do it"). Last, three readings 
 neither the net nor the model found: "checking out for good", "the first thing i thought was how i'd do it"
 (not "no idea how i'd do it without my mum" or "differently next time") and a plan beside "its nearly
 over": 4 more development crises (net_dev_s17a, s20_dev_fresh_ab, s20_dev_plans x2), 1 more train line, no
-new fire on a safe post in any file or split. Then crisis hits and
+new fire on a safe post in any file or split. In session 23, readings from eleven crises of the session-21 to 23 check
+files (config/framing/pending/) that neither the net nor the model found: a plan told calmly ("i know where, i know
+how, i know when", "now i actually have a plan"), a practical question flagged by her ("not asking for a good
+reason", "before anyone would find me"), an overdose told casually ("took everything in the cupboard", with tkn /
+everythin / sum1 read as words) and harm to the baby in Scots (cannae, aboot, dae, wean, bairn; "it's no like the
+ocd" and "i'd actually do it" lift the OCD-education exclusion): 15 more crises read across the development and
+pending files and the train lines, no crisis lost and no new fire on a safe post in any file or split; checked on
+two files by two more hands, written afterwards and never tuned on (297 posts, 125 crises): 25 -> 28 crises read,
+6 -> 6 safe posts fired on. Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
