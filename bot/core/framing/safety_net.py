@@ -290,6 +290,11 @@ _WORD_MAP: dict[str, str] = {
     "the bairn": "the baby",
     "my bairn": "my baby",
     "ma bairn": "my baby",
+    "ah dinnae": "i don't",
+    "the morra": "tomorrow",
+    "ye'll ken": "you'll know",
+    "takin": "taking",
+    "sumthin": "something",
 }
 for _stem in (
     "do", "does", "did", "ca", "wo", "is", "was", "were", "are", "have", "has", "had",
