@@ -273,6 +273,20 @@ CRISIS_INDIRECT = [
     ("took everything from the medicine cabinet about an hour ago, feel sleepy", "suicide"),
     ("tkn evrythin in the bathroom cabinet. sorry every1", "suicide"),
     ("cannae stop thinkin aboot hurtin ma wean, no like the ocd, i'd actually dae it", "harm_to_baby"),
+    # session 23: an overdose told casually, with how she feels or how long ago
+    ("took all my citalopram about 15 mins ago, feeling really floaty now", "suicide"),
+    ("swallowed the lot with a can of cider. everythings going a bit fuzzy", "suicide"),
+    ("necked the full box of co-codamol, cant feel my fingers, sorry", "suicide"),
+    ("took too many on purpose this time. hands shaking", "suicide"),
+    ("the zopiclone and a bottle of wine. going to lie down now", "suicide"),
+    # session 23: someone she knows has said goodbye and cannot be reached
+    ("my cousin just texted 'tell my mum im sorry' and her phone's dead now", "plan_or_goodbye"),
+    ("a mum from baby group posted 'this is the end, sorry' and isnt answering anyone", "plan_or_goodbye"),
+    ("sister in law messaged that shes taken them all and now nothing, im 30 mins away", "plan_or_goodbye"),
+    # session 23: affairs in order, and a practical question that gives a plan away
+    ("bank details and passwords in the blue folder, just so its easy for them after", "plan_or_goodbye"),
+    ("if i don't post tomorrow you'll know why. love you all", "plan_or_goodbye"),
+    ("can i get two boxes from different chemists? need enough so i dont wake up", "plan_or_goodbye"),
     # session 20: a goodbye in chat spelling, and the one way out
     ("not gonna be here by the wkend. thx 4 everything ppl, ur all amazing", "plan_or_goodbye"),
     ("i'm not going to be around by tmrw. look after each other", "plan_or_goodbye"),
@@ -377,6 +391,14 @@ NOT_CRISIS_NEAR_MISSES = [
     "took everything out of the cupboard to find the bottle steriliser, kitchen is chaos",
     "asking for a good reason: does anyone know if the soft play on the retail park is open sundays",
     "weaning the wean onto purees this week, wish us luck",
+    "took all my vitamins and my sertraline this morning, feeling a bit sick, is that normal?",
+    "accidentally took my tablets twice, feel sleepy, 111 said its fine",
+    "finished the whole box of antibiotics finally, feeling loads better",
+    "took the lot this morning, iron, folic acid and vit d, feel like a pharmacy lol",
+    "my friend texted 'sorry for everything i said last night' and isnt answering, i think shes sulking",
+    "my sister said goodbye at the airport and her phone's off, she's on the flight now",
+    "friend sent a scary goodbye text but she's ok, she's with her mum and the crisis team now",
+    "blackout blinds so i dont wake up at 5am, enough is enough",
     # session 20: a way out, and not here by a day, in ordinary senses; checking out, a plan, "how i'd do it"
     "checked out of the hospital for good, no more scans, she's perfect",
     "no idea how i'd do it without my mum to be honest, she's been a saint",
