@@ -112,7 +112,14 @@ everythin / sum1 read as words) and harm to the baby in Scots (cannae, aboot, da
 ocd" and "i'd actually do it" lift the OCD-education exclusion): 15 more crises read across the development and
 pending files and the train lines, no crisis lost and no new fire on a safe post in any file or split; checked on
 two files by two more hands, written afterwards and never tuned on (297 posts, 125 crises): 25 -> 28 crises read,
-6 -> 6 safe posts fired on. Then crisis hits and
+6 -> 6 safe posts fired on. Later in session 23, from the check files that had served their rules (check_s23k to o):
+an overdose told casually with how she feels or how long ago (suicide.overdose_told, with her tablets as
+prescribed and side-effect questions excluded), someone she knows who has said goodbye and cannot be reached
+(plan_or_goodbye.someone_elses_goodbye, unless the friend is fine, asleep, at work or on a flight), affairs in order
+"so its easy for them after", "if i don't post tomorrow you'll know why", "enough so i dont wake up", "no one will
+turn up when i do it", "not for swimming": no crisis lost and no new fire on a safe post in any file or split at each
+step; checked on three more files written afterwards by new hands (check_s23m/n: 25 -> 30 crises read, 1 -> 1 safe
+fire; check_s23o: 9 -> 18, 1 -> 1; check_s23p: 25 -> 26, 2 -> 2). Then crisis hits and
 non-crisis fires on load_split("train") and load_split("heldout"). Only counts and pattern ids are
 printed, never the training lines' text (--show prints the dev-set posts that fire or miss, which
 are ours to read).
