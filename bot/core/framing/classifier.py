@@ -182,8 +182,7 @@ class FramingClassifier:
                 results.append(hit)
             else:
                 row = pooled.row
-                counts = known.get(i)
-                set_aside = counts is not None and bool(self.neighbours.sets_aside(counts)[0])  # type: ignore[union-attr]
+                counts, set_aside = known.get(i, (None, False))
                 results.append(FramingResult(
                     label=combine(row, bool(hit), self.crisis_threshold, set_aside),
                     scores={label: float(p) for label, p in zip(LABELS, row, strict=True)},
@@ -198,9 +197,10 @@ class FramingClassifier:
         return results
 
     def _known_crises(self, pooled: Sequence[Pooled | Exception],
-                      hits: Sequence[tuple[SafetyNetHit, ...] | Exception]) -> dict[int, np.ndarray]:
+                      hits: Sequence[tuple[SafetyNetHit, ...] | Exception]) -> dict[int, tuple[np.ndarray, bool]]:
         """For each text the model alone calls crisis (the net silent), how many of its nearest known posts
-        are crises by the model and by its words; empty without known posts. Only these calls can be set aside."""
+        are crises by the model and by its words, and whether that sets the call aside; empty without known
+        posts. Only these calls can be set aside."""
         if self.neighbours is None:
             return {}
         crisis = LABELS.index("crisis")
@@ -210,10 +210,11 @@ class FramingClassifier:
             return {}
         try:
             counts = self.neighbours.crisis_neighbours(np.stack([pooled[i].features for i in asked]))  # type: ignore[union-attr]
+            aside = self.neighbours.sets_aside(counts)
         except Exception:  # a failure here must never cost a crisis call: the model's calls stand
             log.exception("the known posts could not be read; %d crisis calls from the model stand", len(asked))
             return {}
-        return dict(zip(asked, counts, strict=True))
+        return {i: (row, bool(flag)) for i, row, flag in zip(asked, counts, aside, strict=True)}
 
     def _probabilities_each(self, texts: Sequence[str | Exception]) -> list[Pooled | Exception]:
         """Pooled probabilities per text: all windows of all texts are encoded together; when that

@@ -214,14 +214,20 @@ def test_the_known_posts_use_the_heads_own_features(classifier: FramingClassifie
                                                                              result.known_word_crises]
 
 
-class _Broken(Neighbours):
+class _BrokenReading(Neighbours):
     def crisis_neighbours(self, features: np.ndarray) -> np.ndarray:
         raise MemoryError("no room")
 
 
+class _BrokenRule(Neighbours):
+    def sets_aside(self, counts: np.ndarray) -> np.ndarray:
+        raise ValueError("bad counts")
+
+
+@pytest.mark.parametrize("broken_kind", [_BrokenReading, _BrokenRule])
 def test_when_the_known_posts_fail_every_crisis_call_of_the_model_stands(classifier: FramingClassifier,
-                                                                         caplog) -> None:
-    broken = _Broken(**{f: getattr(classifier.neighbours, f) for f in ("by_model", "by_words", "model", "data")})
+                                                                         caplog, broken_kind) -> None:
+    broken = broken_kind(**{f: getattr(classifier.neighbours, f) for f in ("by_model", "by_words", "model", "data")})
     failing = FramingClassifier(classifier.encoder, classifier.head, classifier.net, classifier.crisis_threshold,
                                 classifier.max_chars, broken)
     [plan, calm] = failing.classify([SET_ASIDE[0], "anyone know a good baby sling?"])
