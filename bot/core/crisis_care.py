@@ -3,7 +3,9 @@
 Runs straight after screening, before any policy check or relay, so it never waits on them. The
 *urgent* tier gets everything below; the *worried* tier (framing/tiers.py) gets a gentler message
 without "call 999 now" and a moderator note with no ping, re-alert or escalation, and she is not
-told about moderators.
+told about moderators. When every crisis reading is about someone she is telling about (a friend's
+goodbye, unanswered: `about = "someone_else"` in safety_net.toml), the message starts with getting help
+to that person, and the alert says so.
 
 1. Resources first. The message promises nothing about her post or the moderators, so it can go
    before either is known. It goes by DM, or where she is (the DM channel she wrote in, or
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from bot.core.alerts import AlertPolicy
 from bot.core.aliases import AliasService
 from bot.core.flags import FlagQueue
-from bot.core.framing.nudges import MODERATORS_TOLD, crisis_message, gentle_message
+from bot.core.framing.nudges import MODERATORS_TOLD, crisis_message, gentle_message, someone_else_message
 from bot.core.groups import Group
 from bot.core.notify import Note, Notifier
 from bot.core.regions import MemberRegions
@@ -72,7 +74,8 @@ class CrisisCare:
         self._aliases = aliases
         self._resources = resources
 
-    async def resources_text(self, user_id: int, guild_ids: list[int], *, urgent: bool = True) -> str:
+    async def resources_text(self, user_id: int, guild_ids: list[int], *, urgent: bool = True,
+                             someone_else: bool = False) -> str:
         """Her region's resources in each server (her choice, else the server's); each region once when
         they differ; the general list when none."""
         regions: list[str] = []
@@ -84,12 +87,12 @@ class CrisisCare:
         if not regions:
             regions = [FALLBACK_REGION]
         if len(regions) == 1:
-            return render_resources(regions[0], self._resources, urgent=urgent)
+            return render_resources(regions[0], self._resources, urgent=urgent, someone_else=someone_else)
         parts = []
         for region in regions:
             code = next((r for r in self._resources if r.casefold() == region.casefold()), FALLBACK_REGION)
             parts.append(f"__{self._resources[code].label}__\n"
-                         f"{render_resources(region, self._resources, urgent=urgent)}")
+                         f"{render_resources(region, self._resources, urgent=urgent, someone_else=someone_else)}")
         return "\n\n".join(parts)
 
     async def resources_only(self, user_id: int, guild_ids: list[int], entry: str, answer: Answer,
@@ -109,10 +112,14 @@ class CrisisCare:
                    post: tuple[str | None, str | None] = (None, None)) -> CareReport:
         """Resources to her, then alerts. `region_guilds`: more servers whose region applies (no alert there)."""
         urgent = screened.tier != "worried"
+        someone_else = urgent and screened.about_someone_else
         guilds = list(dict.fromkeys([place.guild_id for place in places] + region_guilds))
         guild_id = guilds[0] if guilds else 0
-        text = await self.resources_text(user_id, guilds, urgent=urgent)
-        note = Note(crisis_message(text) if urgent else gentle_message(text))
+        text = await self.resources_text(user_id, guilds, urgent=urgent, someone_else=someone_else)
+        if someone_else:
+            note = Note(someone_else_message(text))
+        else:
+            note = Note(crisis_message(text) if urgent else gentle_message(text))
         delivery, route = await self._deliver(user_id, guild_id, note, entry, answer, notifier)
         flag_ids: list[int] = []
         told = False

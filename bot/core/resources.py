@@ -129,7 +129,8 @@ def _line(entry: Resource) -> str:
     return f"• **{entry.name}**: {entry.how}" + (f" ({entry.hours})" if entry.hours else "")
 
 
-def render_resources(region: str, resources: dict[str, RegionResources], *, urgent: bool = True) -> str:
+def render_resources(region: str, resources: dict[str, RegionResources], *, urgent: bool = True,
+                     someone_else: bool = False) -> str:
     """Short, phone-friendly text: emergency first, then crisis lines, then perinatal support.
 
     Region codes are matched case-insensitively ("uk" -> "UK"); an unknown region (or one
@@ -147,10 +148,13 @@ def render_resources(region: str, resources: dict[str, RegionResources], *, urge
             gentle.append("Perinatal support (not crisis lines):")
             gentle.extend(_line(e) for e in perinatal)
         return "\n".join(gentle)
-    if rr.emergency:
-        first = f"**If you or your baby are in immediate danger, call {rr.emergency} now.**"
+    number = rr.emergency or "your local emergency number"
+    if someone_else:
+        # She is telling about someone else in danger: what helps first is help sent to that person.
+        first = f"**If you think someone is in danger right now, call {number} now and tell them what you know. " \
+                "You don't have to be sure first.**"
     else:
-        first = "**If you or your baby are in immediate danger, call your local emergency number now.**"
+        first = f"**If you or your baby are in immediate danger, call {number} now.**"
     lines = [first]
     emergency = [e for e in rr.entries if e.kind == KIND_EMERGENCY]
     crisis = [e for e in rr.entries if e.kind == KIND_CRISIS]

@@ -32,8 +32,15 @@ class Screened:
     tier: Tier | None = None  # urgent | worried when crisis (framing/tiers.py)
 
     @property
+    def about_someone_else(self) -> bool:
+        """Whether every crisis reading is about someone she is telling about, not her."""
+        return bool(self.net_hits) and all(hit.about == "someone_else" for hit in self.net_hits)
+
+    @property
     def reason(self) -> str:
         """Why this is crisis, for the moderator alert (never her words)."""
+        if self.about_someone_else:
+            return f"someone she knows may be in danger (safety net: {self.net_hits[0].category})"
         if self.net_hits:
             return f"crisis language (safety net: {self.net_hits[0].category})"
         return "crisis language (model)"

@@ -94,3 +94,29 @@ async def test_a_second_worried_post_adds_no_second_note(services) -> None:
     await post(services, outlet)
     await post(services, outlet)
     assert len(await services.flags.list(GUILD)) == 1 and len(notifier.mod_log) == 1
+
+
+FRIEND = "my friend from baby group sent 'thank you for everything, look after my boys' and now she isnt answering"
+
+
+async def test_someone_else_in_danger_gets_help_for_them_first_and_the_alert_says_so(services) -> None:
+    notifier, outlet = await member_posting(services, 0.01)  # the model reads nothing: the net alone
+    outcome = await services.sharing.submit(Words(USER, FRIEND, "channel", guild_id=GUILD, channel_id=910), outlet)
+    assert outcome.screened.tier == "urgent" and outcome.screened.about_someone_else
+    message = notifier.dms[0][2].text
+    assert "If you think someone is in danger right now, call 999 now" in message
+    assert EMERGENCY not in message and "Samaritans" in message and "there for you too" in message
+    [flag] = await services.flags.list(GUILD)
+    assert flag.urgent and flag.detail.startswith("someone she knows may be in danger")
+    assert notifier.mentions == [True]
+    assert FRIEND not in flag.detail and all(FRIEND not in note.text for _, note in notifier.mod_log)
+
+
+async def test_her_own_crisis_beside_someone_elses_gets_her_care(services) -> None:
+    notifier, outlet = await member_posting(services, 0.01)
+    both = FRIEND + ". honestly i want to end my life too"
+    outcome = await services.sharing.submit(Words(USER, both, "channel", guild_id=GUILD, channel_id=910), outlet)
+    assert outcome.screened.crisis and not outcome.screened.about_someone_else
+    assert EMERGENCY in notifier.dms[0][2].text
+    [flag] = await services.flags.list(GUILD)
+    assert flag.detail.startswith("crisis language")

@@ -92,6 +92,17 @@ def test_render_has_emergency_then_crisis_line(
     assert text.index(emergency) < text.index(crisis_line)
 
 
+@pytest.mark.parametrize(("region", "emergency"), [("UK", "999"), ("US", "911"), ("AU", "000")])
+def test_render_for_someone_else_in_danger_starts_with_help_for_them(
+    resources: dict[str, RegionResources], region: str, emergency: str
+) -> None:
+    text = render_resources(region, resources, someone_else=True)
+    first_line = text.splitlines()[0]
+    assert f"If you think someone is in danger right now, call {emergency} now" in first_line
+    assert "you or your baby" not in text
+    assert text.splitlines()[1:] == render_resources(region, resources).splitlines()[1:]  # the same lines after
+
+
 def test_render_uk_includes_shout_and_111(resources: dict[str, RegionResources]) -> None:
     text = render_resources("UK", resources)
     assert "85258" in text

@@ -1110,3 +1110,18 @@ def test_retro_dates_the_clause_before_it() -> None:
     assert net.check("i had zap. that was ages ago. i am well") == []
     assert net.check("i had zap. i am well")  # no past marker
     assert net.check("i had zap, but that was ages ago. i am well. zap again")  # relapse
+
+
+def test_a_pattern_says_whom_its_crisis_is_about(net: SafetyNet) -> None:
+    [hit] = net.check("my cousin just texted 'tell my mum im sorry' and her phone's dead now")
+    assert (hit.pattern_id, hit.about) == ("plan_or_goodbye.someone_elses_goodbye", "someone_else")
+    assert {hit.about for hit in net.check("I want to end my life tonight")} == {"her"}
+    custom = SafetyNet.from_dict({"patterns": {"suicide": [{"id": "suicide.x", "regex": "a", "about": "someone_else"},
+                                                           {"id": "suicide.y", "regex": "b"}]}})
+    assert [(h.pattern_id, h.about) for h in custom.check("a b")] == [("suicide.x", "someone_else"),
+                                                                       ("suicide.y", "her")]
+
+
+def test_an_unknown_about_is_rejected() -> None:
+    with pytest.raises(ValueError, match="about must be one of"):
+        SafetyNet.from_dict({"patterns": {"suicide": [{"id": "suicide.x", "regex": "a", "about": "him"}]}})

@@ -55,6 +55,16 @@ def crisis_message(resources_text: str) -> str:
     )
 
 
+def someone_else_message(resources_text: str) -> str:
+    """She is telling about someone she knows who may be in danger: help for that person first, then her."""
+    return (
+        "That sounds really frightening, and you did the right thing saying it. 💛\n\n"
+        f"{resources_text}\n\n"
+        "These lines are there for you too, for how this is leaving you.\n"
+        "-# This group is peer support, not a crisis service."
+    )
+
+
 def gentle_message(resources_text: str) -> str:
     """The *worried* tier: the model was unsure. Warm, no alarm, and the lines are still there."""
     return (

@@ -358,10 +358,16 @@ def normalise(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+# Whom a pattern's crisis is about: her (the default), or someone she is telling about ("my sister sent a
+# goodbye and isn't answering"), whose care starts with getting help to that person.
+ABOUT = ("her", "someone_else")
+
+
 @dataclass(frozen=True)
 class SafetyNetHit:
     category: str
     pattern_id: str
+    about: str = "her"  # one of ABOUT
 
 
 @dataclass(frozen=True)
@@ -370,6 +376,7 @@ class _Pattern:
     category: str
     regexes: tuple[re.Pattern[str], ...]
     gates: tuple[frozenset[str] | None, ...]  # per regex: literals, one of which every match holds
+    about: str = "her"
 
 
 @dataclass(frozen=True)
@@ -609,9 +616,12 @@ def _load_patterns(groups: object, macros: dict[str, str]) -> list[_Pattern]:
             sources = [entry["regex"]] if "regex" in entry else entry["all"]
             if not isinstance(sources, list) or not sources:
                 raise ValueError(f"safety net: {where}: 'all' must be a non-empty list")
+            about = entry.get("about", "her")
+            if about not in ABOUT:
+                raise ValueError(f"safety net: {where}: about must be one of {ABOUT}, not {about!r}")
             regexes = tuple(_compile(src, macros, where) for src in sources)
             gates = tuple(_gate_for(rx.pattern) for rx in regexes)
-            patterns.append(_Pattern(pid, category, regexes, gates))
+            patterns.append(_Pattern(pid, category, regexes, gates, about))
     return patterns
 
 
@@ -1073,7 +1083,7 @@ class SafetyNet:
             return []
         ctx = _Context(self, norm)
         return [
-            SafetyNetHit(pattern.category, pattern.id)
+            SafetyNetHit(pattern.category, pattern.id, pattern.about)
             for pattern, spans_per_regex in candidates
             if all(any(ctx.allowed(pattern.id, s, e) for s, e in spans) for spans in spans_per_regex)
         ]
