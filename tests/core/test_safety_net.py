@@ -281,6 +281,14 @@ CRISIS_INDIRECT = [
     ("the zopiclone and a bottle of wine. going to lie down now", "suicide"),
     # session 23: someone she knows has said goodbye and cannot be reached
     ("my cousin just texted 'tell my mum im sorry' and her phone's dead now", "plan_or_goodbye"),
+    # session 24: the same, told with other people, dangers and silences
+    ("my pal sent a photo of a pile of tablets an hour ago and then went offline", "plan_or_goodbye"),
+    ("bff messaged 'love u always' and now it just rings out. shes 6 wks pp", "plan_or_goodbye"),
+    ("twin sister says shes took a load of her meds and now her line went dead", "plan_or_goodbye"),
+    ("one of the mums from this server sent 'thanks for everything', offline now, cant get her", "plan_or_goodbye"),
+    ("my sister in law said shes going to the bridge to end it and her phone is off", "plan_or_goodbye"),
+    ("flatmate left a note saying mummy's sorry and her car's gone, she's not answering", "plan_or_goodbye"),
+    ("cousin sent the password to her phone and a photo of empty paracetamol packets. nothing back", "plan_or_goodbye"),
     ("a mum from baby group posted 'this is the end, sorry' and isnt answering anyone", "plan_or_goodbye"),
     ("sister in law messaged that shes taken them all and now nothing, im 30 mins away", "plan_or_goodbye"),
     # session 23: affairs in order, and a practical question that gives a plan away
@@ -398,6 +406,12 @@ NOT_CRISIS_NEAR_MISSES = [
     "my friend texted 'sorry for everything i said last night' and isnt answering, i think shes sulking",
     "my sister said goodbye at the airport and her phone's off, she's on the flight now",
     "friend sent a scary goodbye text but she's ok, she's with her mum and the crisis team now",
+    # session 24: someone else's silence for ordinary reasons
+    "my pal sent a photo of her new tablets from the gp and went offline, probably napping with the baby",
+    "bff said 'love u always' when she left for australia, her phone's switched off til she lands",
+    "my twin said sorry for the row and has gone quiet, classic her, she'll be back tomorrow",
+    "my bestie sent 'this is it!!!' and went quiet for hours, she was in labour, baby girl born at 6",
+    "my cousin said sorry for everything after her hen do and has gone quiet on honeymoon, no wifi in the maldives",
     "blackout blinds so i dont wake up at 5am, enough is enough",
     # session 20: a way out, and not here by a day, in ordinary senses; checking out, a plan, "how i'd do it"
     "checked out of the hospital for good, no more scans, she's perfect",
