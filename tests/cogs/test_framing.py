@@ -87,6 +87,16 @@ async def test_try_shows_label_six_scores_and_the_net(world, cog) -> None:
     assert await world.bot.services.db.fetchval("SELECT count(*) FROM framing_counts") == 0
 
 
+async def test_try_says_when_the_crisis_is_someone_elses(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.try_text, cog, interaction,
+                 text="my sister texted 'tell mum im sorry, look after the boys' and now her phone is off")
+    content = last_reply(interaction)["content"]
+    assert "Crisis response: **urgent**, about someone else in danger" in content
+    await invoke(cog.try_text, cog, interaction, text="I want to kill myself")
+    assert "about someone else" not in last_reply(interaction)["content"]
+
+
 async def test_try_shows_what_the_model_read_and_the_window_that_decided(world, cog) -> None:
     interaction = world.interaction(world.moderator)
     update = "The twins fed well today and we had a lovely walk to the park with my mum. " * 22

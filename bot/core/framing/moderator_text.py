@@ -58,6 +58,9 @@ def render_try(result: FramingResult, crisis_threshold: float, urgent_threshold:
     response = {"urgent": "**urgent** (full care: resources with the emergency number, role ping, re-alerts)",
                 "worried": "**worried** (a gentle private message with the lines, a moderator note, no ping)",
                 None: "none"}[tier]
+    if result.net_fired and all(hit.about == "someone_else" for hit in result.net_hits):
+        response = ("**urgent**, about someone else in danger (her message leads with calling the emergency "
+                    "number for that person; role ping, re-alerts)")
     return (f"Label: **{result.label}** (model's own top label: {result.model_label})\n"
             f"```\n{scores}\n```\n"
             f"Crisis response: {response}\n"
