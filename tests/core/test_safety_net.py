@@ -1139,3 +1139,33 @@ def test_a_pattern_says_whom_its_crisis_is_about(net: SafetyNet) -> None:
 def test_an_unknown_about_is_rejected() -> None:
     with pytest.raises(ValueError, match="about must be one of"):
         SafetyNet.from_dict({"patterns": {"suicide": [{"id": "suicide.x", "regex": "a", "about": "him"}]}})
+    with pytest.raises(ValueError, match="need about = 'someone_else'"):
+        SafetyNet.from_dict({"patterns": {"suicide": [{"id": "suicide.x", "regex": "a", "about_when": "b"}]}})
+
+
+# Her own crisis told beside someone she cannot reach is hers: crisis care must not answer it as a friend's.
+HER_OWN_BESIDE_SOMEONE_SILENT = [
+    "i've taken everything. my husband isn't answering his phone",
+    "ive taken all my tablets and my partner's not picking up",
+    "i can't do this anymore. my mum isnt answering and i'm alone with the baby",
+    "swallowed them all, my husband is at work and not answering",
+    "i took the lot tonight. partner's phone is off",
+    "my husband texted he's working late and isnt answering now. i've taken everything",
+    "thank you for everything. my mum's phone is off. i won't be around tomorrow",
+]
+
+
+@pytest.mark.parametrize("text", HER_OWN_BESIDE_SOMEONE_SILENT)
+def test_her_own_crisis_beside_someone_silent_is_about_her(net: SafetyNet, text: str) -> None:
+    hits = net.check(text)
+    assert hits and any(hit.about == "her" for hit in hits)
+
+
+@pytest.mark.parametrize("text", [
+    "my sister texted 'tell mum im sorry, look after the boys' and now her phone is off",
+    "sister texted that she swallowed them all and now nothing",
+    "got a voice note from my pal, slurring, said she'd taken a load. phone off now",
+])
+def test_what_someone_else_sent_or_said_is_about_them(net: SafetyNet, text: str) -> None:
+    hits = net.check(text)
+    assert hits and all(hit.about == "someone_else" for hit in hits)

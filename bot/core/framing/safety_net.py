@@ -377,6 +377,19 @@ class _Pattern:
     regexes: tuple[re.Pattern[str], ...]
     gates: tuple[frozenset[str] | None, ...]  # per regex: literals, one of which every match holds
     about: str = "her"
+    # for about = "someone_else": the message must tell what that person sent or said (about_when), and
+    # hold none of her own crisis in the first person (about_unless); otherwise the hit is about her
+    about_when: re.Pattern[str] | None = None
+    about_unless: re.Pattern[str] | None = None
+
+    def about_in(self, norm: str) -> str:
+        if self.about == "her":
+            return "her"
+        if self.about_when is not None and not self.about_when.search(norm):
+            return "her"
+        if self.about_unless is not None and self.about_unless.search(norm):
+            return "her"
+        return self.about
 
 
 @dataclass(frozen=True)
@@ -619,9 +632,13 @@ def _load_patterns(groups: object, macros: dict[str, str]) -> list[_Pattern]:
             about = entry.get("about", "her")
             if about not in ABOUT:
                 raise ValueError(f"safety net: {where}: about must be one of {ABOUT}, not {about!r}")
+            if about == "her" and ("about_when" in entry or "about_unless" in entry):
+                raise ValueError(f"safety net: {where}: about_when and about_unless need about = 'someone_else'")
+            when, unless = (_compile(entry[key], macros, where) if key in entry else None
+                            for key in ("about_when", "about_unless"))
             regexes = tuple(_compile(src, macros, where) for src in sources)
             gates = tuple(_gate_for(rx.pattern) for rx in regexes)
-            patterns.append(_Pattern(pid, category, regexes, gates, about))
+            patterns.append(_Pattern(pid, category, regexes, gates, about, when, unless))
     return patterns
 
 
@@ -1083,7 +1100,7 @@ class SafetyNet:
             return []
         ctx = _Context(self, norm)
         return [
-            SafetyNetHit(pattern.category, pattern.id, pattern.about)
+            SafetyNetHit(pattern.category, pattern.id, pattern.about_in(norm))
             for pattern, spans_per_regex in candidates
             if all(any(ctx.allowed(pattern.id, s, e) for s, e in spans) for spans in spans_per_regex)
         ]
