@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.core.framing.classifier import FramingResult
-from bot.core.framing.safety_net import SafetyNet, SafetyNetHit
+from bot.core.framing.safety_net import SafetyNet, SafetyNetHit, about_someone_else
 from bot.core.framing.tiers import Tier, crisis_tier
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class Screened:
     @property
     def about_someone_else(self) -> bool:
         """Whether every crisis reading is about someone she is telling about, not her."""
-        return bool(self.net_hits) and all(hit.about == "someone_else" for hit in self.net_hits)
+        return about_someone_else(self.net_hits)
 
     @property
     def reason(self) -> str:

@@ -10,6 +10,7 @@ from bot.core.framing.classifier import FramingResult
 from bot.core.framing.labels import LABELS
 from bot.core.framing.neighbours import K as KNOWN_POSTS_READ
 from bot.core.framing.normalise import normalise
+from bot.core.framing.safety_net import about_someone_else
 from bot.core.framing.service import FramingService, GroupFraming, WeekStats
 from bot.core.framing.tiers import crisis_tier
 from bot.core.notify import Note
@@ -58,7 +59,7 @@ def render_try(result: FramingResult, crisis_threshold: float, urgent_threshold:
     response = {"urgent": "**urgent** (full care: resources with the emergency number, role ping, re-alerts)",
                 "worried": "**worried** (a gentle private message with the lines, a moderator note, no ping)",
                 None: "none"}[tier]
-    if result.net_fired and all(hit.about == "someone_else" for hit in result.net_hits):
+    if about_someone_else(result.net_hits):
         response = ("**urgent**, about someone else in danger (her message leads with calling the emergency "
                     "number for that person; role ping, re-alerts)")
     return (f"Label: **{result.label}** (model's own top label: {result.model_label})\n"

@@ -111,6 +111,7 @@ import re
 import tomllib
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -368,6 +369,11 @@ class SafetyNetHit:
     category: str
     pattern_id: str
     about: str = "her"  # one of ABOUT
+
+
+def about_someone_else(hits: Sequence[SafetyNetHit]) -> bool:
+    """Whether there are hits and every one is about someone she is telling about, not her."""
+    return bool(hits) and all(hit.about == "someone_else" for hit in hits)
 
 
 @dataclass(frozen=True)
