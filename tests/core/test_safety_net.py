@@ -386,6 +386,15 @@ CRISIS_INDIRECT = [
     ("been on the site i used to use, looking up methods, every night this week", "plan_or_goodbye"),
     ("stopped my meds and the pull to end it is back every night", "suicide"),
     ("said no to the psychiatrist then came home and took a handful of my sertraline", "suicide"),
+    # session 25: her own overdose, told with how much and a sign that it is now
+    ("ok i did it. took them. all of them. my ears are ringing", "suicide"),
+    ("necked the whole strip about half an hour back, night all x", "suicide"),
+    ("swallowed every last one of my sleepers with a glass of red. sorry", "suicide"),
+    ("had a month's supply in one go. everything is going slow", "suicide"),
+    ("downed the rest of my diazepam, its been 20 mins, lips tingly", "suicide"),
+    ("took about 30 of my paracetamol and my heart is racing", "suicide"),
+    ("took all my meds for the week at once, not by accident. feel sick and dizzy", "suicide"),
+    ("i've taken a big overdose. idk why im posting, just wanted someone to know", "suicide"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
@@ -482,6 +491,16 @@ NOT_CRISIS_NEAR_MISSES = [
     "cluster feeding from 5 til 11, my nipples want to die lol",
     "started therapy on friday. feels like taking my life back",
     "if i hear the cocomelon theme one more time im walking into the sea",
+    # session 25: the overdose words in her routine, the children, food, drink and feeds
+    "took all my tablets this morning, feeling a bit sick tho, is it the sertraline?",
+    "had all my meds with breakfast and feel fine today x",
+    "took them all to the park and now im so tired, sorry for the rant",
+    "finished the whole packet of biscuits lol sorry",
+    "she finally finished the whole bottle!! 4oz in one go",
+    "finished everything i had to do today, sorry for the moan",
+    "i took the packet back to the pharmacy 10 mins ago, feel lighter for it",
+    "took some of my paracetamol for the headache, still feel rough",
+    "took my tablets as usual 10 mins ago and feel sleepy already, they always do that",
 ]
 
 
@@ -1159,6 +1178,13 @@ HER_OWN_BESIDE_SOMEONE_SILENT = [
 def test_her_own_crisis_beside_someone_silent_is_about_her(net: SafetyNet, text: str) -> None:
     hits = net.check(text)
     assert hits and any(hit.about == "her" for hit in hits)
+
+
+def test_her_own_overdose_is_hers_and_another_womans_is_not_read_as_hers(net: SafetyNet) -> None:
+    hers = net.check("took them all 20 mins ago. sorry")
+    assert [(hit.pattern_id, hit.about) for hit in hers] == [("suicide.overdose_now", "her")]
+    told = net.check("in the soap last night she took all her tablets and i was shaking watching it")
+    assert "suicide.overdose_now" not in {hit.pattern_id for hit in told}
 
 
 @pytest.mark.parametrize("text", [
