@@ -1191,6 +1191,7 @@ def test_her_own_overdose_is_hers_and_another_womans_is_not_read_as_hers(net: Sa
     "my sister texted 'tell mum im sorry, look after the boys' and now her phone is off",
     "sister texted that she swallowed them all and now nothing",
     "got a voice note from my pal, slurring, said she'd taken a load. phone off now",
+    "my cousin texted 'ive just taken them all, sorry' 20 mins ago and now she's not reading anything",
 ])
 def test_what_someone_else_sent_or_said_is_about_them(net: SafetyNet, text: str) -> None:
     hits = net.check(text)
