@@ -5,7 +5,9 @@ Runs straight after screening, before any policy check or relay, so it never wai
 without "call 999 now" and a moderator note with no ping, re-alert or escalation, and she is not
 told about moderators. When every crisis reading is about someone she is telling about (a friend's
 goodbye, unanswered: `about = "someone_else"` in safety_net.toml), the message starts with getting help
-to that person, and the alert says so.
+to that person, and the alert says so. When a reading of her own says she has already taken an overdose
+(`taken = true`), the message starts with calling the emergency number now even if she feels fine, and the
+alert says so.
 
 1. Resources first. The message promises nothing about her post or the moderators, so it can go
    before either is known. It goes by DM, or where she is (the DM channel she wrote in, or
@@ -75,7 +77,7 @@ class CrisisCare:
         self._resources = resources
 
     async def resources_text(self, user_id: int, guild_ids: list[int], *, urgent: bool = True,
-                             someone_else: bool = False) -> str:
+                             someone_else: bool = False, overdose: bool = False) -> str:
         """Her region's resources in each server (her choice, else the server's); each region once when
         they differ; the general list when none."""
         regions: list[str] = []
@@ -87,12 +89,14 @@ class CrisisCare:
         if not regions:
             regions = [FALLBACK_REGION]
         if len(regions) == 1:
-            return render_resources(regions[0], self._resources, urgent=urgent, someone_else=someone_else)
+            return render_resources(regions[0], self._resources, urgent=urgent, someone_else=someone_else,
+                                    overdose=overdose)
         parts = []
         for region in regions:
             code = next((r for r in self._resources if r.casefold() == region.casefold()), FALLBACK_REGION)
-            parts.append(f"__{self._resources[code].label}__\n"
-                         f"{render_resources(region, self._resources, urgent=urgent, someone_else=someone_else)}")
+            text = render_resources(region, self._resources, urgent=urgent, someone_else=someone_else,
+                                    overdose=overdose)
+            parts.append(f"__{self._resources[code].label}__\n{text}")
         return "\n\n".join(parts)
 
     async def resources_only(self, user_id: int, guild_ids: list[int], entry: str, answer: Answer,
@@ -113,9 +117,10 @@ class CrisisCare:
         """Resources to her, then alerts. `region_guilds`: more servers whose region applies (no alert there)."""
         urgent = screened.tier != "worried"
         someone_else = urgent and screened.about_someone_else
+        overdose = urgent and screened.overdose_taken
         guilds = list(dict.fromkeys([place.guild_id for place in places] + region_guilds))
         guild_id = guilds[0] if guilds else 0
-        text = await self.resources_text(user_id, guilds, urgent=urgent, someone_else=someone_else)
+        text = await self.resources_text(user_id, guilds, urgent=urgent, someone_else=someone_else, overdose=overdose)
         if someone_else:
             note = Note(someone_else_message(text))
         else:

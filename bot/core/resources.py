@@ -130,7 +130,7 @@ def _line(entry: Resource) -> str:
 
 
 def render_resources(region: str, resources: dict[str, RegionResources], *, urgent: bool = True,
-                     someone_else: bool = False) -> str:
+                     someone_else: bool = False, overdose: bool = False) -> str:
     """Short, phone-friendly text: emergency first, then crisis lines, then perinatal support.
 
     Region codes are matched case-insensitively ("uk" -> "UK"); an unknown region (or one
@@ -153,6 +153,11 @@ def render_resources(region: str, resources: dict[str, RegionResources], *, urge
         # She is telling about someone else in danger: what helps first is help sent to that person.
         first = f"**If you think someone is in danger right now, call {number} now and tell them what you know. " \
                 "You don't have to be sure first.**"
+    elif overdose:
+        # She says she has taken something: feeling fine is not safe (paracetamol, for one, harms the liver a
+        # day or more later, and its antidote works best in the first hours).
+        first = f"**If you've taken more of any medicine than you should, call {number} now, even if you feel " \
+                "fine. Some tablets do their harm hours later, and treatment works best early.**"
     else:
         first = f"**If you or your baby are in immediate danger, call {number} now.**"
     lines = [first]

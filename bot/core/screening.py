@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.core.framing.classifier import FramingResult
-from bot.core.framing.safety_net import SafetyNet, SafetyNetHit, about_someone_else
+from bot.core.framing.safety_net import SafetyNet, SafetyNetHit, about_someone_else, overdose_taken
 from bot.core.framing.tiers import Tier, crisis_tier
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,17 @@ class Screened:
         return about_someone_else(self.net_hits)
 
     @property
+    def overdose_taken(self) -> bool:
+        """Whether she says she has already taken an overdose (a net reading with `taken = true`)."""
+        return overdose_taken(self.net_hits)
+
+    @property
     def reason(self) -> str:
         """Why this is crisis, for the moderator alert (never her words)."""
         if self.about_someone_else:
             return f"someone she knows may be in danger (safety net: {self.net_hits[0].category})"
+        if self.overdose_taken:
+            return "she says she has taken an overdose (safety net: suicide)"
         if self.net_hits:
             return f"crisis language (safety net: {self.net_hits[0].category})"
         return "crisis language (model)"

@@ -97,6 +97,14 @@ async def test_try_says_when_the_crisis_is_someone_elses(world, cog) -> None:
     assert "about someone else" not in last_reply(interaction)["content"]
 
 
+async def test_try_says_when_she_has_taken_an_overdose(world, cog) -> None:
+    interaction = world.interaction(world.moderator)
+    await invoke(cog.try_text, cog, interaction, text="swallowed every last one of my sleepers 10 mins ago, sorry")
+    assert "Crisis response: **urgent**, an overdose she says she has taken" in last_reply(interaction)["content"]
+    await invoke(cog.try_text, cog, interaction, text="I want to kill myself")
+    assert "overdose" not in last_reply(interaction)["content"]
+
+
 async def test_try_shows_what_the_model_read_and_the_window_that_decided(world, cog) -> None:
     interaction = world.interaction(world.moderator)
     update = "The twins fed well today and we had a lovely walk to the park with my mum. " * 22

@@ -112,6 +112,30 @@ async def test_someone_else_in_danger_gets_help_for_them_first_and_the_alert_say
     assert FRIEND not in flag.detail and all(FRIEND not in note.text for _, note in notifier.mod_log)
 
 
+OVERDOSE = "took the whole box of my sertraline about 20 mins ago. feel weirdly calm"
+
+
+async def test_an_overdose_she_has_taken_is_told_to_call_even_if_she_feels_fine(services) -> None:
+    notifier, outlet = await member_posting(services, 0.01)  # the model reads nothing: the net alone
+    outcome = await services.sharing.submit(Words(USER, OVERDOSE, "channel", guild_id=GUILD, channel_id=910), outlet)
+    assert outcome.screened.tier == "urgent" and outcome.screened.overdose_taken
+    message = notifier.dms[0][2].text
+    assert "If you've taken more of any medicine than you should, call 999 now, even if you feel fine" in message
+    assert EMERGENCY not in message and "Samaritans" in message
+    [flag] = await services.flags.list(GUILD)
+    assert flag.urgent and flag.detail.startswith("she says she has taken an overdose")
+    assert notifier.mentions == [True]
+    assert OVERDOSE not in flag.detail and all(OVERDOSE not in note.text for _, note in notifier.mod_log)
+
+
+async def test_a_plan_to_overdose_is_not_told_as_taken(services) -> None:
+    notifier, outlet = await member_posting(services, 0.01)
+    plan = "been saving my tablets for weeks and i want to overdose tonight"
+    outcome = await services.sharing.submit(Words(USER, plan, "channel", guild_id=GUILD, channel_id=910), outlet)
+    assert outcome.screened.crisis and not outcome.screened.overdose_taken
+    assert EMERGENCY in notifier.dms[0][2].text and "even if you feel fine" not in notifier.dms[0][2].text
+
+
 async def test_her_own_crisis_beside_someone_elses_gets_her_care(services) -> None:
     notifier, outlet = await member_posting(services, 0.01)
     both = FRIEND + ". honestly i want to end my life too"

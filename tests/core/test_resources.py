@@ -103,6 +103,18 @@ def test_render_for_someone_else_in_danger_starts_with_help_for_them(
     assert text.splitlines()[1:] == render_resources(region, resources).splitlines()[1:]  # the same lines after
 
 
+@pytest.mark.parametrize(("region", "emergency"), [("UK", "999"), ("US", "911"), ("AU", "000")])
+def test_render_for_an_overdose_taken_says_to_call_even_if_she_feels_fine(
+    resources: dict[str, RegionResources], region: str, emergency: str
+) -> None:
+    text = render_resources(region, resources, overdose=True)
+    first_line = text.splitlines()[0]
+    assert f"If you've taken more of any medicine than you should, call {emergency} now, even if you feel fine" \
+        in first_line
+    assert text.splitlines()[1:] == render_resources(region, resources).splitlines()[1:]
+    assert "taken more" not in render_resources(region, resources, urgent=False, overdose=True)
+
+
 def test_render_uk_includes_shout_and_111(resources: dict[str, RegionResources]) -> None:
     text = render_resources("UK", resources)
     assert "85258" in text

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.framing.safety_net import CATEGORIES, SafetyNet, SafetyNetHit, normalise
+from bot.core.framing.safety_net import CATEGORIES, SafetyNet, SafetyNetHit, normalise, overdose_taken
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "config" / "framing" / "safety_net.toml"
@@ -1153,6 +1153,18 @@ def test_a_pattern_says_whom_its_crisis_is_about(net: SafetyNet) -> None:
                                                            {"id": "suicide.y", "regex": "b"}]}})
     assert [(h.pattern_id, h.about) for h in custom.check("a b")] == [("suicide.x", "someone_else"),
                                                                        ("suicide.y", "her")]
+
+
+def test_a_pattern_says_when_she_has_taken_it(net: SafetyNet) -> None:
+    assert overdose_taken(net.check("necked the full strip of my sleepers an hour ago"))
+    assert not overdose_taken(net.check("thinking of taking all my tablets tonight"))
+    assert not overdose_taken(net.check("I want to end my life tonight"))
+    assert not overdose_taken(net.check("my sister texted 'ive taken them all' and now her phone is off"))
+    custom = SafetyNet.from_dict({"patterns": {"suicide": [{"id": "suicide.x", "regex": "a", "taken": True},
+                                                           {"id": "suicide.y", "regex": "b"}]}})
+    assert [(h.pattern_id, h.taken) for h in custom.check("a b")] == [("suicide.x", True), ("suicide.y", False)]
+    with pytest.raises(ValueError, match="taken must be true or false"):
+        SafetyNet.from_dict({"patterns": {"suicide": [{"id": "suicide.x", "regex": "a", "taken": "yes"}]}})
 
 
 def test_an_unknown_about_is_rejected() -> None:

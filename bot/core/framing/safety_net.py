@@ -94,7 +94,8 @@ Reported speech (decision)
     partner.
 
 Privacy
-    ``check`` returns only (category, pattern id) pairs. Neither this module nor its errors ever
+    ``check`` returns only hits (category, pattern id, whom it is about, whether she has taken
+    something). Neither this module nor its errors ever
     log, return or store the message text.
 
 Performance
@@ -369,11 +370,17 @@ class SafetyNetHit:
     category: str
     pattern_id: str
     about: str = "her"  # one of ABOUT
+    taken: bool = False  # she says she has already taken it (an overdose): harm can come hours later
 
 
 def about_someone_else(hits: Sequence[SafetyNetHit]) -> bool:
     """Whether there are hits and every one is about someone she is telling about, not her."""
     return bool(hits) and all(hit.about == "someone_else" for hit in hits)
+
+
+def overdose_taken(hits: Sequence[SafetyNetHit]) -> bool:
+    """Whether a hit says she has already taken an overdose (`taken = true` in safety_net.toml)."""
+    return any(hit.taken and hit.about == "her" for hit in hits)
 
 
 @dataclass(frozen=True)
@@ -387,6 +394,7 @@ class _Pattern:
     # hold none of her own crisis in the first person (about_unless); otherwise the hit is about her
     about_when: re.Pattern[str] | None = None
     about_unless: re.Pattern[str] | None = None
+    taken: bool = False
 
     def about_in(self, norm: str) -> str:
         if self.about == "her":
@@ -642,9 +650,12 @@ def _load_patterns(groups: object, macros: dict[str, str]) -> list[_Pattern]:
                 raise ValueError(f"safety net: {where}: about_when and about_unless need about = 'someone_else'")
             when, unless = (_compile(entry[key], macros, where) if key in entry else None
                             for key in ("about_when", "about_unless"))
+            taken = entry.get("taken", False)
+            if not isinstance(taken, bool):
+                raise ValueError(f"safety net: {where}: taken must be true or false")
             regexes = tuple(_compile(src, macros, where) for src in sources)
             gates = tuple(_gate_for(rx.pattern) for rx in regexes)
-            patterns.append(_Pattern(pid, category, regexes, gates, about, when, unless))
+            patterns.append(_Pattern(pid, category, regexes, gates, about, when, unless, taken))
     return patterns
 
 
@@ -1106,7 +1117,7 @@ class SafetyNet:
             return []
         ctx = _Context(self, norm)
         return [
-            SafetyNetHit(pattern.category, pattern.id, pattern.about_in(norm))
+            SafetyNetHit(pattern.category, pattern.id, pattern.about_in(norm), pattern.taken)
             for pattern, spans_per_regex in candidates
             if all(any(ctx.allowed(pattern.id, s, e) for s, e in spans) for spans in spans_per_regex)
         ]
