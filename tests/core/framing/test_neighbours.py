@@ -67,9 +67,11 @@ def test_a_post_among_crises_stands_and_one_among_safe_posts_is_set_aside(toy) -
 
 def test_a_call_is_set_aside_when_either_place_has_too_few_crises(toy) -> None:
     neighbours, _, _ = toy
-    assert (neighbours.by_model.min_crisis, neighbours.by_words.min_crisis) == (3, 2)
-    assert neighbours.sets_aside([[3, 2], [20, 2], [3, 20]]).tolist() == [False, False, False]
-    assert neighbours.sets_aside([[2, 20], [20, 1], [0, 0]]).tolist() == [True, True, True]
+    # by its words only when none of the nearest is a crisis: at "fewer than 2" it set aside five crises on fresh
+    # hands (pending/README, session 25)
+    assert (neighbours.by_model.min_crisis, neighbours.by_words.min_crisis) == (3, 1)
+    assert neighbours.sets_aside([[3, 1], [20, 1], [3, 20]]).tolist() == [False, False, False]
+    assert neighbours.sets_aside([[2, 20], [20, 0], [0, 0]]).tolist() == [True, True, True]
 
 
 def test_the_words_place_reads_only_the_first_columns(toy) -> None:
@@ -94,7 +96,7 @@ def test_the_saved_file_gives_the_same_answers_and_the_same_bytes_twice(toy, tmp
     assert loaded.crisis_neighbours(both).tolist() == neighbours.crisis_neighbours(both).tolist()
     assert (loaded.model, loaded.data, loaded.k) == ("model", "data", 20)
     assert (loaded.by_model.min_crisis, loaded.by_model.columns) == (3, 0)
-    assert (loaded.by_words.min_crisis, loaded.by_words.columns) == (2, 100)
+    assert (loaded.by_words.min_crisis, loaded.by_words.columns) == (1, 100)
 
 
 def test_a_missing_or_broken_file_says_what_to_run(tmp_path) -> None:
