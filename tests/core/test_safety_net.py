@@ -395,6 +395,13 @@ CRISIS_INDIRECT = [
     ("took about 30 of my paracetamol and my heart is racing", "suicide"),
     ("took all my meds for the week at once, not by accident. feel sick and dizzy", "suicide"),
     ("i've taken a big overdose. idk why im posting, just wanted someone to know", "suicide"),
+    # session 25, fourth round: a count, the packets, partway, more names and signs of now, how much alone
+    ("60 sertraline and half a bottle of vodka. feel sick. logging off", "suicide"),
+    ("the blister packs are all empty now. baby's at mums. sorry", "suicide"),
+    ("popping them one by one, on number 12 now. don't try and talk me out of it", "suicide"),
+    ("swallowed the lot. nobody ring anyone please", "suicide"),
+    ("took the whole stash of my lorazepam, chased it with gin", "suicide"),
+    ("knocked back the whole box of my zopiclone. bub's at her dad's", "suicide"),
 ]
 
 NOT_CRISIS_NEAR_MISSES = [
@@ -501,6 +508,12 @@ NOT_CRISIS_NEAR_MISSES = [
     "i took the packet back to the pharmacy 10 mins ago, feel lighter for it",
     "took some of my paracetamol for the headache, still feel rough",
     "took my tablets as usual 10 mins ago and feel sleepy already, they always do that",
+    "the packets are empty, need my repeat, sorry for the moan",
+    "halfway through the box of celebrations already, sorry not sorry",
+    "took the lot. the entire tray of brownies my sister dropped round. zero regrets",
+    "started on the tablets today, first dose, bit scared",
+    "counting out 28 tablets for my weekly pill box, so organised lol",
+    "took the whole box of my old tablets back to the chemist, feels good",
 ]
 
 
@@ -1157,6 +1170,7 @@ def test_a_pattern_says_whom_its_crisis_is_about(net: SafetyNet) -> None:
 
 def test_a_pattern_says_when_she_has_taken_it(net: SafetyNet) -> None:
     assert overdose_taken(net.check("necked the full strip of my sleepers an hour ago"))
+    assert overdose_taken(net.check("knocked back the whole box of my zopiclone"))
     assert not overdose_taken(net.check("thinking of taking all my tablets tonight"))
     assert not overdose_taken(net.check("I want to end my life tonight"))
     assert not overdose_taken(net.check("my sister texted 'ive taken them all' and now her phone is off"))
