@@ -97,35 +97,31 @@ async def test_a_second_worried_post_adds_no_second_note(services) -> None:
 
 
 FRIEND = "my friend from baby group sent 'thank you for everything, look after my boys' and now she isnt answering"
-
-
-async def test_someone_else_in_danger_gets_help_for_them_first_and_the_alert_says_so(services) -> None:
-    notifier, outlet = await member_posting(services, 0.01)  # the model reads nothing: the net alone
-    outcome = await services.sharing.submit(Words(USER, FRIEND, "channel", guild_id=GUILD, channel_id=910), outlet)
-    assert outcome.screened.tier == "urgent" and outcome.screened.about_someone_else
-    message = notifier.dms[0][2].text
-    assert "If you think someone is in danger right now, call 999 now" in message
-    assert EMERGENCY not in message and "Samaritans" in message and "there for you too" in message
-    [flag] = await services.flags.list(GUILD)
-    assert flag.urgent and flag.detail.startswith("someone she knows may be in danger")
-    assert notifier.mentions == [True]
-    assert FRIEND not in flag.detail and all(FRIEND not in note.text for _, note in notifier.mod_log)
-
-
 OVERDOSE = "took the whole box of my sertraline about 20 mins ago. feel weirdly calm"
 
+# Read by the net alone (the model reads nothing): her message leads with what this crisis needs first, the crisis
+# lines stay, and the alert says what was read, never her words.
+LEADS_WITH = [
+    (FRIEND, "about_someone_else", "If you think someone is in danger right now, call 999 now", "there for you too",
+     "someone she knows may be in danger"),
+    (OVERDOSE, "overdose_taken", "If you've taken more of any medicine than you should, call 999 now, even if you "
+     "feel fine", "treatment works best early", "she says she has taken an overdose"),
+]
 
-async def test_an_overdose_she_has_taken_is_told_to_call_even_if_she_feels_fine(services) -> None:
-    notifier, outlet = await member_posting(services, 0.01)  # the model reads nothing: the net alone
-    outcome = await services.sharing.submit(Words(USER, OVERDOSE, "channel", guild_id=GUILD, channel_id=910), outlet)
-    assert outcome.screened.tier == "urgent" and outcome.screened.overdose_taken
+
+@pytest.mark.parametrize(("text", "reading", "first", "also", "detail"), LEADS_WITH)
+async def test_care_leads_with_what_this_crisis_needs_and_the_alert_says_so(
+        services, text: str, reading: str, first: str, also: str, detail: str) -> None:
+    notifier, outlet = await member_posting(services, 0.01)
+    outcome = await services.sharing.submit(Words(USER, text, "channel", guild_id=GUILD, channel_id=910), outlet)
+    assert outcome.screened.tier == "urgent" and getattr(outcome.screened, reading)
     message = notifier.dms[0][2].text
-    assert "If you've taken more of any medicine than you should, call 999 now, even if you feel fine" in message
+    assert first in message and also in message
     assert EMERGENCY not in message and "Samaritans" in message
     [flag] = await services.flags.list(GUILD)
-    assert flag.urgent and flag.detail.startswith("she says she has taken an overdose")
+    assert flag.urgent and flag.detail.startswith(detail)
     assert notifier.mentions == [True]
-    assert OVERDOSE not in flag.detail and all(OVERDOSE not in note.text for _, note in notifier.mod_log)
+    assert text not in flag.detail and all(text not in note.text for _, note in notifier.mod_log)
 
 
 async def test_a_plan_to_overdose_is_not_told_as_taken(services) -> None:

@@ -92,27 +92,26 @@ def test_render_has_emergency_then_crisis_line(
     assert text.index(emergency) < text.index(crisis_line)
 
 
+# What the urgent message leads with when the crisis needs something first: help sent to someone else in danger, or
+# a call now after an overdose even if she feels fine. The lines after it are the usual ones.
+LEADS = [
+    ({"someone_else": True}, "If you think someone is in danger right now, call {emergency} now"),
+    ({"overdose": True},
+     "If you've taken more of any medicine than you should, call {emergency} now, even if you feel fine"),
+]
+
+
 @pytest.mark.parametrize(("region", "emergency"), [("UK", "999"), ("US", "911"), ("AU", "000")])
-def test_render_for_someone_else_in_danger_starts_with_help_for_them(
-    resources: dict[str, RegionResources], region: str, emergency: str
+@pytest.mark.parametrize(("flags", "lead"), LEADS)
+def test_render_leads_with_what_the_crisis_needs_first(
+    resources: dict[str, RegionResources], region: str, emergency: str, flags: dict[str, bool], lead: str
 ) -> None:
-    text = render_resources(region, resources, someone_else=True)
-    first_line = text.splitlines()[0]
-    assert f"If you think someone is in danger right now, call {emergency} now" in first_line
+    text = render_resources(region, resources, **flags)
+    assert lead.format(emergency=emergency) in text.splitlines()[0]
     assert "you or your baby" not in text
     assert text.splitlines()[1:] == render_resources(region, resources).splitlines()[1:]  # the same lines after
-
-
-@pytest.mark.parametrize(("region", "emergency"), [("UK", "999"), ("US", "911"), ("AU", "000")])
-def test_render_for_an_overdose_taken_says_to_call_even_if_she_feels_fine(
-    resources: dict[str, RegionResources], region: str, emergency: str
-) -> None:
-    text = render_resources(region, resources, overdose=True)
-    first_line = text.splitlines()[0]
-    assert f"If you've taken more of any medicine than you should, call {emergency} now, even if you feel fine" \
-        in first_line
-    assert text.splitlines()[1:] == render_resources(region, resources).splitlines()[1:]
-    assert "taken more" not in render_resources(region, resources, urgent=False, overdose=True)
+    gentle = render_resources(region, resources, urgent=False)
+    assert render_resources(region, resources, urgent=False, **flags) == gentle
 
 
 def test_render_uk_includes_shout_and_111(resources: dict[str, RegionResources]) -> None:
