@@ -514,6 +514,10 @@ NOT_CRISIS_NEAR_MISSES = [
     "started on the tablets today, first dose, bit scared",
     "counting out 28 tablets for my weekly pill box, so organised lol",
     "took the whole box of my old tablets back to the chemist, feels good",
+    "my mate texted 'sorry cant make it tonight' and now her phone's off, panicking a bit she had the car keys lol",
+    "my sister sent a note to say she's moving in with her bf, not answering me now, im driving over to talk to her",
+    "my friend sent me a pic of her new flat and now she's not answering, what do i do, i want to visit lol",
+    "rang 111 about my friend's chest pain, she's not answering now, on my way over",
 ]
 
 
@@ -1218,6 +1222,11 @@ def test_her_own_overdose_is_hers_and_another_womans_is_not_read_as_hers(net: Sa
     "sister texted that she swallowed them all and now nothing",
     "got a voice note from my pal, slurring, said she'd taken a load. phone off now",
     "my cousin texted 'ive just taken them all, sorry' 20 mins ago and now she's not reading anything",
+    # session 25: told by her alarm, with a weaker sign in what that person sent or left
+    "my cousin texted 'i did it. love u' and now her phone is off. rang 999, what do i do",
+    "my bestie sent a photo of a rope and nothing else, she isn't answering. i've called the police",
+    "sil left her wedding ring and a note on the kitchen table and her car's gone. not picking up. brother's driving "
+    "round looking for her",
 ])
 def test_what_someone_else_sent_or_said_is_about_them(net: SafetyNet, text: str) -> None:
     hits = net.check(text)
