@@ -77,7 +77,7 @@ class CrisisCare:
         self._resources = resources
 
     async def resources_text(self, user_id: int, guild_ids: list[int], *, urgent: bool = True,
-                             someone_else: bool = False, overdose: bool = False) -> str:
+                             lead: str = "her") -> str:
         """Her region's resources in each server (her choice, else the server's); each region once when
         they differ; the general list when none."""
         regions: list[str] = []
@@ -89,13 +89,11 @@ class CrisisCare:
         if not regions:
             regions = [FALLBACK_REGION]
         if len(regions) == 1:
-            return render_resources(regions[0], self._resources, urgent=urgent, someone_else=someone_else,
-                                    overdose=overdose)
+            return render_resources(regions[0], self._resources, urgent=urgent, lead=lead)
         parts = []
         for region in regions:
             code = next((r for r in self._resources if r.casefold() == region.casefold()), FALLBACK_REGION)
-            text = render_resources(region, self._resources, urgent=urgent, someone_else=someone_else,
-                                    overdose=overdose)
+            text = render_resources(region, self._resources, urgent=urgent, lead=lead)
             parts.append(f"__{self._resources[code].label}__\n{text}")
         return "\n\n".join(parts)
 
@@ -116,12 +114,11 @@ class CrisisCare:
                    post: tuple[str | None, str | None] = (None, None)) -> CareReport:
         """Resources to her, then alerts. `region_guilds`: more servers whose region applies (no alert there)."""
         urgent = screened.tier != "worried"
-        someone_else = urgent and screened.about_someone_else
-        overdose = urgent and screened.overdose_taken
+        lead = screened.lead if urgent else "her"
         guilds = list(dict.fromkeys([place.guild_id for place in places] + region_guilds))
         guild_id = guilds[0] if guilds else 0
-        text = await self.resources_text(user_id, guilds, urgent=urgent, someone_else=someone_else, overdose=overdose)
-        if someone_else:
+        text = await self.resources_text(user_id, guilds, urgent=urgent, lead=lead)
+        if lead == "someone_else":
             note = Note(someone_else_message(text))
         else:
             note = Note(crisis_message(text) if urgent else gentle_message(text))

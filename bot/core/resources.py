@@ -130,11 +130,12 @@ def _line(entry: Resource) -> str:
 
 
 def render_resources(region: str, resources: dict[str, RegionResources], *, urgent: bool = True,
-                     someone_else: bool = False, overdose: bool = False) -> str:
+                     lead: str = "her") -> str:
     """Short, phone-friendly text: emergency first, then crisis lines, then perinatal support.
 
     Region codes are matched case-insensitively ("uk" -> "UK"); an unknown region (or one
-    missing from ``resources``) falls back to ``"other"``.
+    missing from ``resources``) falls back to ``"other"``. ``lead`` (safety_net.LEADS) says what the
+    urgent text starts with: the emergency number for her, for someone else in danger, or after an overdose.
     """
     code = next((r for r in resources if r.casefold() == (region or "").strip().casefold()), None)
     rr = resources[code] if code is not None else resources[FALLBACK_REGION]
@@ -149,17 +150,16 @@ def render_resources(region: str, resources: dict[str, RegionResources], *, urge
             gentle.extend(_line(e) for e in perinatal)
         return "\n".join(gentle)
     number = rr.emergency or "your local emergency number"
-    if someone_else:
+    first = {
+        "her": f"**If you or your baby are in immediate danger, call {number} now.**",
         # She is telling about someone else in danger: what helps first is help sent to that person.
-        first = f"**If you think someone is in danger right now, call {number} now and tell them what you know. " \
-                "You don't have to be sure first.**"
-    elif overdose:
-        # She says she has taken something: feeling fine is not safe (paracetamol, for one, harms the liver a
-        # day or more later, and its antidote works best in the first hours).
-        first = f"**If you've taken more of any medicine than you should, call {number} now, even if you feel " \
-                "fine. Some tablets do their harm hours later, and treatment works best early.**"
-    else:
-        first = f"**If you or your baby are in immediate danger, call {number} now.**"
+        "someone_else": f"**If you think someone is in danger right now, call {number} now and tell them what you "
+                        "know. You don't have to be sure first.**",
+        # She says she has taken something: feeling fine is not safe (paracetamol, for one, harms the liver a day
+        # or more later, and its antidote works best in the first hours).
+        "overdose": f"**If you've taken more of any medicine than you should, call {number} now, even if you feel "
+                    "fine. Some tablets do their harm hours later, and treatment works best early.**",
+    }[lead]
     lines = [first]
     emergency = [e for e in rr.entries if e.kind == KIND_EMERGENCY]
     crisis = [e for e in rr.entries if e.kind == KIND_CRISIS]

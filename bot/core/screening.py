@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.core.framing.classifier import FramingResult
-from bot.core.framing.safety_net import SafetyNet, SafetyNetHit, about_someone_else, overdose_taken
+from bot.core.framing.safety_net import SafetyNet, SafetyNetHit, lead
 from bot.core.framing.tiers import Tier, crisis_tier
 
 log = logging.getLogger(__name__)
@@ -32,21 +32,16 @@ class Screened:
     tier: Tier | None = None  # urgent | worried when crisis (framing/tiers.py)
 
     @property
-    def about_someone_else(self) -> bool:
-        """Whether every crisis reading is about someone she is telling about, not her."""
-        return about_someone_else(self.net_hits)
-
-    @property
-    def overdose_taken(self) -> bool:
-        """Whether she says she has already taken an overdose (a net reading with `taken = true`)."""
-        return overdose_taken(self.net_hits)
+    def lead(self) -> str:
+        """What her urgent message leads with (safety_net.LEADS): her, someone else in danger, or an overdose taken."""
+        return lead(self.net_hits)
 
     @property
     def reason(self) -> str:
         """Why this is crisis, for the moderator alert (never her words)."""
-        if self.about_someone_else:
+        if self.lead == "someone_else":
             return f"someone she knows may be in danger (safety net: {self.net_hits[0].category})"
-        if self.overdose_taken:
+        if self.lead == "overdose":
             return "she says she has taken an overdose (safety net: suicide)"
         if self.net_hits:
             return f"crisis language (safety net: {self.net_hits[0].category})"

@@ -102,19 +102,19 @@ OVERDOSE = "took the whole box of my sertraline about 20 mins ago. feel weirdly 
 # Read by the net alone (the model reads nothing): her message leads with what this crisis needs first, the crisis
 # lines stay, and the alert says what was read, never her words.
 LEADS_WITH = [
-    (FRIEND, "about_someone_else", "If you think someone is in danger right now, call 999 now", "there for you too",
+    (FRIEND, "someone_else", "If you think someone is in danger right now, call 999 now", "there for you too",
      "someone she knows may be in danger"),
-    (OVERDOSE, "overdose_taken", "If you've taken more of any medicine than you should, call 999 now, even if you "
+    (OVERDOSE, "overdose", "If you've taken more of any medicine than you should, call 999 now, even if you "
      "feel fine", "treatment works best early", "she says she has taken an overdose"),
 ]
 
 
-@pytest.mark.parametrize(("text", "reading", "first", "also", "detail"), LEADS_WITH)
+@pytest.mark.parametrize(("text", "lead", "first", "also", "detail"), LEADS_WITH)
 async def test_care_leads_with_what_this_crisis_needs_and_the_alert_says_so(
-        services, text: str, reading: str, first: str, also: str, detail: str) -> None:
+        services, text: str, lead: str, first: str, also: str, detail: str) -> None:
     notifier, outlet = await member_posting(services, 0.01)
     outcome = await services.sharing.submit(Words(USER, text, "channel", guild_id=GUILD, channel_id=910), outlet)
-    assert outcome.screened.tier == "urgent" and getattr(outcome.screened, reading)
+    assert outcome.screened.tier == "urgent" and outcome.screened.lead == lead
     message = notifier.dms[0][2].text
     assert first in message and also in message
     assert EMERGENCY not in message and "Samaritans" in message
@@ -128,7 +128,7 @@ async def test_a_plan_to_overdose_is_not_told_as_taken(services) -> None:
     notifier, outlet = await member_posting(services, 0.01)
     plan = "been saving my tablets for weeks and i want to overdose tonight"
     outcome = await services.sharing.submit(Words(USER, plan, "channel", guild_id=GUILD, channel_id=910), outlet)
-    assert outcome.screened.crisis and not outcome.screened.overdose_taken
+    assert outcome.screened.crisis and outcome.screened.lead == "her"
     assert EMERGENCY in notifier.dms[0][2].text and "even if you feel fine" not in notifier.dms[0][2].text
 
 
@@ -136,7 +136,7 @@ async def test_her_own_crisis_beside_someone_elses_gets_her_care(services) -> No
     notifier, outlet = await member_posting(services, 0.01)
     both = FRIEND + ". honestly i want to end my life too"
     outcome = await services.sharing.submit(Words(USER, both, "channel", guild_id=GUILD, channel_id=910), outlet)
-    assert outcome.screened.crisis and not outcome.screened.about_someone_else
+    assert outcome.screened.crisis and outcome.screened.lead == "her"
     assert EMERGENCY in notifier.dms[0][2].text
     [flag] = await services.flags.list(GUILD)
     assert flag.detail.startswith("crisis language")

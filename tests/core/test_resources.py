@@ -95,23 +95,23 @@ def test_render_has_emergency_then_crisis_line(
 # What the urgent message leads with when the crisis needs something first: help sent to someone else in danger, or
 # a call now after an overdose even if she feels fine. The lines after it are the usual ones.
 LEADS = [
-    ({"someone_else": True}, "If you think someone is in danger right now, call {emergency} now"),
-    ({"overdose": True},
+    ("someone_else", "If you think someone is in danger right now, call {emergency} now"),
+    ("overdose",
      "If you've taken more of any medicine than you should, call {emergency} now, even if you feel fine"),
 ]
 
 
 @pytest.mark.parametrize(("region", "emergency"), [("UK", "999"), ("US", "911"), ("AU", "000")])
-@pytest.mark.parametrize(("flags", "lead"), LEADS)
+@pytest.mark.parametrize(("lead", "first"), LEADS)
 def test_render_leads_with_what_the_crisis_needs_first(
-    resources: dict[str, RegionResources], region: str, emergency: str, flags: dict[str, bool], lead: str
+    resources: dict[str, RegionResources], region: str, emergency: str, lead: str, first: str
 ) -> None:
-    text = render_resources(region, resources, **flags)
-    assert lead.format(emergency=emergency) in text.splitlines()[0]
+    text = render_resources(region, resources, lead=lead)
+    assert first.format(emergency=emergency) in text.splitlines()[0]
     assert "you or your baby" not in text
     assert text.splitlines()[1:] == render_resources(region, resources).splitlines()[1:]  # the same lines after
     gentle = render_resources(region, resources, urgent=False)
-    assert render_resources(region, resources, urgent=False, **flags) == gentle
+    assert render_resources(region, resources, urgent=False, lead=lead) == gentle
 
 
 def test_render_uk_includes_shout_and_111(resources: dict[str, RegionResources]) -> None:

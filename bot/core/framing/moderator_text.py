@@ -10,7 +10,7 @@ from bot.core.framing.classifier import FramingResult
 from bot.core.framing.labels import LABELS
 from bot.core.framing.neighbours import K as KNOWN_POSTS_READ
 from bot.core.framing.normalise import normalise
-from bot.core.framing.safety_net import about_someone_else, overdose_taken
+from bot.core.framing.safety_net import lead
 from bot.core.framing.service import FramingService, GroupFraming, WeekStats
 from bot.core.framing.tiers import crisis_tier
 from bot.core.notify import Note
@@ -59,12 +59,11 @@ def render_try(result: FramingResult, crisis_threshold: float, urgent_threshold:
     response = {"urgent": "**urgent** (full care: resources with the emergency number, role ping, re-alerts)",
                 "worried": "**worried** (a gentle private message with the lines, a moderator note, no ping)",
                 None: "none"}[tier]
-    if overdose_taken(result.net_hits):
-        response = ("**urgent**, an overdose she says she has taken (her message says to call the emergency "
-                    "number now even if she feels fine; role ping, re-alerts)")
-    if about_someone_else(result.net_hits):
-        response = ("**urgent**, about someone else in danger (her message leads with calling the emergency "
-                    "number for that person; role ping, re-alerts)")
+    response = {"someone_else": "**urgent**, about someone else in danger (her message leads with calling the "
+                                "emergency number for that person; role ping, re-alerts)",
+                "overdose": "**urgent**, an overdose she says she has taken (her message says to call the emergency "
+                            "number now even if she feels fine; role ping, re-alerts)",
+                "her": response}[lead(result.net_hits)]
     return (f"Label: **{result.label}** (model's own top label: {result.model_label})\n"
             f"```\n{scores}\n```\n"
             f"Crisis response: {response}\n"

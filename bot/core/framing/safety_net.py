@@ -383,6 +383,18 @@ def overdose_taken(hits: Sequence[SafetyNetHit]) -> bool:
     return any(hit.taken and hit.about == "her" for hit in hits)
 
 
+# What her urgent message leads with: the emergency number for her (and the baby), for someone she is telling about
+# (every hit is theirs), or now even if she feels fine (she says she has taken an overdose).
+LEADS = ("her", "someone_else", "overdose")
+
+
+def lead(hits: Sequence[SafetyNetHit]) -> str:
+    """The lead of her urgent message for these hits (one of LEADS)."""
+    if about_someone_else(hits):
+        return "someone_else"
+    return "overdose" if overdose_taken(hits) else "her"
+
+
 @dataclass(frozen=True)
 class _Pattern:
     id: str
