@@ -42,7 +42,8 @@ class Screened:
         if self.lead == "someone_else":
             return f"someone she knows may be in danger (safety net: {self.net_hits[0].category})"
         if self.lead == "overdose":
-            return f"she says she has taken an overdose (safety net: {next(h.category for h in self.net_hits if h.taken)})"
+            taken = next(hit for hit in self.net_hits if hit.taken)
+            return f"she says she has taken an overdose (safety net: {taken.category})"
         if self.net_hits:
             return f"crisis language (safety net: {self.net_hits[0].category})"
         return "crisis language (model)"
