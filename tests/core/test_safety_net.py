@@ -1026,6 +1026,12 @@ DEV_RULES_NOT_CRISIS = [
     "she asked about feeling like i'd be better off dead, i said no, i'm tired but i want to be here",
     "the nurse asked if life felt worth living and i said honestly yes, i want to see him grow up. "
     "so no to the harm one",
+    # session 26: a goodbye the post explains, an overdose on its anniversary, someone else's overdose told as over
+    "my sister texted 'goodbye forever' to the family chat, she meant she's leaving it because of the memes 😂",
+    "best friend sent me the loveliest goodbye message, she's moving to Spain on friday. gonna miss her so much",
+    "a year ago today i took an overdose while she slept. she's walking now and i've gone back to work",
+    "two years ago tonight i took an overdose when he was 3 months. he starts nursery next week",
+    "my cousin overdosed last month, she's safe now and getting proper help from the perinatal team",
 ]
 
 DEV_RULES_CRISIS = [
@@ -1103,6 +1109,12 @@ DEV_RULES_CRISIS = [
     "i haven't had a suicidal thought in years until this week, now it's all i think about",
     "discharged from the mbu on friday and i want to die, i can't do this at home",
     "it's been 400 days since i last self harmed and tonight i cut again",
+    # session 26: the same words with the danger now
+    "my sister sent a goodbye message and left the group chat, she's not answering and her phone's off",
+    "moving to spain was the plan. this is my goodbye, i'm sorry for everything",
+    "a year ago tonight i took an overdose. tonight i've taken the rest of the box",
+    "my sister took an overdose an hour ago and she isn't answering",
+    "my cousin overdosed in 2019 and tonight she's done it again, she won't answer",
 ]
 
 
